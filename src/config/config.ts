@@ -1,0 +1,124 @@
+/**
+ * The one place that reads the environment. Everything else receives a typed, validated `AxisConfig`; an invalid
+ * value stops start-up with one line that names the variable (see `ConfigError`).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { AxisError } from '../errors/axis-error.js';
+
+const sha256Hex = /^[0-9a-f]{64}$/;
+
+/** Token digests: comma-separated SHA-256 hex of each token (never the tokens themselves). */
+const tokenDigests = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((t) => t.trim().toLowerCase().replace(/^sha256:/, '')).filter((t) => t.length > 0))
+  .refine((list) => list.every((t) => sha256Hex.test(t)), 'must be comma-separated SHA-256 hex digests of the tokens (printf %s TOKEN | sha256sum)');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ROLE: z.enum(['all', 'gateway', 'workers']).default('all'),
+  MAX_PACKAGE_BYTES: z.coerce.number().int().positive().default(250 * 1024 * 1024),
+  AXIS_P12: z.string().min(1).optional(),
+  AXIS_P12_PASSWORD: z.string().optional(),
+  SECRET_KEY: z
+    .string()
+    .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'must be 32 bytes as 64 hex characters or 44 base64 characters')
+    .optional(),
+  OPERATOR_TOKENS: tokenDigests,
+  ARCHIVIST_TOKENS: tokenDigests,
+  TOKEN_FILE: z.string().min(1).optional(),
+  TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  REVOCATION_POLICY: z.enum(['require', 'prefer', 'off']).default('prefer'),
+  AUTH_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+  METRICS_PUBLIC: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+export type Role = 'all' | 'gateway' | 'workers';
+
+export interface AxisConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  redisUrl: string;
+  mongodbUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  role: Role;
+  maxPackageBytes: number;
+  axisP12: { path: string; password: string } | undefined;
+  /** 32-byte key for agency secrets at rest, or undefined: a dev key is generated under dataDir (see secret-key.ts). */
+  secretKey: Buffer | undefined;
+  operatorTokenDigests: string[];
+  archivistTokenDigests: string[];
+  tokenFile: string | undefined;
+  trustAnchorsDir: string;
+  revocationPolicy: 'require' | 'prefer' | 'off';
+  authWindowSeconds: number;
+  keyRotationGraceSeconds: number;
+  metricsPublic: boolean;
+  shutdownTimeoutMs: number;
+}
+
+/** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
+export class ConfigError extends AxisError {
+  constructor(variable: string, problem: string) {
+    super('CONFIG_INVALID', `Configuration error: ${variable} ${problem}`, { variable });
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    raw[key] = value === '' && key !== 'OPERATOR_TOKENS' && key !== 'ARCHIVIST_TOKENS' ? undefined : value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const shown = raw[variable] === undefined ? '' : ` (got ${JSON.stringify(redact(variable, raw[variable] ?? ''))})`;
+    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
+  }
+  const e = parsed.data;
+  if (e.AXIS_P12_PASSWORD !== undefined && e.AXIS_P12 === undefined) {
+    throw new ConfigError('AXIS_P12', 'must be set when AXIS_P12_PASSWORD is set');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    redisUrl: e.REDIS_URL,
+    mongodbUrl: e.MONGODB_URL,
+    logLevel: e.LOG_LEVEL,
+    role: e.ROLE,
+    maxPackageBytes: e.MAX_PACKAGE_BYTES,
+    axisP12: e.AXIS_P12 ? { path: path.resolve(e.AXIS_P12), password: e.AXIS_P12_PASSWORD ?? '' } : undefined,
+    secretKey: e.SECRET_KEY ? decodeKey(e.SECRET_KEY) : undefined,
+    operatorTokenDigests: e.OPERATOR_TOKENS,
+    archivistTokenDigests: e.ARCHIVIST_TOKENS,
+    tokenFile: e.TOKEN_FILE ? path.resolve(e.TOKEN_FILE) : undefined,
+    trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'trust')),
+    revocationPolicy: e.REVOCATION_POLICY,
+    authWindowSeconds: e.AUTH_WINDOW_SECONDS,
+    keyRotationGraceSeconds: e.KEY_ROTATION_GRACE_SECONDS,
+    metricsPublic: e.METRICS_PUBLIC,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function decodeKey(text: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+}
+
+/** Secrets and passwords are never echoed back in an error line. */
+function redact(variable: string, value: string): string {
+  return /KEY|PASSWORD|TOKEN|URL/.test(variable) ? '<redacted>' : value;
+}

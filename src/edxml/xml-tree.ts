@@ -1,0 +1,59 @@
+/**
+ * libxml2 (compiled to wasm) as the well-formedness gate, and small helpers to walk its tree. Documents live in wasm
+ * memory: whoever opens one disposes it.
+ */
+import { ParseOption, XmlDocument, XmlElement, XmlParseError, type ErrorDetail, type XmlTreeNode } from 'libxml2-wasm';
+import { EdxmlError } from './edxml-error.js';
+
+// Never NOENT / DTDLOAD / DTDATTR / XINCLUDE: no entity is expanded and nothing outside the bytes is read.
+const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_HUGE | ParseOption.XML_PARSE_BIG_LINES;
+
+export function openXml(bytes: Uint8Array): XmlDocument {
+  let doc: XmlDocument;
+  try {
+    doc = XmlDocument.fromBuffer(bytes, { option: PARSE_OPTIONS });
+  } catch (error) {
+    throw parseFailure(error);
+  }
+  if (doc.dtd !== null) {
+    doc.dispose();
+    throw new EdxmlError('EDXML_DTD_FORBIDDEN', 'The package declares a DOCTYPE; edXML packages must not carry a DTD. Remove it');
+  }
+  return doc;
+}
+
+function parseFailure(error: unknown): EdxmlError {
+  if (!(error instanceof XmlParseError)) {
+    return new EdxmlError('EDXML_NOT_WELL_FORMED', 'The package could not be read as XML', {}, { cause: error });
+  }
+  const first: ErrorDetail | undefined = error.details[0];
+  const text = clean(first?.message ?? error.message);
+  const where = first && first.line > 0 ? { line: first.line } : {};
+  if (/namespace|prefix/i.test(text) && first?.level === 2) {
+    const more = error.details.length > 1 ? ` (and ${error.details.length - 1} more namespace problem(s))` : '';
+    return new EdxmlError('EDXML_NAMESPACE_ERROR', `The package is not namespace-well-formed: ${text}${more}. Declare every prefix (xmlns:prefix="...") on the element that uses it or an ancestor`, where, { cause: error });
+  }
+  if (/entity/i.test(text) && /not defined|declared/i.test(text)) {
+    return new EdxmlError('EDXML_NOT_WELL_FORMED', `The package uses an entity reference that is not one of XML's five built-in entities: ${text}`, where, { cause: error });
+  }
+  return new EdxmlError('EDXML_NOT_WELL_FORMED', `The package is not well-formed XML: ${text}`, where, { cause: error });
+}
+
+export function clean(message: string): string {
+  return message.replace(/\{http:\/\/www\.mic\.gov\.vn\/TBT\/QCVN_102_2016\}/g, '').replace(/\s+/g, ' ').trim();
+}
+
+export function childElements(parent: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let node: XmlTreeNode | null = parent.firstChild; node; node = node.next) {
+    if (node instanceof XmlElement) out.push(node);
+  }
+  return out;
+}
+
+/** Text of a leaf, whole even when split by comments, CDATA or character references; trimmed; empty = absent. */
+export function textOf(element: XmlElement | undefined): string | undefined {
+  if (!element) return undefined;
+  const value = element.content.trim();
+  return value === '' ? undefined : value;
+}

@@ -1,0 +1,179 @@
+/**
+ * The agency registry: who may use the axis, how they receive (push endpoint or pull), and their credentials.
+ * Credentials are returned once at creation/rotation; afterwards only the encrypted secret is kept.
+ */
+import { randomBytes } from 'node:crypto';
+import { AxisError } from '../../errors/axis-error.js';
+import type { AgencyRecord } from '../../store/records.js';
+import type { Store } from '../../store/ports.js';
+import { assertOrganId } from './organ-id.js';
+import { createSecretBox } from './secret-box.js';
+
+export interface AgencyCredentials {
+  organId: string;
+  keyId: string;
+  /** The HMAC secret (base64url). Shown once: the axis keeps only its encrypted form. */
+  secret: string;
+}
+
+/** An agency without its credential ciphertexts: what the API and CLI show. */
+export interface AgencyView {
+  organId: string;
+  name: string;
+  parentOrganId?: string;
+  state: AgencyRecord['state'];
+  deliveryMode: AgencyRecord['deliveryMode'];
+  endpointUrl?: string;
+  keys: { keyId: string; createdAt: string; expiresAt?: string }[];
+  certificateFingerprints: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AddAgencyInput {
+  organId: string;
+  name: string;
+  parent?: string;
+  endpointUrl?: string;
+}
+
+export interface AgencyRegistry {
+  addAgency(input: AddAgencyInput): Promise<{ agency: AgencyView; credentials: AgencyCredentials }>;
+  listAgencies(): Promise<AgencyView[]>;
+  getAgency(organId: string): Promise<AgencyView>;
+  suspend(organId: string): Promise<AgencyView>;
+  resume(organId: string): Promise<AgencyView>;
+  /** New key now; every older key stays valid for the grace period, then is refused. */
+  rotateKey(organId: string): Promise<{ agency: AgencyView; credentials: AgencyCredentials }>;
+  registerCertificate(organId: string, sha256Fingerprint: string): Promise<AgencyView>;
+  /** For request authentication: the agency and clear secret behind a key id, if the key exists and is not expired. */
+  resolveKey(keyId: string): Promise<{ agency: AgencyRecord; secret: Buffer } | undefined>;
+}
+
+export interface AgencyRegistryOptions {
+  store: Pick<Store, 'createAgency' | 'getAgency' | 'listAgencies' | 'updateAgency'>;
+  secretKey: Buffer;
+  graceSeconds?: number;
+  now?: () => Date;
+}
+
+export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegistry {
+  const { store } = options;
+  const box = createSecretBox(options.secretKey);
+  const now = options.now ?? (() => new Date());
+  const graceMs = (options.graceSeconds ?? 7 * 24 * 3600) * 1000;
+
+  function newCredential(organId: string, at: string): { record: AgencyRecord['credentials'][number]; credentials: AgencyCredentials } {
+    const keyId = `${organId}:${randomBytes(8).toString('hex')}`;
+    const secret = randomBytes(32).toString('base64url');
+    return { record: { keyId, secretCiphertext: box.seal(secret, organId), createdAt: at }, credentials: { organId, keyId, secret } };
+  }
+
+  async function load(organId: string): Promise<AgencyRecord> {
+    const agency = await store.getAgency(assertOrganId(organId));
+    if (!agency) throw new AxisError('AGENCY_NOT_FOUND', `No agency with code ${organId} is registered.`, { organId });
+    return agency;
+  }
+
+  async function save(agency: AgencyRecord): Promise<AgencyView> {
+    agency.updatedAt = now().toISOString();
+    await store.updateAgency(agency);
+    return toView(agency);
+  }
+
+  return {
+    async addAgency(input) {
+      const organId = assertOrganId(input.organId);
+      const name = input.name.trim();
+      if (name.length === 0 || name.length > 500) throw new AxisError('AGENCY_NAME_INVALID', 'The agency name must be 1 to 500 characters.');
+      if (input.parent !== undefined) await load(input.parent);
+      const endpointUrl = input.endpointUrl === undefined ? undefined : assertEndpoint(input.endpointUrl);
+      if (await store.getAgency(organId)) throw new AxisError('AGENCY_EXISTS', `An agency with code ${organId} is already registered.`, { organId });
+      const at = now().toISOString();
+      const { record, credentials } = newCredential(organId, at);
+      const agency: AgencyRecord = {
+        organId,
+        name,
+        ...(input.parent !== undefined ? { parentOrganId: input.parent } : {}),
+        state: 'active',
+        deliveryMode: endpointUrl ? 'push' : 'pull',
+        ...(endpointUrl ? { endpointUrl } : {}),
+        credentials: [record],
+        certificateFingerprints: [],
+        createdAt: at,
+        updatedAt: at,
+      };
+      await store.createAgency(agency);
+      return { agency: toView(agency), credentials };
+    },
+    async listAgencies() {
+      return (await store.listAgencies()).map(toView);
+    },
+    async getAgency(organId) {
+      return toView(await load(organId));
+    },
+    async suspend(organId) {
+      const agency = await load(organId);
+      agency.state = 'suspended';
+      return save(agency);
+    },
+    async resume(organId) {
+      const agency = await load(organId);
+      agency.state = 'active';
+      return save(agency);
+    },
+    async rotateKey(organId) {
+      const agency = await load(organId);
+      const at = now();
+      const graceEnd = new Date(at.getTime() + graceMs).toISOString();
+      agency.credentials = agency.credentials
+        .filter((c) => !c.expiresAt || Date.parse(c.expiresAt) > at.getTime())
+        .map((c) => (c.expiresAt && c.expiresAt < graceEnd ? c : { ...c, expiresAt: graceEnd }));
+      const { record, credentials } = newCredential(agency.organId, at.toISOString());
+      agency.credentials.push(record);
+      return { agency: await save(agency), credentials };
+    },
+    async registerCertificate(organId, fingerprint) {
+      const hex = fingerprint.replace(/:/g, '').toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(hex)) throw new AxisError('AGENCY_CERT_FINGERPRINT_INVALID', 'A certificate fingerprint must be a SHA-256 digest (64 hex characters).');
+      const agency = await load(organId);
+      if (!agency.certificateFingerprints.includes(hex)) agency.certificateFingerprints.push(hex);
+      return save(agency);
+    },
+    async resolveKey(keyId) {
+      const organId = keyId.split(':')[0] ?? '';
+      if (!/^[A-Z0-9.]{1,35}$/.test(organId)) return undefined;
+      const agency = await store.getAgency(organId);
+      const credential = agency?.credentials.find((c) => c.keyId === keyId);
+      if (!agency || !credential) return undefined;
+      if (credential.expiresAt && Date.parse(credential.expiresAt) <= now().getTime()) return undefined;
+      return { agency, secret: Buffer.from(box.open(credential.secretCiphertext, agency.organId), 'utf8') };
+    },
+  };
+}
+
+function assertEndpoint(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new AxisError('AGENCY_ENDPOINT_INVALID', `The endpoint "${url.slice(0, 200)}" is not a URL.`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AxisError('AGENCY_ENDPOINT_INVALID', 'The endpoint must be an http(s) URL.');
+  return parsed.toString();
+}
+
+export function toView(agency: AgencyRecord): AgencyView {
+  return {
+    organId: agency.organId,
+    name: agency.name,
+    ...(agency.parentOrganId !== undefined ? { parentOrganId: agency.parentOrganId } : {}),
+    state: agency.state,
+    deliveryMode: agency.deliveryMode,
+    ...(agency.endpointUrl !== undefined ? { endpointUrl: agency.endpointUrl } : {}),
+    keys: agency.credentials.map((c) => ({ keyId: c.keyId, createdAt: c.createdAt, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) })),
+    certificateFingerprints: [...agency.certificateFingerprints],
+    createdAt: agency.createdAt,
+    updatedAt: agency.updatedAt,
+  };
+}

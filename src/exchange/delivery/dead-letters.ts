@@ -1,0 +1,94 @@
+/**
+ * Dead letters for operators: list them (API, `edx admin deliveries --state dead`) and replay one after the cause
+ * is fixed (`edx admin replay ID`): dead -> pending with a fresh set of attempts, a `replayed` receipt, re-enqueued.
+ */
+import { AxisError } from '../../errors/axis-error.js';
+import type { DeliveryQueue } from '../../queue/ports.js';
+import type { Store } from '../../store/ports.js';
+import type { DeliveryRecord, ReceiptRecord } from '../../store/records.js';
+
+export interface DeadLetter {
+  deliveryId: string;
+  envelopeId: string;
+  recipientOrganId: string;
+  fromOrganId?: string;
+  documentId?: string;
+  attempts: number;
+  lastError?: string;
+  deadSince: string;
+  /** Paging cursor: pass the last one as `after`. */
+  seq: number;
+}
+
+export async function listDeadLetters(store: Store, query: { limit: number; after?: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }> {
+  const limit = Math.max(1, Math.min(500, Math.floor(query.limit)));
+  const deliveries = await store.listDeliveries({ states: ['dead'], limit, ...(query.after !== undefined ? { after: query.after } : {}) });
+  const envelopes = new Map<string, Awaited<ReturnType<Store['getEnvelope']>>>();
+  const items: DeadLetter[] = [];
+  for (const d of deliveries) {
+    if (!envelopes.has(d.envelopeId)) envelopes.set(d.envelopeId, await store.getEnvelope(d.envelopeId));
+    const envelope = envelopes.get(d.envelopeId);
+    items.push({
+      deliveryId: d.id,
+      envelopeId: d.envelopeId,
+      recipientOrganId: d.recipientOrganId,
+      ...(envelope ? { fromOrganId: envelope.fromOrganId, documentId: envelope.documentId } : {}),
+      attempts: d.attempts,
+      ...(d.lastError !== undefined ? { lastError: d.lastError } : {}),
+      deadSince: d.updatedAt,
+      seq: d.seq,
+    });
+  }
+  const last = deliveries[deliveries.length - 1];
+  return deliveries.length === limit && last ? { items, nextCursor: last.seq } : { items };
+}
+
+export interface ReplayResult {
+  deliveryId: string;
+  state: DeliveryRecord['state'];
+  receipt: ReceiptRecord | undefined;
+}
+
+export async function replayDelivery(store: Store, queue: DeliveryQueue, deliveryId: string, by: string): Promise<ReplayResult> {
+  const current = await store.getDelivery(deliveryId);
+  if (!current) throw new AxisError('DELIVERY_NOT_FOUND', `There is no delivery ${deliveryId}.`, { deliveryId });
+  const envelope = await store.getEnvelope(current.envelopeId);
+  const at = new Date().toISOString();
+  const moved = await store.transitionDelivery(deliveryId, {
+    from: ['dead'],
+    patch: { state: 'pending', attempts: 0, nextAttemptAt: undefined, updatedAt: at },
+    receipt: {
+      type: 'replayed',
+      envelopeId: current.envelopeId,
+      deliveryId,
+      ...(envelope ? { documentId: envelope.documentId } : {}),
+      subjectSha256: envelope?.sha256 ?? '0'.repeat(64),
+      parties: envelope ? [envelope.fromOrganId, current.recipientOrganId] : [current.recipientOrganId],
+      at,
+      detail: { by, previousAttempts: current.attempts, previousError: current.lastError ?? null },
+    },
+  });
+  if (!moved) {
+    const now = await store.getDelivery(deliveryId);
+    throw new AxisError('DELIVERY_STATE_CONFLICT', `Delivery ${deliveryId} is ${now?.state ?? 'gone'}, not dead: only a dead-lettered delivery can be replayed.`, { deliveryId, state: now?.state });
+  }
+  // After the commit: if Redis is away now, the sweeper finds the pending delivery without a job and enqueues it.
+  await queue.enqueueDeliveries([deliveryId]);
+  return { deliveryId, state: moved.delivery.state, receipt: moved.receipt };
+}
+
+/** The shape the gateway's admin routes and CLI call (src/http/gateway-ports.ts GatewayDeliveries). */
+export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): {
+  listDead(input: { after?: number; limit: number }): Promise<DeadLetter[]>;
+  replay(deliveryId: string): Promise<ReplayResult>;
+} {
+  return {
+    async listDead(input) {
+      return (await listDeadLetters(deps.store, input)).items;
+    },
+    async replay(deliveryId) {
+      if (!deps.queue) throw new AxisError('SERVICE_UNAVAILABLE', 'The delivery queue is not configured on this node: a replay cannot be scheduled.');
+      return replayDelivery(deps.store, deps.queue, deliveryId, deps.by ?? 'operator');
+    },
+  };
+}

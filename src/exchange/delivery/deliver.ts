@@ -1,0 +1,168 @@
+/**
+ * The deliver use-case: what one delivery job does. Pure rules over the Store port and an injected PushClient; the
+ * worker only turns the outcome into a BullMQ move (done, or delayed until `delayMs`).
+ *
+ * - pull agency (or no endpoint): pending -> available, no receipt: being in the inbox is not evidence that the
+ *   recipient has it; its `fetched` and `acknowledged` receipts (written by the exchange) are.
+ * - push agency: POST the raw package, signed, with the delivery id as Idempotency-Key. 2xx -> delivered with a
+ *   `delivered` receipt; 4xx other than 408/429 -> dead with a `failed` receipt and an alert; anything else ->
+ *   retrying with backoff, until the attempts are spent -> dead, `failed` receipt, alert. A dead delivery stays in
+ *   the recipient's inbox (dead is listed there) and can be replayed.
+ * Every state change is a compare-and-set on the store, so two workers racing on one delivery write one outcome.
+ */
+import type { RecipientGate } from '../../queue/ports.js';
+import type { Store } from '../../store/ports.js';
+import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from '../../store/records.js';
+import type { DeadLetterAlerter } from './dead-letter-alert.js';
+import { nextDelayMs, parseRetryAfterMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
+import type { DeliveryObserver } from './delivery-observer.js';
+import type { PushClient, PushResult } from './push-client.js';
+import { buildPushRequest } from './push-request.js';
+import type { PushSigningIdentity } from './push-signature.js';
+
+export interface DeliverDeps {
+  store: Store;
+  push: PushClient;
+  identity: PushSigningIdentity;
+  policy: DeliveryPolicy;
+  gate?: RecipientGate;
+  observer: DeliveryObserver;
+  alert: DeadLetterAlerter;
+  now?: () => Date;
+  random?: () => number;
+}
+
+export type DeliverOutcome =
+  | { kind: 'delivered'; attempts: number; status: number }
+  | { kind: 'available' }
+  /** Attempt failed, another is scheduled in delayMs. */
+  | { kind: 'retry'; attempts: number; delayMs: number; error: string }
+  | { kind: 'dead'; attempts: number; reason: string; error: string }
+  /** Nothing to do: already terminal, withheld, or another worker got there first. */
+  | { kind: 'skipped'; state: string }
+  /** Not an attempt: not due yet, or the recipient is at its concurrency/rate limit. Look again in delayMs. */
+  | { kind: 'deferred'; delayMs: number; reason: 'not-due' | 'recipient-busy' };
+
+const ACTIVE: DeliveryRecord['state'][] = ['pending', 'retrying'];
+
+export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const delivery = await deps.store.getDelivery(deliveryId);
+  if (!delivery) return { kind: 'skipped', state: 'missing' };
+  if (!ACTIVE.includes(delivery.state)) return skipped(deps, delivery.state);
+  const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) - now().getTime() : 0;
+  if (delivery.state === 'retrying' && due > 20) return deferred(deps, due, 'not-due');
+
+  const envelope = await deps.store.getEnvelope(delivery.envelopeId);
+  if (!envelope) return toDead(deps, delivery, undefined, 'package-missing', 'the accepted package record is missing from the store', false);
+  const agency = await deps.store.getAgency(delivery.recipientOrganId);
+  if (!agency) return toDead(deps, delivery, envelope, 'recipient-unknown', `recipient agency ${delivery.recipientOrganId} is not registered`, false);
+
+  if (agency.deliveryMode === 'pull' || !agency.endpointUrl) return makeAvailable(deps, delivery, envelope);
+  return pushOnce(deps, delivery, envelope, { ...agency, endpointUrl: agency.endpointUrl });
+}
+
+async function makeAvailable(deps: DeliverDeps, delivery: DeliveryRecord, envelope: EnvelopeRecord): Promise<DeliverOutcome> {
+  const at = (deps.now ?? (() => new Date()))();
+  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch: { state: 'available', updatedAt: at.toISOString() } });
+  if (!moved) return skipped(deps, 'raced');
+  deps.observer.outcome('available', 'pull');
+  deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'pull');
+  return { kind: 'available' };
+}
+
+async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: EnvelopeRecord, agency: AgencyRecord & { endpointUrl: string }): Promise<DeliverOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const leaseMs = deps.policy.connectTimeoutMs + deps.policy.responseTimeoutMs + 5000;
+  const slot = deps.gate ? await deps.gate.acquire(agency.organId, deps.policy.recipient, leaseMs) : undefined;
+  if (slot && !slot.granted) return deferred(deps, slot.retryInMs, 'recipient-busy');
+  let result: PushResult;
+  try {
+    if (!(await deps.store.blobs.has(envelope.sha256))) {
+      return await toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', true);
+    }
+    const request = await buildPushRequest({ delivery, envelope, agency, blobs: deps.store.blobs, identity: deps.identity, policy: deps.policy, now: now() });
+    result = await deps.push.push(request);
+  } finally {
+    if (slot?.granted) await slot.release();
+  }
+  const attempts = delivery.attempts + 1;
+  const at = now();
+  const verdict = result.kind === 'response' ? verdictForStatus(result.status) : 'retry';
+  const error = describe(result);
+
+  if (verdict === 'delivered' && result.kind === 'response') {
+    const moved = await deps.store.transitionDelivery(delivery.id, {
+      from: ACTIVE,
+      patch: { state: 'delivered', attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
+      receipt: receiptFor('delivered', delivery, envelope, at, { mode: 'push', httpStatus: result.status, attempts }),
+    });
+    if (!moved) return skipped(deps, 'raced');
+    deps.observer.outcome('delivered', 'push');
+    deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'push');
+    return { kind: 'delivered', attempts, status: result.status };
+  }
+  const spent = attempts >= deps.policy.maxAttempts;
+  if (verdict === 'permanent' || spent) {
+    return toDead(deps, { ...delivery, attempts: attempts - 1 }, envelope, verdict === 'permanent' ? 'permanent-failure' : 'retries-exhausted', error, true);
+  }
+  const retryAfterMs = result.kind === 'response' ? parseRetryAfterMs(result.retryAfter, at) : undefined;
+  const delayMs = nextDelayMs(deps.policy, attempts, retryAfterMs, deps.random);
+  const moved = await deps.store.transitionDelivery(delivery.id, {
+    from: ACTIVE,
+    patch: { state: 'retrying', attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + delayMs).toISOString(), updatedAt: at.toISOString() },
+  });
+  if (!moved) return skipped(deps, 'raced');
+  deps.observer.retry(result.kind === 'response' ? String(result.status) : result.failure);
+  deps.observer.outcome('retry', 'push');
+  return { kind: 'retry', attempts, delayMs, error };
+}
+
+/** Dead-letters a delivery: `failed` receipt, alert. `attempted` counts the attempt that just ended. */
+async function toDead(deps: DeliverDeps, delivery: DeliveryRecord, envelope: EnvelopeRecord | undefined, reason: string, error: string, attempted: boolean): Promise<DeliverOutcome> {
+  const at = (deps.now ?? (() => new Date()))();
+  const attempts = delivery.attempts + (attempted ? 1 : 0);
+  const moved = await deps.store.transitionDelivery(delivery.id, {
+    from: ACTIVE,
+    patch: { state: 'dead', attempts, lastError: error, nextAttemptAt: undefined, updatedAt: at.toISOString() },
+    ...(envelope ? { receipt: receiptFor('failed', delivery, envelope, at, { reason, error, attempts }) } : {}),
+  });
+  if (!moved) return skipped(deps, 'raced');
+  deps.observer.outcome('dead', 'push');
+  deps.alert({ deliveryId: delivery.id, envelopeId: delivery.envelopeId, recipientOrganId: delivery.recipientOrganId, reason, attempts, lastError: error, at: at.toISOString() });
+  return { kind: 'dead', attempts, reason, error };
+}
+
+function receiptFor(type: 'delivered' | 'failed', delivery: DeliveryRecord, envelope: EnvelopeRecord, at: Date, detail: Record<string, unknown>): ReceiptDraft {
+  return {
+    type,
+    envelopeId: envelope.id,
+    deliveryId: delivery.id,
+    documentId: envelope.documentId,
+    subjectSha256: envelope.sha256,
+    parties: [envelope.fromOrganId, delivery.recipientOrganId],
+    at: at.toISOString(),
+    detail,
+  };
+}
+
+function describe(result: PushResult): string {
+  if (result.kind === 'network') return `${result.failure}: ${result.message}`;
+  const excerpt = result.bodyExcerpt.replace(/\s+/g, ' ').trim().slice(0, 300);
+  return `HTTP ${result.status}${excerpt ? `: ${excerpt}` : ''}`;
+}
+
+function skipped(deps: DeliverDeps, state: string): DeliverOutcome {
+  deps.observer.outcome('skipped', 'none');
+  return { kind: 'skipped', state };
+}
+
+function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy'): DeliverOutcome {
+  deps.observer.outcome('deferred', 'none');
+  return { kind: 'deferred', delayMs: Math.max(1, Math.round(delayMs)), reason };
+}
+
+function secondsSince(iso: string, at: Date): number {
+  const start = Date.parse(iso);
+  return Number.isNaN(start) ? 0 : Math.max(0, (at.getTime() - start) / 1000);
+}

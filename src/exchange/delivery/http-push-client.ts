@@ -1,0 +1,102 @@
+/**
+ * PushClient over node:http(s) with keep-alive sockets, a connect timeout and a response timeout (a receiver that
+ * accepts the connection and never answers is cut off and retried later). Redirects are not followed.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';
+
+const EXCERPT_BYTES = 2048;
+
+class PushTimeout extends Error {
+  constructor(readonly failure: NetworkFailure, message: string) {
+    super(message);
+  }
+}
+
+function failureOf(error: Error & { code?: string }): NetworkFailure {
+  if (error instanceof PushTimeout) return error.failure;
+  switch (error.code) {
+    case 'ECONNREFUSED': return 'refused';
+    case 'ECONNRESET': case 'EPIPE': case 'ECONNABORTED': return 'reset';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'dns';
+    default: return 'other';
+  }
+}
+
+export interface HttpPushClient extends PushClient {
+  close(): void;
+}
+
+export function createHttpPushClient(options: { maxSockets?: number } = {}): HttpPushClient {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+
+  const push = (request: PushRequest): Promise<PushResult> => new Promise<PushResult>((resolve) => {
+    const url = new URL(request.url);
+    const secure = url.protocol === 'https:';
+    const lib = secure ? https : http;
+    let settled = false;
+    let connectTimer: NodeJS.Timeout | undefined;
+    let responseTimer: NodeJS.Timeout | undefined;
+    const finish = (result: PushResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(responseTimer);
+      resolve(result);
+    };
+    const req = lib.request(url, {
+      method: 'POST',
+      agent: secure ? agents.https : agents.http,
+      headers: { 'content-type': 'application/xml', ...request.headers, 'content-length': String(request.contentLength) },
+    });
+    const startResponseTimer = (): void => {
+      responseTimer = setTimeout(() => req.destroy(new PushTimeout('response-timeout', `no complete answer within ${request.responseTimeoutMs} ms`)), request.responseTimeoutMs);
+    };
+    req.on('socket', (socket: Socket) => {
+      if (!socket.connecting) return startResponseTimer();
+      connectTimer = setTimeout(() => req.destroy(new PushTimeout('connect-timeout', `no connection within ${request.connectTimeoutMs} ms`)), request.connectTimeoutMs);
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        clearTimeout(connectTimer);
+        startResponseTimer();
+      });
+    });
+    req.on('error', (error: Error & { code?: string }) => finish({ kind: 'network', failure: failureOf(error), message: error.message }));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (kept < EXCERPT_BYTES) {
+          chunks.push(chunk);
+          kept += chunk.length;
+        }
+      });
+      res.on('error', (error: Error & { code?: string }) => finish({ kind: 'network', failure: failureOf(error), message: error.message }));
+      res.on('end', () => {
+        const retryAfter = res.headers['retry-after'];
+        finish({
+          kind: 'response',
+          status: res.statusCode ?? 0,
+          ...(typeof retryAfter === 'string' ? { retryAfter } : {}),
+          bodyExcerpt: Buffer.concat(chunks).subarray(0, EXCERPT_BYTES).toString('utf8'),
+        });
+      });
+    });
+    if (Buffer.isBuffer(request.body)) {
+      req.end(request.body);
+    } else {
+      request.body().then((stream) => pipeline(stream, req)).catch((error: Error) => req.destroy(error));
+    }
+  });
+
+  return {
+    push,
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  };
+}

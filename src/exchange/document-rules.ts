@@ -1,0 +1,76 @@
+/**
+ * The rules for a document package: every To an active registered agency; a new document's DocumentId not reused
+ * with other bytes; a revoke/update/replace acting only on originals its own sender sent.
+ */
+import type { Store } from '../store/ports.js';
+import type { AgencyRecord, EnvelopeRecord } from '../store/records.js';
+import { ExchangeError } from './exchange-error.js';
+import type { InspectedPackage } from './package-inspector.js';
+
+export interface DocumentPlan {
+  documentId: string;
+  refersToDocumentId?: string;
+  recipients: AgencyRecord[];
+  /** The original a revocation (business type 1) takes back. */
+  revokes?: EnvelopeRecord;
+}
+
+const CHANGE_NAMES = { 1: 'revocation', 2: 'update', 3: 'replacement' } as const;
+
+export async function activeRecipients(store: Store, toOrganIds: readonly string[]): Promise<AgencyRecord[]> {
+  if (toOrganIds.length === 0) throw new ExchangeError('EXCHANGE_NO_RECIPIENT', 'The package names no recipient agency (To).');
+  const recipients: AgencyRecord[] = [];
+  for (const organId of toOrganIds) {
+    const agency = await store.getAgency(organId);
+    if (!agency) throw new ExchangeError('EXCHANGE_UNKNOWN_RECIPIENT', `Recipient ${organId} is not an agency registered on the axis.`, { organId });
+    if (agency.state !== 'active') throw new ExchangeError('EXCHANGE_RECIPIENT_SUSPENDED', `Recipient ${organId} is suspended on the axis and cannot receive documents now.`, { organId });
+    recipients.push(agency);
+  }
+  return recipients;
+}
+
+/** The caller's own original with this DocumentId (a new document, if several), or the reason there is none. */
+async function originalOf(store: Store, caller: string, documentId: string, action: string): Promise<EnvelopeRecord> {
+  const own = (await store.findDocuments(caller, documentId)).filter((e) => e.kind === 'edoc');
+  const original = own.find((e) => (e.businessType ?? 0) === 0) ?? own[0];
+  if (original) return original;
+  // Someone else's document: say so only to an agency that already knows it (it received it); others learn nothing.
+  const others = await store.listEnvelopesForDocument(documentId);
+  if (others.some((e) => e.kind === 'edoc' && e.documentId === documentId && e.toOrganIds.includes(caller))) {
+    throw new ExchangeError('EXCHANGE_NOT_ORIGINAL_SENDER', `Document ${documentId} was sent by another agency: only its sender may send a ${action} of it.`, { documentId });
+  }
+  throw new ExchangeError('EXCHANGE_UNKNOWN_ORIGINAL', `No document ${documentId} sent by agency ${caller} is known to the axis: a ${action} must refer to a document this agency sent through it.`, { documentId });
+}
+
+export async function planDocument(store: Store, pkg: InspectedPackage, sha256: string): Promise<DocumentPlan> {
+  const caller = pkg.fromOrganId;
+  const documentId = pkg.documentId;
+  if (!documentId) throw new ExchangeError('EXCHANGE_DOCUMENT_ID_MISSING', 'The document package carries no DocumentId.');
+  const recipients = await activeRecipients(store, pkg.toOrganIds);
+  const type = pkg.businessType ?? 0;
+
+  if (type === 0) {
+    const earlier = (await store.findDocuments(caller, documentId)).filter((e) => e.kind === 'edoc' && (e.businessType ?? 0) === 0);
+    const clash = earlier.find((e) => e.sha256 !== sha256);
+    if (clash) {
+      throw new ExchangeError('EXCHANGE_DOCUMENT_ID_CONFLICT', `DocumentId ${documentId} was already used by this agency for a different new document (accepted ${clash.acceptedAt}). Send a new DocumentId, or an update (business type 2) of that document.`, { documentId, existingPackageId: clash.id });
+    }
+    return { documentId, recipients };
+  }
+
+  const action = CHANGE_NAMES[type];
+  if (pkg.references.length === 0) {
+    throw new ExchangeError('EXCHANGE_REFERENCE_MISSING', `The ${action} package does not say which original document it acts on.`);
+  }
+  const originals: EnvelopeRecord[] = [];
+  for (const reference of pkg.references) {
+    const original = await originalOf(store, caller, reference, action);
+    if (original.revokedAt) {
+      throw new ExchangeError('EXCHANGE_ORIGINAL_REVOKED', `Document ${reference} was revoked on ${original.revokedAt}: it can no longer be revoked, updated or replaced.`, { documentId: reference });
+    }
+    originals.push(original);
+  }
+  const plan: DocumentPlan = { documentId, refersToDocumentId: pkg.references[0]!, recipients };
+  if (type === 1) plan.revokes = originals[0]!;
+  return plan;
+}

@@ -1,0 +1,88 @@
+/** How one accepted package becomes records: the envelope, one delivery per recipient, the receipts. */
+import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from '../store/records.js';
+import { sortableId } from './ids.js';
+import type { InspectedPackage } from './package-inspector.js';
+
+/** sender | DocumentId | kind/business type or status code | SHA-256: the same package sent again. */
+export function dedupeKeyOf(pkg: InspectedPackage, documentId: string, sha256: string): string {
+  const what = pkg.kind === 'edoc' ? `edoc/${pkg.businessType ?? 0}` : `status/${pkg.statusCode ?? ''}`;
+  return [pkg.fromOrganId, documentId, what, sha256].join('|');
+}
+
+export interface EnvelopeInput {
+  pkg: InspectedPackage;
+  documentId: string;
+  refersToDocumentId?: string;
+  toOrganIds: string[];
+  sha256: string;
+  size: number;
+  at: string;
+}
+
+export function envelopeOf(input: EnvelopeInput): EnvelopeRecord {
+  const { pkg } = input;
+  return {
+    id: sortableId('pkg'),
+    kind: pkg.kind,
+    fromOrganId: pkg.fromOrganId,
+    toOrganIds: input.toOrganIds,
+    documentId: input.documentId,
+    ...(pkg.codeNumber ? { codeNumber: pkg.codeNumber } : {}),
+    ...(pkg.codeNotation ? { codeNotation: pkg.codeNotation } : {}),
+    ...(pkg.subject ? { subject: pkg.subject } : {}),
+    ...(pkg.kind === 'edoc' ? { businessType: pkg.businessType ?? 0 } : {}),
+    ...(input.refersToDocumentId ? { refersToDocumentId: input.refersToDocumentId } : {}),
+    ...(pkg.statusCode ? { statusCode: pkg.statusCode } : {}),
+    size: input.size,
+    sha256: input.sha256,
+    dedupeKey: dedupeKeyOf(pkg, input.documentId, input.sha256),
+    verification: { signature: pkg.signature, warnings: pkg.warnings },
+    acceptedAt: input.at,
+  };
+}
+
+/**
+ * A pull agency finds the package in its inbox at once ('available'); a push agency's delivery waits for the
+ * delivery worker ('pending') and is the only kind enqueued.
+ */
+export function deliveriesOf(envelope: EnvelopeRecord, recipients: AgencyRecord[], at: string): Omit<DeliveryRecord, 'seq'>[] {
+  return recipients.map((agency) => ({
+    id: sortableId('dlv'),
+    envelopeId: envelope.id,
+    recipientOrganId: agency.organId,
+    state: agency.deliveryMode === 'push' && agency.endpointUrl ? 'pending' : 'available',
+    attempts: 0,
+    createdAt: at,
+    updatedAt: at,
+  }));
+}
+
+export function acceptedReceiptOf(envelope: EnvelopeRecord): ReceiptDraft {
+  return {
+    type: 'accepted',
+    envelopeId: envelope.id,
+    documentId: envelope.documentId,
+    subjectSha256: envelope.sha256,
+    parties: [...new Set([envelope.fromOrganId, ...envelope.toOrganIds])],
+    at: envelope.acceptedAt,
+    detail: {
+      kind: envelope.kind,
+      size: envelope.size,
+      ...(envelope.businessType !== undefined ? { businessType: envelope.businessType } : {}),
+      ...(envelope.statusCode ? { statusCode: envelope.statusCode } : {}),
+      ...(envelope.refersToDocumentId ? { refersToDocumentId: envelope.refersToDocumentId } : {}),
+    },
+  };
+}
+
+export function revokedReceiptOf(original: EnvelopeRecord, revocation: EnvelopeRecord): ReceiptDraft {
+  return {
+    type: 'revoked',
+    envelopeId: original.id,
+    documentId: original.documentId,
+    subjectSha256: original.sha256,
+    parties: [...new Set([original.fromOrganId, ...original.toOrganIds])],
+    at: revocation.acceptedAt,
+    detail: { revokedByEnvelopeId: revocation.id, revocationSha256: revocation.sha256 },
+  };
+}

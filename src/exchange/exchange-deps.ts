@@ -1,0 +1,64 @@
+/** What the exchange use-cases are built from: ports and policies, never an adapter. */
+import type { ReceiptExporter } from '../ledger/signed-receipt.js';
+import type { DeliveryQueue } from '../queue/ports.js';
+import type { Store } from '../store/ports.js';
+import type { PackageInspector } from './package-inspector.js';
+
+/** The slice of a pino logger the exchange uses (private keys and package bytes are never passed to it). */
+export interface ExchangeLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ExchangeLimits {
+  /** Largest package accepted, bytes (the HTTP layer enforces it while streaming; checked again here). */
+  maxPackageBytes: number;
+  /** Largest inbox page. */
+  maxInboxPage: number;
+}
+
+export interface ExchangePolicy {
+  /** Status packages may be unsigned ('optional', the default, as the real samples are) or must be signed. */
+  statusSignature: 'optional' | 'required';
+}
+
+export interface ExchangeDeps {
+  store: Store;
+  /** Absent when the node runs without queues: deliveries wait for the sweeper. */
+  queue?: DeliveryQueue | undefined;
+  inspector: PackageInspector;
+  receiptExporter: ReceiptExporter;
+  clock?: () => Date;
+  limits?: Partial<ExchangeLimits>;
+  policy?: Partial<ExchangePolicy>;
+  logger?: ExchangeLogger;
+}
+
+export interface ExchangeContext {
+  store: Store;
+  queue: DeliveryQueue | undefined;
+  inspector: PackageInspector;
+  exportReceipt: ReceiptExporter;
+  now: () => Date;
+  limits: ExchangeLimits;
+  policy: ExchangePolicy;
+  logger: ExchangeLogger;
+}
+
+const silent: ExchangeLogger = { info() {}, warn() {}, error() {} };
+
+export const DEFAULT_LIMITS: ExchangeLimits = { maxPackageBytes: 250 * 1024 * 1024, maxInboxPage: 500 };
+
+export function contextOf(deps: ExchangeDeps): ExchangeContext {
+  return {
+    store: deps.store,
+    queue: deps.queue,
+    inspector: deps.inspector,
+    exportReceipt: deps.receiptExporter,
+    now: deps.clock ?? (() => new Date()),
+    limits: { ...DEFAULT_LIMITS, ...(deps.limits ?? {}) },
+    policy: { statusSignature: 'optional', ...(deps.policy ?? {}) },
+    logger: deps.logger ?? silent,
+  };
+}

@@ -1,0 +1,72 @@
+/** The JSON shapes the exchange hands out about envelopes and deliveries (no blob paths, no internal keys). */
+import type { DeliveryRecord, EnvelopeRecord } from '../store/records.js';
+
+export interface PackageSummary {
+  packageId: string;
+  kind: EnvelopeRecord['kind'];
+  from: string;
+  to: string[];
+  documentId: string;
+  refersToDocumentId?: string;
+  businessType?: EnvelopeRecord['businessType'];
+  statusCode?: EnvelopeRecord['statusCode'];
+  codeNumber?: string;
+  codeNotation?: string;
+  subject?: string;
+  size: number;
+  sha256: string;
+  acceptedAt: string;
+  revokedAt?: string;
+  revokedByPackageId?: string;
+}
+
+export function summaryOf(e: EnvelopeRecord): PackageSummary {
+  return {
+    packageId: e.id,
+    kind: e.kind,
+    from: e.fromOrganId,
+    to: [...e.toOrganIds],
+    documentId: e.documentId,
+    ...(e.refersToDocumentId ? { refersToDocumentId: e.refersToDocumentId } : {}),
+    ...(e.businessType !== undefined ? { businessType: e.businessType } : {}),
+    ...(e.statusCode ? { statusCode: e.statusCode } : {}),
+    ...(e.codeNumber ? { codeNumber: e.codeNumber } : {}),
+    ...(e.codeNotation ? { codeNotation: e.codeNotation } : {}),
+    ...(e.subject ? { subject: e.subject } : {}),
+    size: e.size,
+    sha256: e.sha256,
+    acceptedAt: e.acceptedAt,
+    ...(e.revokedAt ? { revokedAt: e.revokedAt } : {}),
+    ...(e.revokedByEnvelopeId ? { revokedByPackageId: e.revokedByEnvelopeId } : {}),
+  };
+}
+
+export interface DeliveryView {
+  deliveryId: string;
+  packageId: string;
+  recipient: string;
+  state: DeliveryRecord['state'];
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt?: string;
+  fetchedAt?: string;
+  acknowledgedAt?: string;
+  lastError?: string;
+}
+
+export function deliveryViewOf(d: DeliveryRecord): DeliveryView {
+  return {
+    deliveryId: d.id,
+    packageId: d.envelopeId,
+    recipient: d.recipientOrganId,
+    state: d.state,
+    attempts: d.attempts,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    ...(d.deliveredAt ? { deliveredAt: d.deliveredAt } : {}),
+    ...(d.fetchedAt ? { fetchedAt: d.fetchedAt } : {}),
+    ...(d.acknowledgedAt ? { acknowledgedAt: d.acknowledgedAt } : {}),
+    ...(d.lastError ? { lastError: d.lastError } : {}),
+  };
+}

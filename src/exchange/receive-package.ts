@@ -1,0 +1,110 @@
+/** Flow 3 of ARCHITECTURE.md, the receive: a recipient lists its inbox, fetches the raw package, acknowledges. */
+import type { Readable } from 'node:stream';
+import type { SignedReceipt } from '../ledger/signed-receipt.js';
+import type { DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptDraft } from '../store/records.js';
+import type { ExchangeContext } from './exchange-deps.js';
+import { ExchangeError } from './exchange-error.js';
+import { deliveryViewOf, summaryOf, type DeliveryView, type PackageSummary } from './package-views.js';
+import { assertNotWithheld, RECEIVED_STATES, viewAsParty, type PartyView } from './party-access.js';
+
+/** What waits for a recipient: everything not yet downloaded or acknowledged, dead letters included (never lost). */
+export const INBOX_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'dead'];
+const FETCHABLE_FROM: DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'dead'];
+
+export interface InboxItem extends PackageSummary {
+  deliveryId: string;
+  deliveryState: DeliveryState;
+  /** Pass as `after` to continue after this item. */
+  cursor: number;
+}
+
+export async function listInbox(ctx: ExchangeContext, input: { organId: string; after?: number; limit?: number }): Promise<{ items: InboxItem[]; nextCursor?: string }> {
+  const limit = Math.max(1, Math.min(input.limit ?? 50, ctx.limits.maxInboxPage));
+  const deliveries = await ctx.store.listDeliveries({ recipientOrganId: input.organId, states: [...INBOX_STATES], ...(input.after !== undefined ? { after: input.after } : {}), limit });
+  const items: InboxItem[] = [];
+  for (const d of deliveries) {
+    if (d.recipientOrganId !== input.organId) continue;
+    const envelope = await ctx.store.getEnvelope(d.envelopeId);
+    if (!envelope || (envelope.revokedAt && !RECEIVED_STATES.includes(d.state))) continue;
+    items.push({ ...summaryOf(envelope), deliveryId: d.id, deliveryState: d.state, cursor: d.seq });
+  }
+  const last = deliveries.at(-1);
+  return { items, ...(deliveries.length === limit && last ? { nextCursor: String(last.seq) } : {}) };
+}
+
+export interface FetchedPackage {
+  envelope: EnvelopeRecord;
+  sha256: string;
+  size: number;
+  /** The raw bytes exactly as the sender sent them. */
+  stream: Readable;
+}
+
+function deliveryReceipt(type: ReceiptDraft['type'], envelope: EnvelopeRecord, delivery: DeliveryRecord, at: string): ReceiptDraft {
+  return { type, envelopeId: envelope.id, deliveryId: delivery.id, documentId: envelope.documentId, subjectSha256: envelope.sha256, parties: [envelope.fromOrganId, delivery.recipientOrganId], at };
+}
+
+/** The first download by a recipient moves its delivery to fetched with a receipt; later downloads change nothing. */
+async function recordFetch(ctx: ExchangeContext, view: Extract<PartyView, { role: 'recipient' }>): Promise<void> {
+  if (!FETCHABLE_FROM.includes(view.delivery.state)) return;
+  const at = ctx.now().toISOString();
+  const moved = await ctx.store.transitionDelivery(view.delivery.id, {
+    from: FETCHABLE_FROM,
+    patch: { state: 'fetched', fetchedAt: at, updatedAt: at },
+    receipt: deliveryReceipt('fetched', view.envelope, view.delivery, at),
+  });
+  if (moved) return;
+  // The delivery moved under us (a push completed, or a revocation withheld it): judge again on what it is now.
+  const again = await viewAsParty(ctx.store, view.delivery.recipientOrganId, view.envelope.id);
+  assertNotWithheld(again);
+  if (again.role === 'recipient' && FETCHABLE_FROM.includes(again.delivery.state)) await recordFetch(ctx, again);
+}
+
+export async function fetchPackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<FetchedPackage> {
+  const view = await viewAsParty(ctx.store, input.organId, input.envelopeId);
+  assertNotWithheld(view);
+  const { envelope } = view;
+  if (!(await ctx.store.blobs.has(envelope.sha256))) {
+    throw new ExchangeError('EXCHANGE_PACKAGE_PURGED', `The raw package was removed by the retention policy; its metadata and receipts are kept (see the document timeline).`);
+  }
+  if (view.role === 'recipient') await recordFetch(ctx, view);
+  return { envelope, sha256: envelope.sha256, size: envelope.size, stream: await ctx.store.blobs.openRead(envelope.sha256) };
+}
+
+export interface PackageReport extends PackageSummary {
+  verification: unknown;
+  /** The sender sees every delivery; a recipient its own. */
+  deliveries: DeliveryView[];
+}
+
+export async function getReport(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<PackageReport> {
+  const view = await viewAsParty(ctx.store, input.organId, input.envelopeId);
+  const deliveries = view.role === 'sender' ? await ctx.store.listDeliveriesForEnvelope(view.envelope.id) : [view.delivery];
+  return { ...summaryOf(view.envelope), verification: view.envelope.verification, deliveries: deliveries.map(deliveryViewOf) };
+}
+
+export interface AcknowledgeResult {
+  packageId: string;
+  delivery: DeliveryView;
+  /** The acknowledgement receipt; absent when the package had been acknowledged before (nothing new happened). */
+  receipt?: SignedReceipt;
+}
+
+export async function acknowledge(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<AcknowledgeResult> {
+  const view = await viewAsParty(ctx.store, input.organId, input.envelopeId);
+  if (view.role !== 'recipient') throw new ExchangeError('EXCHANGE_NOT_RECIPIENT', 'Only a recipient acknowledges a package; the sender follows it in the report and the timeline.');
+  assertNotWithheld(view);
+  const { envelope, delivery } = view;
+  if (delivery.state === 'acknowledged') return { packageId: envelope.id, delivery: deliveryViewOf(delivery) };
+  if (delivery.state !== 'delivered' && delivery.state !== 'fetched') {
+    throw new ExchangeError('EXCHANGE_NOT_FETCHED', 'The package has not reached this agency yet: fetch it before acknowledging it.', { deliveryState: delivery.state });
+  }
+  const at = ctx.now().toISOString();
+  const moved = await ctx.store.transitionDelivery(delivery.id, {
+    from: ['delivered', 'fetched'],
+    patch: { state: 'acknowledged', acknowledgedAt: at, updatedAt: at },
+    receipt: deliveryReceipt('acknowledged', envelope, delivery, at),
+  });
+  if (!moved) return acknowledge(ctx, input);
+  return { packageId: envelope.id, delivery: deliveryViewOf(moved.delivery), ...(moved.receipt ? { receipt: ctx.exportReceipt(moved.receipt) } : {}) };
+}

@@ -1,0 +1,29 @@
+/**
+ * Who may sign what: a document package must carry a valid signature by a certificate tied to the sending agency
+ * (its OrganId in the certificate, or the certificate registered to the agency); a status package may be unsigned
+ * by policy, but a signature it does carry must be valid and tied the same way.
+ */
+import { AxisError } from '../errors/axis-error.js';
+import type { AgencyRecord } from '../store/records.js';
+import type { ExchangePolicy } from './exchange-deps.js';
+import { ExchangeError } from './exchange-error.js';
+import type { InspectedPackage } from './package-inspector.js';
+
+export function assertSignaturePolicy(pkg: InspectedPackage, sender: AgencyRecord, policy: ExchangePolicy): void {
+  const report = pkg.signature;
+  if (report.code === 'SIG_MISSING') {
+    if (pkg.kind === 'status' && policy.statusSignature === 'optional') return;
+    throw new AxisError('SIG_MISSING', pkg.kind === 'edoc'
+      ? 'The document package is not signed: a document sent through the axis must carry the digital signature of the sending agency.'
+      : 'The status package is not signed, and this axis requires signed status packages.');
+  }
+  if (!report.valid) throw new AxisError(report.code, report.message, { signature: report.code });
+  const signer = report.signer;
+  const registered = signer ? sender.certificateFingerprints.map((f) => f.toLowerCase()).includes(signer.sha256Fingerprint.toLowerCase()) : false;
+  if (!signer || (signer.organId !== sender.organId && !registered)) {
+    throw new ExchangeError('EXCHANGE_SIGNER_NOT_SENDER', `The package is signed by a certificate that does not belong to agency ${sender.organId}${signer ? ` ("${signer.subject}"${signer.organId ? `, agency ${signer.organId}` : ''})` : ''}: register the certificate to the agency, or sign with one issued to it.`, {
+      ...(signer?.organId ? { signerOrganId: signer.organId } : {}),
+      ...(signer ? { signerFingerprint: signer.sha256Fingerprint } : {}),
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Flow 1 of ARCHITECTURE.md, the send: size -> parse, schema and rules (inspector) -> From is the caller ->
+ * the same package again returns the original receipt -> signature policy -> document or status rules ->
+ * blob + envelope + deliveries + receipt in one store transaction -> enqueue the push deliveries.
+ * A refused package stores nothing and leaves no receipt (docs/exchange.md says why).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { SignedReceipt } from '../ledger/signed-receipt.js';
+import type { AcceptBundle } from '../store/ports.js';
+import type { EnvelopeRecord, ReceiptRecord } from '../store/records.js';
+import { planDocument } from './document-rules.js';
+import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
+import type { ExchangeContext } from './exchange-deps.js';
+import { ExchangeError } from './exchange-error.js';
+import type { InspectedPackage } from './package-inspector.js';
+import { assertSignaturePolicy } from './signature-policy.js';
+import { planStatus } from './status-routing.js';
+
+export type PackageSource =
+  /** A fully written file under the blob store's tempDir, hashed while it was written; moved into the store on accept. */
+  | { tempPath: string; sha256: string; size: number }
+  | { bytes: Uint8Array };
+
+export interface SubmitInput {
+  callerOrganId: string;
+  source?: PackageSource;
+  /** The gateway's flat shape (SubmittedPackage): same as source { tempPath, sha256, size }. */
+  tempPath?: string;
+  sha256?: string;
+  size?: number;
+  bytes?: Uint8Array;
+}
+
+export interface SubmitResult {
+  /** created: newly accepted (HTTP 202). duplicate: the same package again (HTTP 200) with the original receipt. */
+  outcome: 'created' | 'duplicate';
+  httpStatus: 202 | 200;
+  envelopeId: string;
+  envelope: EnvelopeRecord;
+  receipt: SignedReceipt;
+  warnings: { code: string; message: string }[];
+}
+
+function sourceOf(input: SubmitInput): PackageSource {
+  if (input.source) return input.source;
+  if (input.bytes) return { bytes: input.bytes };
+  if (input.tempPath && input.sha256 && input.size !== undefined) return { tempPath: input.tempPath, sha256: input.sha256, size: input.size };
+  throw new TypeError('submitPackage needs the package bytes or a temporary file with its SHA-256 and size.');
+}
+
+async function acceptedReceipt(ctx: ExchangeContext, envelope: EnvelopeRecord): Promise<ReceiptRecord> {
+  const receipts = await ctx.store.listReceipts({ envelopeId: envelope.id, limit: 50 });
+  const accepted = receipts.find((r) => r.type === 'accepted' && r.envelopeId === envelope.id);
+  if (!accepted) throw new Error(`The accepted receipt of package ${envelope.id} is missing from the store.`);
+  return accepted;
+}
+
+function result(ctx: ExchangeContext, outcome: 'created' | 'duplicate', envelope: EnvelopeRecord, receipt: ReceiptRecord, pkg: InspectedPackage): SubmitResult {
+  return { outcome, httpStatus: outcome === 'created' ? 202 : 200, envelopeId: envelope.id, envelope, receipt: ctx.exportReceipt(receipt), warnings: pkg.warnings };
+}
+
+export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): Promise<SubmitResult> {
+  const source = sourceOf(input);
+  const caller = input.callerOrganId;
+  const size = 'bytes' in source ? source.bytes.byteLength : source.size;
+  if (size > ctx.limits.maxPackageBytes) {
+    throw new ExchangeError('EXCHANGE_TOO_LARGE', `The package is ${size} bytes; the axis accepts packages up to ${ctx.limits.maxPackageBytes} bytes.`, { size, limit: ctx.limits.maxPackageBytes });
+  }
+  const bytes = 'bytes' in source ? source.bytes : await readFile(source.tempPath);
+  const sha256 = 'bytes' in source ? createHash('sha256').update(bytes).digest('hex') : source.sha256;
+
+  const pkg = await ctx.inspector.inspect(bytes);
+  if (pkg.fromOrganId !== caller) {
+    throw new ExchangeError('EXCHANGE_FROM_NOT_CALLER', `The package says it is from ${pkg.fromOrganId}, but it was sent by agency ${caller}: an agency sends only its own packages.`, { from: pkg.fromOrganId });
+  }
+
+  // The same bytes from the same sender were accepted before: answer with the original receipt, check nothing again.
+  const namedDocumentId = pkg.kind === 'edoc' ? pkg.documentId : pkg.responseFor?.documentId;
+  if (namedDocumentId) {
+    const earlier = await ctx.store.findEnvelopeByDedupeKey(dedupeKeyOf(pkg, namedDocumentId, sha256));
+    if (earlier) return result(ctx, 'duplicate', earlier, await acceptedReceipt(ctx, earlier), pkg);
+  }
+
+  const sender = await ctx.store.getAgency(caller);
+  if (!sender) throw new ExchangeError('EXCHANGE_UNKNOWN_SENDER', `Agency ${caller} is not registered on the axis.`);
+  assertSignaturePolicy(pkg, sender, ctx.policy);
+
+  const at = ctx.now().toISOString();
+  let bundle: AcceptBundle;
+  if (pkg.kind === 'edoc') {
+    const plan = await planDocument(ctx.store, pkg, sha256);
+    const envelope = envelopeOf({ pkg, documentId: plan.documentId, ...(plan.refersToDocumentId ? { refersToDocumentId: plan.refersToDocumentId } : {}), toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope) };
+    if (plan.revokes) bundle.revokes = { envelopeId: plan.revokes.id, revocationReceipt: revokedReceiptOf(plan.revokes, envelope) };
+  } else {
+    const plan = await planStatus(ctx.store, pkg);
+    const envelope = envelopeOf({ pkg, documentId: plan.documentId, refersToDocumentId: plan.originalDocumentId, toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope), statusTransition: plan.transition };
+  }
+
+  if ('tempPath' in source) await ctx.store.blobs.putFile(source.tempPath, sha256, size);
+  else await ctx.store.blobs.putBytes(bytes);
+
+  const outcome = await ctx.store.accept(bundle);
+  if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, pkg);
+  if (outcome.outcome === 'status-conflict') {
+    throw new ExchangeError('EXCHANGE_STATUS_CONFLICT', 'Another status for this document was accepted at the same moment: check the document timeline and send again if still needed.', { current: outcome.current ?? null });
+  }
+  await enqueue(ctx, outcome.envelope, outcome.deliveries.filter((d) => d.state === 'pending').map((d) => d.id));
+  return result(ctx, 'created', outcome.envelope, outcome.receipt, pkg);
+}
+
+/** The package is safe in the store already: a queue failure is logged and repaired by the sweeper, never an error. */
+async function enqueue(ctx: ExchangeContext, envelope: EnvelopeRecord, deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  if (!ctx.queue) {
+    ctx.logger.warn({ envelopeId: envelope.id, deliveryIds }, 'no delivery queue on this node: the sweeper will enqueue these deliveries');
+    return;
+  }
+  try {
+    await ctx.queue.enqueueDeliveries(deliveryIds);
+  } catch (error) {
+    ctx.logger.error({ envelopeId: envelope.id, deliveryIds, err: error }, 'deliveries accepted but not enqueued: the sweeper will enqueue them');
+  }
+}

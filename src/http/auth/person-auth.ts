@@ -1,0 +1,32 @@
+/**
+ * People (operators, archivists) authenticate with bearer tokens. The axis holds only SHA-256 digests of the tokens
+ * and compares the presented token's digest against every configured one in constant time.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { PersonRole, TokenDigest } from '../../config/tokens.js';
+import { HttpError } from '../problem.js';
+
+export function personRoleOf(req: Request, tokens: readonly TokenDigest[]): PersonRole | undefined {
+  const header = req.get('authorization');
+  const match = header ? /^Bearer\s+(\S{1,512})$/i.exec(header) : null;
+  if (!match?.[1]) return undefined;
+  const digest = createHash('sha256').update(match[1], 'utf8').digest();
+  let role: PersonRole | undefined;
+  for (const token of tokens) {
+    // No early exit: every configured digest is compared.
+    if (token.digest.length === digest.length && timingSafeEqual(token.digest, digest) && role === undefined) role = token.role;
+  }
+  return role;
+}
+
+export function requirePerson(tokens: readonly TokenDigest[], roles: readonly PersonRole[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.get('authorization')) return next(new HttpError(401, 'AUTH_MISSING', 'This endpoint needs an operator bearer token (Authorization: Bearer ...).'));
+    const role = personRoleOf(req, tokens);
+    if (!role) return next(new HttpError(401, 'AUTH_INVALID', 'The bearer token is not valid.'));
+    if (!roles.includes(role)) return next(new HttpError(403, 'AUTH_FORBIDDEN', `This endpoint needs the ${roles.join(' or ')} role.`));
+    res.locals['person'] = { role };
+    next();
+  };
+}

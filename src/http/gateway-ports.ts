@@ -1,0 +1,73 @@
+/**
+ * What the HTTP layer needs from the use-cases, in the gateway's own words. src/main adapts the exchange, delivery
+ * and agency modules to these shapes, so a route only parses, calls one method and renders.
+ */
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { TokenDigest } from '../config/tokens.js';
+import type { AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import type { NonceCache } from './auth/agency-auth.js';
+import type { StatusForCode } from './status-codes.js';
+
+export interface SubmittedPackage {
+  callerOrganId: string;
+  /** A fully written temporary file under the blob store's tempDir; the use-case moves or deletes it. */
+  tempPath: string;
+  sha256: string;
+  size: number;
+}
+
+export interface SubmitResult {
+  /** created: 202; duplicate: 200 with the original receipt. */
+  outcome: 'created' | 'duplicate';
+  envelopeId: string;
+  receipt: unknown;
+}
+
+export interface FetchedPackage {
+  sha256: string;
+  size: number;
+  stream: Readable;
+}
+
+export interface GatewayExchange {
+  submitPackage(input: SubmittedPackage): Promise<SubmitResult>;
+  listInbox(input: { organId: string; after?: number; limit: number }): Promise<{ items: unknown[]; nextCursor?: string }>;
+  /** Throws a *_NOT_FOUND AxisError when the caller is not a party (never reveal existence). */
+  fetchPackage(input: { organId: string; envelopeId: string }): Promise<FetchedPackage>;
+  getReport(input: { organId: string; envelopeId: string }): Promise<unknown>;
+  acknowledge(input: { organId: string; envelopeId: string }): Promise<unknown>;
+  /** organId undefined: an archivist, who may read every timeline. */
+  timeline(input: { organId?: string; documentId: string }): Promise<unknown>;
+}
+
+export interface GatewayDeliveries {
+  listDead(input: { after?: number; limit: number }): Promise<unknown[]>;
+  replay(deliveryId: string): Promise<unknown>;
+}
+
+export interface Pingable {
+  ping(): Promise<unknown>;
+}
+
+export interface AppDeps {
+  exchange: GatewayExchange | undefined;
+  deliveries: GatewayDeliveries | undefined;
+  agencies: AgencyRegistry;
+  store: Pingable;
+  redis: Pingable & NonceCache;
+  /** Temp directory of the blob store: uploads are streamed there before the use-case takes them. */
+  uploadDir: string;
+  metrics: Registry | undefined;
+  logger: Logger;
+  tokens: readonly TokenDigest[];
+  maxPackageBytes: number;
+  authWindowSeconds: number;
+  /** Prefix of the Redis replay-cache keys (tests use a unique one). */
+  redisKeyPrefix: string;
+  metricsPublic: boolean;
+  exchangeStatus?: StatusForCode;
+  /** Extra routers mounted under /admin (e.g. Bull Board), already behind operator auth. */
+  adminUi?: import('express').Router;
+}

@@ -1,0 +1,68 @@
+/**
+ * Streams an incoming package to a temporary file with a running SHA-256 and a hard size limit, so a 250 MB
+ * package never sits in memory and an oversized one is cut off as soon as it crosses the limit.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Request } from 'express';
+import { HttpError } from './problem.js';
+
+const ACCEPTED_TYPES = new Set(['application/xml', 'application/edxml+xml', 'text/xml']);
+
+export interface UploadedFile {
+  tempPath: string;
+  sha256: string;
+  size: number;
+}
+
+export function assertPackageContentType(req: Request): void {
+  const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!ACCEPTED_TYPES.has(type)) {
+    throw new HttpError(415, 'HTTP_UNSUPPORTED_MEDIA_TYPE', 'Send the edXML package as Content-Type: application/xml (or application/edxml+xml).');
+  }
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'EDXML_TOO_LARGE', `The package is larger than the ${Math.floor(limit / (1024 * 1024)) || limit} ${limit >= 1024 * 1024 ? 'MB' : 'bytes'} the axis accepts.`, { limit });
+}
+
+export async function receivePackage(req: Request, dir: string, limit: number): Promise<UploadedFile> {
+  const declared = req.get('content-length');
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  const tempPath = path.join(dir, `upload-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > limit) return callback(tooLarge(limit));
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  // req stays out of the pipeline: when the limit trips, the rest of the body is drained and discarded so the
+  // client still reads the 413 instead of a reset connection.
+  const aborted = new Promise<never>((_resolve, reject) => {
+    req.once('aborted', () => reject(new Error('aborted')));
+  });
+  aborted.catch(() => undefined);
+  req.pipe(meter);
+  try {
+    await Promise.race([pipeline(meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 })), aborted]);
+  } catch (error) {
+    req.unpipe(meter);
+    req.resume();
+    await rm(tempPath, { force: true });
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
+  }
+  if (size === 0) {
+    await rm(tempPath, { force: true });
+    throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
+  }
+  return { tempPath, sha256: hash.digest('hex'), size };
+}

@@ -1,0 +1,67 @@
+/**
+ * Every error leaves the gateway as RFC 9457 application/problem+json carrying the stable AxisError code, so a
+ * client branches on `code`, a person reads `detail`, and support finds the log line by `requestId`.
+ */
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { AxisError, isAxisError } from '../errors/axis-error.js';
+import { gatewayStatusForCode, type StatusForCode } from './status-codes.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail: string;
+  instance: string;
+  requestId: string;
+}
+
+export class HttpError extends AxisError {
+  readonly status: number;
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.status = status;
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
+};
+
+export function sendProblem(req: Request, res: Response, status: number, code: string, detail: string): void {
+  const requestId = String(req.id ?? '');
+  const problem: Problem = {
+    type: `urn:edx-axis:error:${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
+    requestId,
+  };
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.status(status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (error instanceof HttpError) return sendProblem(req, res, error.status, error.code, error.message);
+    if (isAxisError(error)) {
+      const status = exchangeStatus?.(error.code) ?? gatewayStatusForCode(error.code);
+      if (status >= 500) req.log?.error({ err: error }, 'request failed');
+      return sendProblem(req, res, status, error.code, status >= 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
+    }
+    const e = error as { status?: number; statusCode?: number; type?: string };
+    const status = e.status ?? e.statusCode;
+    if (e.type === 'entity.too.large') return sendProblem(req, res, 413, 'HTTP_BODY_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
+    if (e.type === 'entity.parse.failed') return sendProblem(req, res, 400, 'HTTP_BODY_INVALID', 'The request body is not valid JSON.');
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(req, res, status, 'HTTP_BAD_REQUEST', 'The request could not be read.');
+    req.log?.error({ err: error }, 'unexpected error');
+    return sendProblem(req, res, 500, 'INTERNAL_ERROR', 'The axis could not complete the request; it has been logged.');
+  };
+}

@@ -1,0 +1,119 @@
+/** Exchange API v1 for agency systems. Thin: parse, call one use-case, render. */
+import { rm } from 'node:fs/promises';
+import { Router, type Request, type Response } from 'express';
+import type { TokenDigest } from '../../config/tokens.js';
+import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from '../auth/agency-auth.js';
+import { personRoleOf } from '../auth/person-auth.js';
+import type { GatewayExchange } from '../gateway-ports.js';
+import { assertPackageContentType, receivePackage } from '../package-upload.js';
+import { HttpError } from '../problem.js';
+
+export interface ExchangeRoutesOptions {
+  exchange: GatewayExchange | undefined;
+  auth: AgencyAuthOptions;
+  tokens: readonly TokenDigest[];
+  uploadDir: string;
+  maxPackageBytes: number;
+}
+
+const ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+function param(req: Request, name: string): string {
+  const value = req.params[name];
+  // An id that cannot exist is answered like one that does not: 404, never a hint.
+  if (typeof value !== 'string' || !ID.test(value)) throw new HttpError(404, 'PACKAGE_NOT_FOUND', 'No such package for this agency.');
+  return value;
+}
+
+function intQuery(req: Request, name: string, min: number, max: number, fallback?: number): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "${name}" must be an integer from ${min} to ${max}.`);
+  }
+  return Number(raw);
+}
+
+export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
+  const router = Router();
+  const authenticate = agencyAuth(options.auth);
+  const exchange = (): GatewayExchange => {
+    if (!options.exchange) throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The exchange is not available on this node.');
+    return options.exchange;
+  };
+
+  router.post('/v1/packages', authenticate, async (req: Request, res: Response) => {
+    const caller = agencyOf(res);
+    assertPackageContentType(req);
+    const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes).catch((error: unknown) => {
+      // The rest of an oversized body is not worth reading: close the connection after the 413.
+      if (error instanceof HttpError && error.status === 413) res.set('Connection', 'close');
+      throw error;
+    });
+    try {
+      assertBodyDigest(res, upload.sha256);
+      const result = await exchange().submitPackage({ callerOrganId: caller.organId, ...upload });
+      res.status(result.outcome === 'created' ? 202 : 200).location(`/v1/packages/${result.envelopeId}`).json({
+        packageId: result.envelopeId,
+        outcome: result.outcome,
+        receipt: result.receipt,
+      });
+    } finally {
+      // The use-case moves the temp file into the blob store; whatever is left behind is garbage.
+      await rm(upload.tempPath, { force: true });
+    }
+  });
+
+  router.get('/v1/inbox', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    const after = intQuery(req, 'after', 0, Number.MAX_SAFE_INTEGER);
+    const limit = intQuery(req, 'limit', 1, 500, 50) ?? 50;
+    res.json(await exchange().listInbox({ organId: agencyOf(res).organId, ...(after !== undefined ? { after } : {}), limit }));
+  });
+
+  router.get('/v1/packages/:id', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    const fetched = await exchange().fetchPackage({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') });
+    const etag = `"${fetched.sha256}"`;
+    res.set({ ETag: etag, 'Content-Type': 'application/xml', 'Content-Length': String(fetched.size), 'Cache-Control': 'private, no-transform' });
+    if (req.get('if-none-match') === etag) {
+      fetched.stream.destroy();
+      res.status(304).end();
+      return;
+    }
+    fetched.stream.on('error', (error) => res.destroy(error));
+    fetched.stream.pipe(res);
+  });
+
+  router.get('/v1/packages/:id/report', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    res.json(await exchange().getReport({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') }));
+  });
+
+  router.post('/v1/packages/:id/ack', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    res.json(await exchange().acknowledge({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') }));
+  });
+
+  // Parties sign like any agency request; archivists and operators present a bearer token.
+  router.get('/v1/documents/:documentId/timeline', async (req, res, next) => {
+    if (!req.get('authorization')) return authenticate(req, res, next);
+    const role = personRoleOf(req, options.tokens);
+    if (!role) throw new HttpError(401, 'AUTH_INVALID', 'The bearer token is not valid.');
+    res.locals['person'] = { role };
+    next();
+  }, async (req, res) => {
+    const documentId = req.params['documentId'];
+    if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
+      throw new HttpError(404, 'DOCUMENT_NOT_FOUND', 'No such document for this caller.');
+    }
+    if (res.locals['person']) {
+      res.json(await exchange().timeline({ documentId }));
+      return;
+    }
+    assertEmptyBody(req, res);
+    res.json(await exchange().timeline({ organId: agencyOf(res).organId, documentId }));
+  });
+
+  return router;
+}

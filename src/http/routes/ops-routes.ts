@@ -1,0 +1,69 @@
+/**
+ * Probes, metrics and API documentation. /metrics is open only to loopback callers unless METRICS_PUBLIC is set;
+ * from anywhere else it needs an operator token (docs/operations.md).
+ */
+import { Router, type Request } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { Registry } from 'prom-client';
+import type { TokenDigest } from '../../config/tokens.js';
+import { personRoleOf } from '../auth/person-auth.js';
+import type { Pingable } from '../gateway-ports.js';
+import { loadOpenApiDocument } from '../openapi-document.js';
+import { HttpError, sendProblem } from '../problem.js';
+
+export interface OpsRoutesOptions {
+  store: Pingable;
+  redis: Pingable;
+  metrics: Registry | undefined;
+  metricsPublic: boolean;
+  tokens: readonly TokenDigest[];
+}
+
+const PROBE_TIMEOUT_MS = 2000;
+
+async function probe(target: Pingable): Promise<'ok' | string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      target.ping(),
+      new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error('timed out')), PROBE_TIMEOUT_MS); }),
+    ]);
+    return 'ok';
+  } catch (error) {
+    return `unreachable: ${(error as Error).message.split('\n')[0]?.slice(0, 200) ?? 'error'}`;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isLoopback(req: Request): boolean {
+  const address = req.socket.remoteAddress ?? '';
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+export function opsRoutes(options: OpsRoutesOptions): Router {
+  const router = Router();
+  const document = loadOpenApiDocument();
+
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (req, res) => {
+    const [redis, store] = await Promise.all([probe(options.redis), probe(options.store)]);
+    const ready = redis === 'ok' && store === 'ok';
+    if (!ready) req.log?.warn({ redis, store }, 'not ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, store } });
+  });
+  router.get('/metrics', async (req, res) => {
+    if (!options.metricsPublic && !isLoopback(req) && personRoleOf(req, options.tokens) !== 'operator') {
+      throw new HttpError(401, 'AUTH_MISSING', 'Metrics need an operator bearer token from outside this host.');
+    }
+    if (!options.metrics) return sendProblem(req, res, 503, 'SERVICE_UNAVAILABLE', 'Metrics are not enabled on this node.');
+    res.type(options.metrics.contentType).send(await options.metrics.metrics());
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'edX axis API' }));
+  return router;
+}

@@ -1,0 +1,5 @@
+/** The BullMQ adapters of src/queue/ports.ts, chosen at start-up by src/main. */
+export { createBullmqDeliveryQueue, createBullmqDeliveryQueue as createDeliveryQueue } from './delivery-queue.js';
+export type { BullmqDeliveryQueue, BullmqDeliveryQueueOptions, QueueLogger } from './delivery-queue.js';
+export { createRedisRecipientGate } from './recipient-gate.js';
+export { openRedis, producerRedisOptions, workerRedisOptions, reconnectDelay } from './redis-options.js';

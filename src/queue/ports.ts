@@ -1,0 +1,40 @@
+/**
+ * The queue port the use-cases see. The store stays the source of truth: a job only says "look at delivery X now";
+ * losing one is repaired by the sweeper, enqueuing one twice is harmless because the job id is the delivery id.
+ */
+export interface QueueDepth {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface DeliveryQueue {
+  /** Enqueues one job per delivery id (job id = delivery id, so a second enqueue of a live job is a no-op). */
+  enqueueDeliveries(deliveryIds: readonly string[]): Promise<void>;
+  /** Whether a job for this delivery is waiting, delayed or active (the sweeper's question). */
+  hasJob(deliveryId: string): Promise<boolean>;
+  depth(): Promise<QueueDepth>;
+  close(): Promise<void>;
+}
+
+/** How much one recipient agency's endpoint may be asked at once (its DMS is often a small server). */
+export interface RecipientLimits {
+  /** Pushes in flight to this recipient, across every worker process. */
+  concurrency: number;
+  /** Pushes started per second to this recipient, across every worker process. */
+  ratePerSecond: number;
+}
+
+export type GateDecision =
+  | { granted: true; release(): Promise<void> }
+  /** Busy or over its rate: come back in this many milliseconds (not a failed attempt). */
+  | { granted: false; retryInMs: number };
+
+/**
+ * A per-recipient semaphore and rate limit shared by every delivery worker. A slot is leased for `leaseMs`, so a
+ * worker killed while pushing gives its slot back by itself.
+ */
+export interface RecipientGate {
+  acquire(recipientOrganId: string, limits: RecipientLimits, leaseMs: number): Promise<GateDecision>;
+}

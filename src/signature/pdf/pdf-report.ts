@@ -1,0 +1,93 @@
+import type { CertificateSummary, CertificateValidator, ChainReport, RevocationReport, ValidationPolicy } from '../../pki/types.js';
+
+/**
+ * Stable codes of a PDF signature verdict. Other tools key on these strings; certificate codes from src/pki
+ * (SIG_CERT_UNTRUSTED, SIG_CERT_REVOKED, SIG_REVOCATION_UNKNOWN...) pass through unchanged.
+ */
+export const PDF_SIGNATURE_CODES = [
+  'PDF_OK',
+  'PDF_NOT_PDF',
+  'PDF_TOO_LARGE',
+  'PDF_NO_SIGNATURE',
+  'PDF_BYTERANGE_INVALID',
+  'PDF_DIGEST_MISMATCH',
+  'PDF_SIGNATURE_INVALID',
+  'PDF_MODIFIED_AFTER_SIGNING',
+  'PDF_CMS_MALFORMED',
+  'PDF_ALGORITHM_UNSUPPORTED',
+  'PDF_CERT_MISSING',
+  'PDF_STRUCTURE_UNSUPPORTED',
+  'PDF_SIGNER_UNUSABLE',
+  'PDF_CHECK_FAILED',
+] as const;
+
+export type PdfSignatureCode = (typeof PDF_SIGNATURE_CODES)[number];
+
+/** Who a signature speaks for under Decree 30/2020: the official who signed, or the agency that sealed. */
+export type PdfSignerRole = 'official' | 'agency-seal';
+
+export interface PdfSignatureReport {
+  /** 1-based, in the order the signatures were applied (by where their signed range ends). */
+  index: number;
+  valid: boolean;
+  code: PdfSignatureCode | string;
+  message: string;
+  fieldName?: string;
+  subFilter?: string;
+  byteRange?: number[];
+  /** The signed range reaches the end of the file (pdfsig: "Total document signed"). */
+  coversWholeDocument: boolean;
+  /** Bytes were appended after this signature's range, and they are not (only) later signatures. */
+  modifiedAfterSigning: boolean;
+  /** Integrity alone: the messageDigest matches the signed bytes and the CMS signature value verifies. */
+  integrity: 'valid' | 'digest-mismatch' | 'signature-invalid' | 'not-checked';
+  digestAlgorithm?: string;
+  signatureAlgorithm?: string;
+  role?: PdfSignerRole;
+  signer?: CertificateSummary;
+  chain?: ChainReport;
+  revocation?: RevocationReport;
+  /** As the signer claims it (no timestamp in PAdES-B): the PDF /M, else the CMS signingTime attribute. */
+  signingTime?: string;
+  signingTimeSource?: 'pdf-M' | 'cms-signingTime';
+  reason?: string;
+  location?: string;
+  name?: string;
+  warnings: string[];
+}
+
+export interface PdfVerificationReport {
+  valid: boolean;
+  code: PdfSignatureCode | string;
+  message: string;
+  fileSize: number;
+  signatures: PdfSignatureReport[];
+  /** Convenience views of `signatures` for a clerk: who signed, which agency sealed. */
+  officials: CertificateSummary[];
+  agencySeals: CertificateSummary[];
+  warnings: string[];
+}
+
+export interface PdfVerifyOptions {
+  validator: CertificateValidator;
+  policy?: ValidationPolicy;
+  /** Refuse larger input before parsing it (default 100 MiB). */
+  maxBytes?: number;
+}
+
+export interface PdfSignOptions {
+  reason?: string;
+  location?: string;
+  name?: string;
+  signingTime?: Date;
+  contactInfo?: string;
+}
+
+/** Codes that mean the check could not be done, not that the document is bad (CLI exit 2). */
+const COULD_NOT_CHECK = new Set(['SIG_REVOCATION_UNKNOWN', 'PDF_CHECK_FAILED']);
+
+/** Exit code the CLI uses: 0 valid, 1 invalid, 2 could not check. */
+export function pdfExitCodeOf(report: PdfVerificationReport): 0 | 1 | 2 {
+  if (report.valid) return 0;
+  return COULD_NOT_CHECK.has(report.code) ? 2 : 1;
+}

@@ -1,0 +1,123 @@
+/**
+ * The storage port: the only way use-cases reach persistence. Adapters (store/embedded, store/mongo) implement it and
+ * one contract suite (test/store/contract.ts) runs against each. Every method that changes more than one record is
+ * atomic: either all of it is kept or none of it.
+ */
+import type { Readable } from 'node:stream';
+import type {
+  AgencyRecord,
+  DeliveryRecord,
+  DeliveryState,
+  DocumentStatusRecord,
+  EnvelopeRecord,
+  ReceiptDraft,
+  ReceiptRecord,
+  StatusCode,
+} from './records.js';
+
+export interface StoredBlob {
+  /** Content address: SHA-256 (hex) of the bytes. */
+  key: string;
+  size: number;
+}
+
+/** Raw packages, kept byte-exact and content-addressed. */
+export interface BlobStore {
+  /** Moves a fully written temporary file into the store under its SHA-256 (computed by the caller while writing). */
+  putFile(tempPath: string, sha256: string, size: number): Promise<StoredBlob>;
+  putBytes(bytes: Uint8Array): Promise<StoredBlob>;
+  has(key: string): Promise<boolean>;
+  read(key: string): Promise<Buffer>;
+  openRead(key: string): Promise<Readable>;
+  /** Retention: removes the raw bytes (receipts and envelope metadata stay). */
+  delete(key: string): Promise<void>;
+  /** A directory where callers may write temporary files that putFile can later move in cheaply. */
+  readonly tempDir: string;
+}
+
+/** Everything one accepted package changes, applied in one transaction. */
+export interface AcceptBundle {
+  envelope: EnvelopeRecord;
+  deliveries: Omit<DeliveryRecord, 'seq'>[];
+  receipt: ReceiptDraft;
+  /** A status package moves the status of (document, sender, recipient) from `expected` (undefined: none yet). */
+  statusTransition?: {
+    documentId: string;
+    senderOrganId: string;
+    recipientOrganId: string;
+    expected: StatusCode | undefined;
+    next: StatusCode;
+  };
+  /** A revocation marks the original and withholds its deliveries not yet fetched. */
+  revokes?: { envelopeId: string; revocationReceipt: ReceiptDraft };
+}
+
+export type AcceptOutcome =
+  | { outcome: 'created'; envelope: EnvelopeRecord; deliveries: DeliveryRecord[]; receipt: ReceiptRecord }
+  /** The same dedupe key was already accepted: the original envelope and its accepted receipt. */
+  | { outcome: 'duplicate'; envelope: EnvelopeRecord; receipt: ReceiptRecord }
+  /** The status moved under our feet (concurrent status package): nothing was written. */
+  | { outcome: 'status-conflict'; current: StatusCode | undefined };
+
+export interface DeliveryQuery {
+  recipientOrganId?: string;
+  states?: DeliveryState[];
+  /** Return deliveries with seq > after. */
+  after?: number;
+  limit: number;
+}
+
+export interface ReceiptQuery {
+  /** Receipts where this agency is a party. */
+  organId?: string;
+  documentId?: string;
+  envelopeId?: string;
+  /** seq > after */
+  after?: number;
+  limit: number;
+}
+
+export interface DeliveryTransition {
+  /** Applied only if the delivery is in one of these states (compare-and-set); otherwise nothing changes. */
+  from: DeliveryState[];
+  patch: Partial<Omit<DeliveryRecord, 'id' | 'envelopeId' | 'recipientOrganId' | 'seq' | 'createdAt'>>;
+  receipt?: ReceiptDraft;
+}
+
+export interface Store {
+  readonly blobs: BlobStore;
+
+  createAgency(agency: AgencyRecord): Promise<void>;
+  getAgency(organId: string): Promise<AgencyRecord | undefined>;
+  listAgencies(): Promise<AgencyRecord[]>;
+  /** Replaces the agency record; fails with STORE_NOT_FOUND when it does not exist. */
+  updateAgency(agency: AgencyRecord): Promise<void>;
+
+  accept(bundle: AcceptBundle): Promise<AcceptOutcome>;
+  getEnvelope(id: string): Promise<EnvelopeRecord | undefined>;
+  findEnvelopeByDedupeKey(dedupeKey: string): Promise<EnvelopeRecord | undefined>;
+  /** Every envelope about a document: the original and packages referring to it (refersToDocumentId). */
+  listEnvelopesForDocument(documentId: string): Promise<EnvelopeRecord[]>;
+  /** Original documents (kind edoc) with this DocumentId sent by this agency, oldest first. */
+  findDocuments(fromOrganId: string, documentId: string): Promise<EnvelopeRecord[]>;
+
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
+  listDeliveriesForEnvelope(envelopeId: string): Promise<DeliveryRecord[]>;
+  /** Compare-and-set on state, with an optional receipt in the same transaction. Undefined when `from` did not match. */
+  transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined>;
+  countDeliveriesByState(): Promise<Record<DeliveryState, number>>;
+
+  getDocumentStatus(documentId: string, senderOrganId: string, recipientOrganId: string): Promise<DocumentStatusRecord | undefined>;
+  listDocumentStatuses(documentId: string): Promise<DocumentStatusRecord[]>;
+
+  appendReceipt(draft: ReceiptDraft): Promise<ReceiptRecord>;
+  getReceipt(id: string): Promise<ReceiptRecord | undefined>;
+  listReceipts(query: ReceiptQuery): Promise<ReceiptRecord[]>;
+  /** The last receipt of the chain, or undefined when there is none. */
+  chainHead(): Promise<ReceiptRecord | undefined>;
+
+  /** Reachability for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

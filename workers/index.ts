@@ -1,0 +1,134 @@
+/**
+ * `startWorkers`: the delivery and maintenance workers in this process, composed from the same use-cases as the
+ * gateway. `npm start` calls it in-process (src/main); workers/delivery.ts and workers/maintenance.ts run one role
+ * each as their own process for scale-out.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AxisError } from '../src/errors/axis-error.js';
+import { createDeadLetterAlerter } from '../src/exchange/delivery/dead-letter-alert.js';
+import { deliveryPolicy, type DeliveryPolicy } from '../src/exchange/delivery/delivery-policy.js';
+import { SILENT_LOGGER, type DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
+import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
+import type { RetentionPolicy } from '../src/exchange/delivery/package-retention.js';
+import type { PushClient } from '../src/exchange/delivery/push-client.js';
+import type { PushSigningIdentity } from '../src/exchange/delivery/push-signature.js';
+import { metrics as processMetrics, type AxisMetrics } from '../src/observability/metrics.js';
+import { createBullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
+import { createRedisRecipientGate } from '../src/queue/bullmq/recipient-gate.js';
+import { openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
+import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE } from '../src/queue/names.js';
+import type { Store } from '../src/store/ports.js';
+import { startDeliveryWorker, type RunningWorker } from './delivery-worker.js';
+import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from './maintenance-worker.js';
+
+export interface StartWorkersOptions {
+  store: Store;
+  /** The axis identity (src/ledger AxisIdentity): its key signs every push. */
+  identity: unknown;
+  /** Redis: a URL (preferred), or AxisConfig's redisUrl, or an existing connection to copy the address from. */
+  redisUrl?: string;
+  config?: { redisUrl?: string; shutdownTimeoutMs?: number };
+  redis?: Redis;
+  logger?: DeliveryLogger;
+  metrics?: AxisMetrics;
+  /** BullMQ key prefix (tests use a unique one). */
+  prefix?: string;
+  roles?: { delivery?: boolean; maintenance?: boolean };
+  delivery?: Partial<DeliveryPolicy>;
+  concurrency?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  schedule?: Partial<MaintenanceSchedule>;
+  retention?: RetentionPolicy;
+  hooks?: MaintenanceHooks;
+  alertWebhookUrl?: string;
+  push?: PushClient;
+}
+
+export interface RunningWorkers {
+  delivery: RunningWorker | undefined;
+  maintenance: RunningMaintenance | undefined;
+  /** SIGTERM: stop taking jobs, finish in-flight ones within deadlineMs, close the connections. */
+  close(deadlineMs?: number): Promise<void>;
+  /** close() with the configured shutdown deadline (what src/main calls). */
+  stop(): Promise<void>;
+}
+
+function signingIdentity(identity: unknown): PushSigningIdentity {
+  const candidate = identity as { privateKey?: KeyObject; fingerprint?: string } | undefined;
+  if (!candidate?.privateKey || typeof candidate.fingerprint !== 'string') {
+    throw new AxisError('WORKERS_IDENTITY_MISSING', 'The delivery workers need the axis identity (its key signs every push): load it with src/ledger loadAxisIdentity.');
+  }
+  return { privateKey: candidate.privateKey, fingerprint: candidate.fingerprint };
+}
+
+export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+  const logger = options.logger ?? SILENT_LOGGER;
+  const metrics = options.metrics ?? processMetrics;
+  const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const url = options.redisUrl ?? options.config?.redisUrl;
+  const connect = (): Redis => url ? openRedis(url, workerRedisOptions())
+    : options.redis ? options.redis.duplicate(workerRedisOptions())
+    : (() => { throw new AxisError('WORKERS_REDIS_MISSING', 'The workers need Redis: set REDIS_URL.'); })();
+  const roles = { delivery: options.roles?.delivery ?? true, maintenance: options.roles?.maintenance ?? true };
+  const connections: Redis[] = [];
+  const open = (): Redis => {
+    const redis = connect();
+    connections.push(redis);
+    return redis;
+  };
+  const push = options.push ?? createHttpPushClient();
+  const queue = createBullmqDeliveryQueue({ connection: open(), prefix, logger });
+  metrics.watchQueue(DELIVERY_QUEUE, () => queue.depth());
+
+  let delivery: RunningWorker | undefined;
+  if (roles.delivery) {
+    const policy = deliveryPolicy(options.delivery);
+    delivery = startDeliveryWorker({
+      connection: open(),
+      prefix,
+      logger,
+      concurrency: options.concurrency ?? 32,
+      lockDurationMs: options.lockDurationMs ?? 30_000,
+      stalledIntervalMs: options.stalledIntervalMs ?? 15_000,
+      deps: {
+        store: options.store,
+        push,
+        identity: signingIdentity(options.identity),
+        policy,
+        gate: createRedisRecipientGate(open(), prefix),
+        observer: metrics.deliveryObserver,
+        alert: createDeadLetterAlerter({ logger, observer: metrics.deliveryObserver, ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}) }),
+      },
+    });
+  }
+  const maintenance = roles.maintenance
+    ? await startMaintenanceWorker({
+      connection: open(),
+      prefix,
+      store: options.store,
+      deliveryQueue: queue,
+      logger,
+      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...options.schedule },
+      retention: options.retention ?? { keepRawPackagesDays: undefined },
+      hooks: options.hooks ?? {},
+    })
+    : undefined;
+
+  const defaultDeadline = options.config?.shutdownTimeoutMs ?? 10_000;
+  let closing: Promise<void> | undefined;
+  const close = (deadlineMs = defaultDeadline): Promise<void> => {
+    closing ??= (async () => {
+      // Leave a little of the deadline for closing the connections.
+      const workDeadline = Math.max(0, deadlineMs - 500);
+      await Promise.all([delivery?.close(workDeadline), maintenance?.close(workDeadline)]);
+      metrics.unwatchQueue(DELIVERY_QUEUE);
+      await queue.close();
+      if (!options.push) (push as { close?: () => void }).close?.();
+      await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+    })();
+    return closing;
+  };
+  return { delivery, maintenance, close, stop: () => close() };
+}

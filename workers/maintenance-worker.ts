@@ -1,0 +1,115 @@
+/**
+ * The maintenance worker: repeatable jobs (BullMQ job schedulers, so several processes share one schedule) for the
+ * stuck-delivery sweeper, raw-package retention, the CRL/OCSP cache refresh and the ledger checkpoints. The last two
+ * are hooks: the PKI and evidence modules hand in what to run.
+ */
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { applyPackageRetention, type RetentionPolicy } from '../src/exchange/delivery/package-retention.js';
+import { sweepStuckDeliveries } from '../src/exchange/delivery/sweep-stuck.js';
+import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
+import type { BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
+import { MAINTENANCE_JOB_OPTIONS, MAINTENANCE_QUEUE, type MaintenanceJobData, type MaintenanceTask } from '../src/queue/names.js';
+import type { Store } from '../src/store/ports.js';
+
+export interface MaintenanceHooks {
+  /** Refreshes cached CRLs / OCSP answers (src/pki). */
+  refreshRevocation?: () => Promise<void>;
+  /** Signs and timestamps the receipt chain head (the evidence issue). */
+  checkpointLedger?: () => Promise<void>;
+}
+
+export interface MaintenanceSchedule {
+  sweepEveryMs: number;
+  retentionEveryMs: number;
+  revocationRefreshEveryMs: number;
+  ledgerCheckpointEveryMs: number;
+}
+
+export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
+  sweepEveryMs: 30_000,
+  retentionEveryMs: 3600_000,
+  revocationRefreshEveryMs: 3600_000,
+  ledgerCheckpointEveryMs: 3600_000,
+};
+
+export interface MaintenanceWorkerOptions {
+  connection: Redis;
+  prefix: string;
+  store: Store;
+  deliveryQueue: BullmqDeliveryQueue;
+  logger: DeliveryLogger;
+  schedule: MaintenanceSchedule;
+  retention: RetentionPolicy;
+  hooks: MaintenanceHooks;
+}
+
+export interface RunningMaintenance {
+  readonly queue: Queue<MaintenanceJobData>;
+  runTask(task: MaintenanceTask): Promise<unknown>;
+  close(deadlineMs: number): Promise<void>;
+}
+
+export async function startMaintenanceWorker(options: MaintenanceWorkerOptions): Promise<RunningMaintenance> {
+  const { store, logger, hooks } = options;
+  const cursorKey = `${options.prefix}:retention:cursor`;
+  const runTask = async (task: MaintenanceTask): Promise<unknown> => {
+    switch (task) {
+      case 'sweep-stuck-deliveries': {
+        const result = await sweepStuckDeliveries(store, options.deliveryQueue, { enqueue: (ids) => options.deliveryQueue.enqueueOrThrow(ids) });
+        if (result.enqueued.length > 0) logger.warn({ count: result.enqueued.length, deliveryIds: result.enqueued.slice(0, 20) }, 'sweeper: re-enqueued deliveries that had no job');
+        return { checked: result.checked, enqueued: result.enqueued.length };
+      }
+      case 'package-retention': {
+        const cursor = Number((await options.connection.get(cursorKey)) ?? 0);
+        const run = await applyPackageRetention(store, options.retention, { cursor });
+        await options.connection.set(cursorKey, String(run.cursor));
+        if (run.removed.length > 0) logger.info({ count: run.removed.length }, 'retention: raw packages removed (receipts kept)');
+        return { removed: run.removed.length };
+      }
+      case 'revocation-refresh':
+        await hooks.refreshRevocation?.();
+        return { ran: Boolean(hooks.refreshRevocation) };
+      case 'ledger-checkpoint':
+        await hooks.checkpointLedger?.();
+        return { ran: Boolean(hooks.checkpointLedger) };
+    }
+  };
+
+  const queue = new Queue<MaintenanceJobData>(MAINTENANCE_QUEUE, { connection: options.connection, prefix: options.prefix });
+  queue.on('error', () => undefined);
+  const plan: [MaintenanceTask, number, boolean][] = [
+    ['sweep-stuck-deliveries', options.schedule.sweepEveryMs, true],
+    ['package-retention', options.schedule.retentionEveryMs, options.retention.keepRawPackagesDays !== undefined],
+    ['revocation-refresh', options.schedule.revocationRefreshEveryMs, Boolean(hooks.refreshRevocation)],
+    ['ledger-checkpoint', options.schedule.ledgerCheckpointEveryMs, Boolean(hooks.checkpointLedger)],
+  ];
+  for (const [task, every, wanted] of plan) {
+    if (wanted) await queue.upsertJobScheduler(task, { every }, { name: task, data: { task }, opts: MAINTENANCE_JOB_OPTIONS });
+    else await queue.removeJobScheduler(task);
+  }
+
+  const worker = new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJobData>) => runTask(job.data.task), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: 1,
+  });
+  worker.on('error', (error) => logger.warn({ err: error.message }, 'maintenance worker: Redis error (reconnecting)'));
+  worker.on('failed', (job, error) => logger.error({ task: job?.data.task, err: error.message }, 'maintenance task failed; it runs again at its next turn'));
+
+  // Repair at once what a crash left behind, rather than waiting for the first scheduled sweep.
+  runTask('sweep-stuck-deliveries').catch((error: Error) => logger.warn({ err: error.message }, 'start-up sweep failed; the scheduled one will retry'));
+
+  return {
+    queue,
+    runTask,
+    async close(deadlineMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
+      const done = await Promise.race([worker.close().then(() => true), late]);
+      clearTimeout(timer);
+      if (!done) await worker.close(true);
+      await queue.close();
+    },
+  };
+}
