@@ -14,7 +14,7 @@ import type { RetentionPolicy } from '../src/exchange/delivery/package-retention
 import type { PushClient } from '../src/exchange/delivery/push-client.js';
 import type { PushSigningIdentity } from '../src/exchange/delivery/push-signature.js';
 import { metrics as processMetrics, type AxisMetrics } from '../src/observability/metrics.js';
-import { createBullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
+import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import { createRedisRecipientGate } from '../src/queue/bullmq/recipient-gate.js';
 import { openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
 import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE } from '../src/queue/names.js';
@@ -28,7 +28,11 @@ export interface StartWorkersOptions {
   identity: unknown;
   /** Redis: a URL (preferred), or AxisConfig's redisUrl, or an existing connection to copy the address from. */
   redisUrl?: string;
-  config?: { redisUrl?: string; shutdownTimeoutMs?: number };
+  /**
+   * AxisConfig (src/config) as src/main passes it: redisUrl, shutdownTimeoutMs, and `workers` (the settings below)
+   * once the configuration carries them. Explicit options win over `config.workers`.
+   */
+  config?: { redisUrl?: string; shutdownTimeoutMs?: number; workers?: WorkerSettings };
   redis?: Redis;
   logger?: DeliveryLogger;
   metrics?: AxisMetrics;
@@ -46,13 +50,22 @@ export interface StartWorkersOptions {
   push?: PushClient;
 }
 
+/** The worker settings a configuration can carry (workers/process-options.ts reads them for a worker process). */
+export type WorkerSettings = Pick<StartWorkersOptions, 'prefix' | 'delivery' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'schedule' | 'retention' | 'alertWebhookUrl'>;
+
 export interface RunningWorkers {
+  /** The delivery queue these workers consume (enqueue, depth, the sweeper's hasJob). */
+  queue: BullmqDeliveryQueue;
   delivery: RunningWorker | undefined;
   maintenance: RunningMaintenance | undefined;
   /** SIGTERM: stop taking jobs, finish in-flight ones within deadlineMs, close the connections. */
   close(deadlineMs?: number): Promise<void>;
   /** close() with the configured shutdown deadline (what src/main calls). */
   stop(): Promise<void>;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function signingIdentity(identity: unknown): PushSigningIdentity {
@@ -63,7 +76,14 @@ function signingIdentity(identity: unknown): PushSigningIdentity {
   return { privateKey: candidate.privateKey, fingerprint: candidate.fingerprint };
 }
 
-export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
+export async function startWorkers(input: StartWorkersOptions): Promise<RunningWorkers> {
+  const fromConfig = input.config?.workers ?? {};
+  const options: StartWorkersOptions = {
+    ...fromConfig,
+    ...(definedOnly(input) as StartWorkersOptions),
+    delivery: { ...fromConfig.delivery, ...input.delivery },
+    schedule: { ...fromConfig.schedule, ...input.schedule },
+  };
   const logger = options.logger ?? SILENT_LOGGER;
   const metrics = options.metrics ?? processMetrics;
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
@@ -130,5 +150,5 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     })();
     return closing;
   };
-  return { delivery, maintenance, close, stop: () => close() };
+  return { queue, delivery, maintenance, close, stop: () => close() };
 }

@@ -84,10 +84,29 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     ['revocation-refresh', options.schedule.revocationRefreshEveryMs, Boolean(hooks.refreshRevocation)],
     ['ledger-checkpoint', options.schedule.ledgerCheckpointEveryMs, Boolean(hooks.checkpointLedger)],
   ];
-  for (const [task, every, wanted] of plan) {
-    if (wanted) await queue.upsertJobScheduler(task, { every }, { name: task, data: { task }, opts: MAINTENANCE_JOB_OPTIONS });
-    else await queue.removeJobScheduler(task);
-  }
+  const schedule = async (): Promise<void> => {
+    for (const [task, every, wanted] of plan) {
+      if (wanted) await queue.upsertJobScheduler(task, { every }, { name: task, data: { task }, opts: MAINTENANCE_JOB_OPTIONS });
+      else await queue.removeJobScheduler(task);
+    }
+  };
+  await schedule();
+
+  // A Redis that restarted empty (no persistence, a failover) has lost the schedules and every delivery job: put
+  // the schedules back and sweep at once, so the store's pending deliveries are enqueued again without waiting.
+  let connectedOnce = false;
+  const onReady = (): void => {
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    logger.warn({}, 'maintenance: Redis is back; restoring schedules and sweeping for deliveries without a job');
+    schedule()
+      .then(() => runTask('sweep-stuck-deliveries'))
+      .catch((error: Error) => logger.warn({ err: error.message }, 'maintenance: recovery after reconnect failed; the next scheduled sweep retries'));
+  };
+  if (options.connection.status === 'ready') connectedOnce = true;
+  options.connection.on('ready', onReady);
 
   const worker = new Worker<MaintenanceJobData>(MAINTENANCE_QUEUE, async (job: Job<MaintenanceJobData>) => runTask(job.data.task), {
     connection: options.connection,
@@ -104,6 +123,7 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     queue,
     runTask,
     async close(deadlineMs) {
+      options.connection.off('ready', onReady);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
       const done = await Promise.race([worker.close().then(() => true), late]);

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../src/config/config.js';
-import type { StartWorkersOptions } from './index.js';
+import { DEFAULT_DELIVERY_POLICY } from '../src/exchange/delivery/delivery-policy.js';
+import type { WorkerSettings } from './index.js';
 
 const ms = z.coerce.number().int().positive();
 const schema = z.object({
@@ -25,7 +26,7 @@ const schema = z.object({
   DEAD_LETTER_WEBHOOK_URL: z.string().url().optional(),
 });
 
-export type WorkerSettings = Pick<StartWorkersOptions, 'prefix' | 'delivery' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'schedule' | 'retention' | 'alertWebhookUrl'>;
+export type { WorkerSettings };
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const raw = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]));
@@ -48,7 +49,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
         connectTimeoutMs: e.DELIVERY_CONNECT_TIMEOUT_MS,
         responseTimeoutMs: e.DELIVERY_RESPONSE_TIMEOUT_MS,
       }),
-      ...(Object.keys(recipient).length > 0 ? { recipient: { concurrency: 16, ratePerSecond: 1000, ...recipient } } : {}),
+      ...(Object.keys(recipient).length > 0 ? { recipient: { ...DEFAULT_DELIVERY_POLICY.recipient, ...recipient } } : {}),
     },
     ...defined({ concurrency: e.DELIVERY_CONCURRENCY, lockDurationMs: e.WORKER_LOCK_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS, alertWebhookUrl: e.DEAD_LETTER_WEBHOOK_URL }),
     ...(e.SWEEP_EVERY_MS ? { schedule: { sweepEveryMs: e.SWEEP_EVERY_MS } } : {}),

@@ -1,11 +1,7 @@
 import { EdxmlError } from './edxml-error.js';
 import { decodeBase64, decodedLength, scanBase64, type Base64Stats } from './base64-text.js';
 
-/**
- * One AttachmentEncoded/Attachment. The base64 text stays where it is in the package bytes (a view, not a copy)
- * and is decoded only when someone asks for the bytes.
- */
-export interface Attachment {
+export interface AttachmentFields {
   contentId: string;
   /** AttachmentName */
   name?: string;
@@ -13,6 +9,13 @@ export interface Attachment {
   description?: string;
   /** Line of the Attachment element in the package. */
   line?: number;
+}
+
+/**
+ * One AttachmentEncoded/Attachment. The base64 text stays where it is in the package bytes (a view, not a copy)
+ * and is decoded only when someone asks for the bytes.
+ */
+export interface Attachment extends AttachmentFields {
   /** Length in bytes of the base64 text, whitespace included. */
   readonly encodedLength: number;
   /** The base64 text as it stands in the package (a view of the package bytes). */
@@ -22,14 +25,6 @@ export interface Attachment {
   decodedSize(): number;
   /** Decodes the attachment (one allocation of decodedSize()). Throws EDXML_ATTACHMENT_BAD_BASE64. */
   bytes(): Buffer;
-}
-
-export interface AttachmentFields {
-  contentId: string;
-  name?: string;
-  contentType?: string;
-  description?: string;
-  line?: number;
 }
 
 export class EncodedAttachment implements Attachment {

@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryQueue, QueueDepth } from '../ports.js';
+import { metrics } from '../../observability/metrics.js';
 import { DEFAULT_QUEUE_PREFIX, DELIVERY_JOB_OPTIONS, DELIVERY_QUEUE, deliveryJobId, type DeliveryJobData } from '../names.js';
 import { openRedis, producerRedisOptions } from './redis-options.js';
 
@@ -20,8 +21,10 @@ export interface BullmqDeliveryQueueOptions {
   /** BullMQ key prefix (tests use a unique one). */
   prefix?: string;
   logger?: QueueLogger;
-  /** How long an enqueue may wait for Redis before leaving the job to the sweeper. */
+  /** How long an enqueue may wait for Redis before leaving the job to the sweeper (or failing, for enqueueOrThrow). */
   enqueueTimeoutMs?: number;
+  /** Counts deliveries left to the sweeper (default: edx_enqueue_failures_total of the process metrics). */
+  onEnqueueFailure?: (count: number) => void;
 }
 
 export interface BullmqDeliveryQueue extends DeliveryQueue {
@@ -42,13 +45,29 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
   queue.on('error', () => undefined);
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
 
+  const onFailure = options.onEnqueueFailure ?? ((count: number) => metrics.enqueueFailures.inc(count));
+
+  // BullMQ waits for a connection without limit; a caller (the gateway after a commit, the sweeper) must not.
+  const withinTimeout = async <T>(work: Promise<T>, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms (${what})`)), timeoutMs);
+    });
+    work.catch(() => undefined);
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
   const enqueueOrThrow = async (deliveryIds: readonly string[]): Promise<void> => {
     if (deliveryIds.length === 0) return;
-    await queue.addBulk(deliveryIds.map((deliveryId) => ({
+    await withinTimeout(queue.addBulk(deliveryIds.map((deliveryId) => ({
       name: 'deliver',
       data: { deliveryId },
       opts: { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId(deliveryId) },
-    })));
+    }))), 'enqueue');
   };
 
   return {
@@ -56,16 +75,11 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
     queues: [queue as unknown as Queue],
     enqueueOrThrow,
     async enqueueDeliveries(deliveryIds) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-      });
       try {
-        await Promise.race([enqueueOrThrow(deliveryIds), timeout]);
+        await enqueueOrThrow(deliveryIds);
       } catch (error) {
+        onFailure(deliveryIds.length);
         options.logger?.warn({ deliveryIds, err: (error as Error).message }, 'deliveries not enqueued now: the stuck-delivery sweeper will enqueue them');
-      } finally {
-        clearTimeout(timer);
       }
     },
     async hasJob(deliveryId) {
@@ -82,8 +96,8 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
       };
     },
     async close() {
-      await queue.close();
-      if (own) await own.quit().catch(() => own.disconnect());
+      await withinTimeout(queue.close(), 'close').catch(() => undefined);
+      if (own) await withinTimeout(own.quit(), 'quit').catch(() => own.disconnect());
     },
   };
 }

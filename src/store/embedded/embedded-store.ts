@@ -1,0 +1,298 @@
+/**
+ * The embedded store (default when no MongoDB URL is configured): one SQLite database in WAL mode under the data
+ * directory plus content-addressed blob files. Every write runs in a BEGIN IMMEDIATE transaction, which takes the
+ * database's write lock up front: together with busy_timeout that makes the gateway and an `edx admin` process on the
+ * same data directory queue behind each other instead of failing, and makes every compare-and-set exact.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AxisError } from '../../errors/axis-error.js';
+import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
+import {
+  DELIVERY_STATES,
+  type AgencyRecord,
+  type DeliveryRecord,
+  type DeliveryState,
+  type DocumentStatusRecord,
+  type EnvelopeRecord,
+  type ReceiptDraft,
+  type ReceiptRecord,
+  type ReceiptSealer,
+  type StatusCode,
+} from '../records.js';
+import { FileBlobStore } from './file-blob-store.js';
+import { ReceiptChain } from './receipt-chain.js';
+import { migrate } from './schema.js';
+import { prepareStatements, type Statements } from './statements.js';
+
+export interface EmbeddedStoreOptions {
+  dataDir: string;
+  sealer: ReceiptSealer;
+  /** How long a writer waits for another process's transaction before giving up (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+/** A revocation withholds what the recipient has not received yet (Decree 30/2020); received copies stay. */
+const WITHHELD_ON_REVOCATION: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'dead'];
+
+const parse = <T>(row: { body: string } | undefined): T | undefined => (row ? (JSON.parse(row.body) as T) : undefined);
+const parseAll = <T>(rows: { body: string }[]): T[] => rows.map((row) => JSON.parse(row.body) as T);
+const limitOf = (limit: number): number => Math.max(0, Math.floor(limit));
+
+/** SQLite failures become the store's stable codes; everything else (a sealer's own error) passes through. */
+function translate(error: unknown): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (!(error instanceof Database.SqliteError) || typeof code !== 'string') return error;
+  if (code.startsWith('SQLITE_CONSTRAINT')) {
+    return new AxisError('STORE_CONFLICT', 'A record with the same identifier already exists: nothing was written.', { sqlite: code }, { cause: error });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AxisError('STORE_BUSY', 'The data directory is locked by another edx-axis process for too long: try again.', { sqlite: code }, { cause: error });
+  }
+  return new AxisError('STORE_FAILED', `The embedded store failed: ${error.message}`, { sqlite: code }, { cause: error });
+}
+
+export class EmbeddedStore implements Store {
+  private readonly sql: Statements;
+  private readonly chain: ReceiptChain;
+
+  private constructor(private readonly db: Database.Database, readonly blobs: FileBlobStore, sealer: ReceiptSealer) {
+    this.sql = prepareStatements(db);
+    this.chain = new ReceiptChain(db, sealer);
+  }
+
+  static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+    mkdirSync(options.dataDir, { recursive: true });
+    const blobs = await FileBlobStore.open(path.join(options.dataDir, 'blobs'));
+    const db = new Database(path.join(options.dataDir, 'axis.sqlite'));
+    try {
+      db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 10_000)}`);
+      db.pragma('journal_mode = WAL');
+      // FULL: a commit is on disk before the caller is told "accepted" (receipts are evidence).
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      return new EmbeddedStore(db, blobs, options.sealer);
+    } catch (error) {
+      db.close();
+      throw translate(error);
+    }
+  }
+
+  /** Runs `work` in one BEGIN IMMEDIATE transaction: all of it is kept or none of it. */
+  private write<T>(work: () => T): T {
+    try {
+      return this.db.transaction(work).immediate();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  private read<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  async createAgency(agency: AgencyRecord): Promise<void> {
+    this.write(() => this.sql.insertAgency.run(agency.organId, JSON.stringify(agency)));
+  }
+
+  async getAgency(organId: string): Promise<AgencyRecord | undefined> {
+    return this.read(() => parse<AgencyRecord>(this.sql.agency.get(organId)));
+  }
+
+  async listAgencies(): Promise<AgencyRecord[]> {
+    return this.read(() => parseAll<AgencyRecord>(this.sql.agencies.all()));
+  }
+
+  async updateAgency(agency: AgencyRecord): Promise<void> {
+    const changed = this.write(() => this.sql.updateAgency.run(JSON.stringify(agency), agency.organId).changes);
+    if (changed === 0) throw new AxisError('STORE_NOT_FOUND', `Agency ${agency.organId} is not registered.`, { organId: agency.organId });
+  }
+
+  async accept(bundle: AcceptBundle): Promise<AcceptOutcome> {
+    return this.write((): AcceptOutcome => {
+      const original = parse<EnvelopeRecord>(this.sql.envelopeByDedupeKey.get(bundle.envelope.dedupeKey));
+      if (original) return { outcome: 'duplicate', envelope: original, receipt: this.acceptedReceiptOf(original.id) };
+
+      const transition = bundle.statusTransition;
+      if (transition) {
+        const current = this.sql.status.get(transition.documentId, transition.senderOrganId, transition.recipientOrganId)?.code as StatusCode | undefined;
+        if (current !== transition.expected) return { outcome: 'status-conflict', current };
+      }
+
+      const envelope = bundle.envelope;
+      this.sql.insertEnvelope.run(envelope.id, envelope.dedupeKey, envelope.kind, envelope.fromOrganId, envelope.documentId, envelope.refersToDocumentId ?? null, envelope.acceptedAt, JSON.stringify(envelope));
+      const deliveries = bundle.deliveries.map((draft) => this.insertDelivery(draft));
+      const receipt = this.chain.appendInTransaction(bundle.receipt);
+
+      if (transition) {
+        this.sql.upsertStatus.run(transition.documentId, transition.senderOrganId, transition.recipientOrganId, transition.next, envelope.id, envelope.acceptedAt);
+      }
+      if (bundle.revokes) this.revoke(bundle.revokes.envelopeId, envelope, bundle.revokes.revocationReceipt);
+      return { outcome: 'created', envelope: JSON.parse(JSON.stringify(envelope)) as EnvelopeRecord, deliveries, receipt };
+    });
+  }
+
+  private insertDelivery(draft: Omit<DeliveryRecord, 'seq'>): DeliveryRecord {
+    // seq is the row's AUTOINCREMENT key; the body is written once the key is known.
+    const seq = Number(this.sql.insertDelivery.run(draft.id, draft.envelopeId, draft.recipientOrganId, draft.state, '{}').lastInsertRowid);
+    const record = { ...draft, seq } as DeliveryRecord;
+    const body = JSON.stringify(record);
+    this.sql.updateDelivery.run(record.state, body, seq);
+    return JSON.parse(body) as DeliveryRecord;
+  }
+
+  private revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft): void {
+    const original = parse<EnvelopeRecord>(this.sql.envelope.get(originalId));
+    if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
+    if (!original.revokedAt) {
+      const revoked: EnvelopeRecord = { ...original, revokedAt: revocation.acceptedAt, revokedByEnvelopeId: revocation.id };
+      this.sql.updateEnvelopeBody.run(JSON.stringify(revoked), originalId);
+    }
+    for (const row of this.sql.deliveriesOfEnvelope.all(originalId)) {
+      const delivery = JSON.parse(row.body) as DeliveryRecord;
+      if (!WITHHELD_ON_REVOCATION.includes(delivery.state)) continue;
+      const withheld: DeliveryRecord = { ...delivery, state: 'withheld', updatedAt: revocation.acceptedAt };
+      this.sql.updateDelivery.run(withheld.state, JSON.stringify(withheld), withheld.seq);
+    }
+    this.chain.appendInTransaction(receipt);
+  }
+
+  private acceptedReceiptOf(envelopeId: string): ReceiptRecord {
+    const receipt = parse<ReceiptRecord>(this.sql.acceptedReceipt.get(envelopeId));
+    if (!receipt) throw new AxisError('STORE_CORRUPT', `Package ${envelopeId} has no "accepted" receipt.`, { envelopeId });
+    return receipt;
+  }
+
+  async getEnvelope(id: string): Promise<EnvelopeRecord | undefined> {
+    return this.read(() => parse<EnvelopeRecord>(this.sql.envelope.get(id)));
+  }
+
+  async findEnvelopeByDedupeKey(dedupeKey: string): Promise<EnvelopeRecord | undefined> {
+    return this.read(() => parse<EnvelopeRecord>(this.sql.envelopeByDedupeKey.get(dedupeKey)));
+  }
+
+  async listEnvelopesForDocument(documentId: string): Promise<EnvelopeRecord[]> {
+    return this.read(() => parseAll<EnvelopeRecord>(this.sql.envelopesForDocument.all(documentId, documentId)));
+  }
+
+  async findDocuments(fromOrganId: string, documentId: string): Promise<EnvelopeRecord[]> {
+    return this.read(() => parseAll<EnvelopeRecord>(this.sql.documents.all(fromOrganId, documentId)));
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    return this.read(() => parse<DeliveryRecord>(this.sql.delivery.get(id)));
+  }
+
+  async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
+    if (query.states?.length === 0) return [];
+    const where = ['seq > ?'];
+    const params: (string | number)[] = [query.after ?? 0];
+    if (query.recipientOrganId !== undefined) {
+      where.push('recipient_organ_id = ?');
+      params.push(query.recipientOrganId);
+    }
+    if (query.states) {
+      where.push(`state IN (${query.states.map(() => '?').join(', ')})`);
+      params.push(...query.states);
+    }
+    params.push(limitOf(query.limit));
+    const sql = `SELECT body FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
+    return this.read(() => parseAll<DeliveryRecord>(this.sql.cached<{ body: string }>(sql).all(...params)));
+  }
+
+  async listDeliveriesForEnvelope(envelopeId: string): Promise<DeliveryRecord[]> {
+    return this.read(() => parseAll<DeliveryRecord>(this.sql.deliveriesOfEnvelope.all(envelopeId)));
+  }
+
+  async transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined> {
+    return this.write(() => {
+      const current = parse<DeliveryRecord>(this.sql.delivery.get(id));
+      if (!current || !transition.from.includes(current.state)) return undefined;
+      const next: Record<string, unknown> = { ...current };
+      // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
+      for (const [key, value] of Object.entries(transition.patch)) {
+        if (value === undefined) delete next[key];
+        else next[key] = value;
+      }
+      const body = JSON.stringify(next);
+      this.sql.updateDelivery.run(String(next.state), body, current.seq);
+      const delivery = JSON.parse(body) as DeliveryRecord;
+      if (!transition.receipt) return { delivery };
+      return { delivery, receipt: this.chain.appendInTransaction(transition.receipt) };
+    });
+  }
+
+  async countDeliveriesByState(): Promise<Record<DeliveryState, number>> {
+    const counts = Object.fromEntries(DELIVERY_STATES.map((state) => [state, 0])) as Record<DeliveryState, number>;
+    for (const row of this.read(() => this.sql.countByState.all())) counts[row.state as DeliveryState] = row.count;
+    return counts;
+  }
+
+  async getDocumentStatus(documentId: string, senderOrganId: string, recipientOrganId: string): Promise<DocumentStatusRecord | undefined> {
+    const row = this.read(() => this.sql.status.get(documentId, senderOrganId, recipientOrganId));
+    return row ? statusOf(row) : undefined;
+  }
+
+  async listDocumentStatuses(documentId: string): Promise<DocumentStatusRecord[]> {
+    return this.read(() => this.sql.statusesOfDocument.all(documentId)).map(statusOf);
+  }
+
+  async appendReceipt(draft: ReceiptDraft): Promise<ReceiptRecord> {
+    return this.write(() => this.chain.appendInTransaction(draft));
+  }
+
+  async getReceipt(id: string): Promise<ReceiptRecord | undefined> {
+    return this.read(() => parse<ReceiptRecord>(this.sql.receipt.get(id)));
+  }
+
+  async listReceipts(query: ReceiptQuery): Promise<ReceiptRecord[]> {
+    const from = query.organId !== undefined ? 'receipt_parties p JOIN receipts r ON r.seq = p.seq' : 'receipts r';
+    const where = ['r.seq > ?'];
+    const params: (string | number)[] = [query.after ?? 0];
+    if (query.organId !== undefined) {
+      where.push('p.organ_id = ?');
+      params.push(query.organId);
+    }
+    if (query.documentId !== undefined) {
+      where.push('r.document_id = ?');
+      params.push(query.documentId);
+    }
+    if (query.envelopeId !== undefined) {
+      where.push('r.envelope_id = ?');
+      params.push(query.envelopeId);
+    }
+    params.push(limitOf(query.limit));
+    const sql = `SELECT r.body AS body FROM ${from} WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ?`;
+    return this.read(() => parseAll<ReceiptRecord>(this.sql.cached<{ body: string }>(sql).all(...params)));
+  }
+
+  async chainHead(): Promise<ReceiptRecord | undefined> {
+    return this.read(() => parse<ReceiptRecord>(this.sql.chainHead.get()));
+  }
+
+  async ping(): Promise<void> {
+    this.read(() => this.sql.ping.get());
+    await this.blobs.has('0'.repeat(64));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function statusOf(row: { document_id: string; sender_organ_id: string; recipient_organ_id: string; code: string; envelope_id: string; updated_at: string }): DocumentStatusRecord {
+  return {
+    documentId: row.document_id,
+    senderOrganId: row.sender_organ_id,
+    recipientOrganId: row.recipient_organ_id,
+    code: row.code as StatusCode,
+    envelopeId: row.envelope_id,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The embedded store's SQLite schema. Each table keeps the whole record as JSON in `body` (so a record that gains an
+ * optional field needs no migration) and copies into columns only what a query filters or orders on. `user_version`
+ * numbers the schema; `migrate` brings an older data directory up to date at open, inside one transaction.
+ */
+import type Database from 'better-sqlite3';
+import { AxisError } from '../../errors/axis-error.js';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE agencies (
+    organ_id TEXT PRIMARY KEY,
+    body     TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE envelopes (
+    id                    TEXT PRIMARY KEY,
+    dedupe_key            TEXT NOT NULL UNIQUE,
+    kind                  TEXT NOT NULL,
+    from_organ_id         TEXT NOT NULL,
+    document_id           TEXT NOT NULL,
+    refers_to_document_id TEXT,
+    accepted_at           TEXT NOT NULL,
+    body                  TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX envelopes_by_document ON envelopes (document_id);
+  CREATE INDEX envelopes_by_refers_to ON envelopes (refers_to_document_id) WHERE refers_to_document_id IS NOT NULL;
+  CREATE INDEX envelopes_by_sender_document ON envelopes (from_organ_id, document_id, kind);
+
+  -- seq is the inbox cursor: INTEGER PRIMARY KEY AUTOINCREMENT never reuses a value, even after deletes.
+  CREATE TABLE deliveries (
+    seq                INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                 TEXT NOT NULL UNIQUE,
+    envelope_id        TEXT NOT NULL REFERENCES envelopes (id),
+    recipient_organ_id TEXT NOT NULL,
+    state              TEXT NOT NULL,
+    body               TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX deliveries_inbox ON deliveries (recipient_organ_id, state, seq);
+  CREATE INDEX deliveries_by_recipient ON deliveries (recipient_organ_id, seq);
+  CREATE INDEX deliveries_by_state ON deliveries (state, seq);
+  CREATE INDEX deliveries_by_envelope ON deliveries (envelope_id);
+
+  CREATE TABLE document_statuses (
+    document_id        TEXT NOT NULL,
+    sender_organ_id    TEXT NOT NULL,
+    recipient_organ_id TEXT NOT NULL,
+    code               TEXT NOT NULL,
+    envelope_id        TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    PRIMARY KEY (document_id, sender_organ_id, recipient_organ_id)
+  ) STRICT;
+
+  -- One hash chain for the whole axis: seq is the chain position, assigned inside the writing transaction.
+  CREATE TABLE receipts (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    type        TEXT NOT NULL,
+    envelope_id TEXT,
+    document_id TEXT,
+    hash        TEXT NOT NULL,
+    body        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL;
+  CREATE INDEX receipts_by_document ON receipts (document_id, seq) WHERE document_id IS NOT NULL;
+
+  -- Who may read a receipt: one row per party, so "receipts of agency X after seq N" is one index range.
+  CREATE TABLE receipt_parties (
+    organ_id TEXT NOT NULL,
+    seq      INTEGER NOT NULL REFERENCES receipts (seq),
+    PRIMARY KEY (organ_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the migrations this data directory has not seen yet. Safe when two processes open it at once. */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new AxisError('STORE_SCHEMA_NEWER', `The data directory was written by a newer edx-axis (schema ${current}; this version knows up to ${SCHEMA_VERSION}): upgrade edx-axis before opening it.`, { found: current, known: SCHEMA_VERSION });
+    }
+    for (let version = current; version < SCHEMA_VERSION; version += 1) db.exec(MIGRATIONS[version]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,73 @@
+/**
+ * A delivery worker process SIGKILLed in the middle of pushing: its jobs stall and are taken over by another worker,
+ * every delivery completes, and the receiving endpoint only ever sees each package under its one idempotency key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
+import {
+  acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
+  type TestAxis, type TestReceiver,
+} from '../delivery/harness.js';
+import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
+import { spawnWorker, type WorkerProcess } from './worker-process.js';
+
+const RECIPIENT = '000.00.00.H41';
+
+describe('a worker process killed mid-run', () => {
+  let axis: TestAxis;
+  let receiver: TestReceiver;
+  let queue: BullmqDeliveryQueue;
+  const prefix = uniquePrefix('kill');
+  const processes: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    axis = await openTestAxis();
+    receiver = await startReceiver(axis.identity.certificateDer);
+    await addAgency(axis.store, SENDER);
+    await addAgency(axis.store, RECIPIENT, receiver.url);
+    queue = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix });
+  });
+  afterAll(async () => {
+    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.kill('SIGKILL');
+    await queue.close();
+    await receiver.close();
+    await axis.close();
+    await dropPrefix(prefix);
+  });
+
+  it('every delivery completes and no idempotency key is processed twice', async () => {
+    // Slow answers keep pushes in flight when the kill lands.
+    receiver.behave(() => ({ status: 200, delayMs: 80 }));
+    const ids: string[] = [];
+    for (let i = 0; i < 60; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
+
+    const first = await spawnWorker('delivery', { dataDir: axis.dataDir, prefix, env: { DELIVERY_CONCURRENCY: '8' } });
+    processes.push(first);
+    await queue.enqueueDeliveries(ids);
+    await expect.poll(() => receiver.requests.length, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(12);
+    expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+    const beforeSecond = receiver.processed.size;
+    expect(beforeSecond).toBeLessThan(ids.length);
+
+    processes.push(await spawnWorker('delivery', { dataDir: axis.dataDir, prefix, env: { DELIVERY_CONCURRENCY: '8' } }));
+    const done = await waitForDeliveries(axis.store, ids, ['delivered'], 40_000);
+
+    expect(done).toHaveLength(ids.length);
+    const keys = new Set(receiver.requests.map((r) => r.idempotencyKey));
+    expect([...keys].sort()).toEqual([...ids].sort());
+    expect([...receiver.processed.values()].every((n) => n === 1)).toBe(true);
+    expect(receiver.processed.size).toBe(ids.length);
+    // The pushes in flight at the kill were taken over after their lock expired and sent again, same key.
+    const repeated = [...keys].filter((k) => receiver.requests.filter((r) => r.idempotencyKey === k).length > 1);
+    expect(repeated.length).toBeGreaterThanOrEqual(1);
+    // One package, one key: a package never arrives under a second key.
+    const keysPerPackage = new Map<string, Set<string>>();
+    for (const r of receiver.requests) keysPerPackage.set(r.packageId, (keysPerPackage.get(r.packageId) ?? new Set()).add(r.idempotencyKey));
+    expect([...keysPerPackage.values()].every((s) => s.size === 1)).toBe(true);
+
+    const receipts = await allReceipts(axis.store);
+    const delivered = receipts.filter((r) => r.type === 'delivered').map((r) => r.deliveryId);
+    expect(delivered.sort()).toEqual([...ids].sort());
+    expect(verifyReceiptChain(receipts, { certificates: [axis.identity.certificateDer] })).toMatchObject({ valid: true });
+  });
+});
