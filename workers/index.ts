@@ -17,7 +17,7 @@ import { metrics as processMetrics, type AxisMetrics } from '../src/observabilit
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import { createRedisRecipientGate } from '../src/queue/bullmq/recipient-gate.js';
 import { openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
-import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE } from '../src/queue/names.js';
+import { DEFAULT_QUEUE_PREFIX } from '../src/queue/names.js';
 import type { Store } from '../src/store/ports.js';
 import { startDeliveryWorker, type RunningWorker } from './delivery-worker.js';
 import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from './maintenance-worker.js';
@@ -99,8 +99,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
     return redis;
   };
   const push = options.push ?? createHttpPushClient();
-  const queue = createBullmqDeliveryQueue({ connection: open(), prefix, logger });
-  metrics.watchQueue(DELIVERY_QUEUE, () => queue.depth());
+  const queue = createBullmqDeliveryQueue({ connection: open(), prefix, logger, depthMetrics: metrics, onEnqueueFailure: (n) => metrics.enqueueFailures.inc(n) });
 
   let delivery: RunningWorker | undefined;
   if (roles.delivery) {
@@ -143,7 +142,6 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       // Leave a little of the deadline for closing the connections.
       const workDeadline = Math.max(0, deadlineMs - 500);
       await Promise.all([delivery?.close(workDeadline), maintenance?.close(workDeadline)]);
-      metrics.unwatchQueue(DELIVERY_QUEUE);
       await queue.close();
       if (!options.push) (push as { close?: () => void }).close?.();
       await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerEdxmlCommands } from './commands/edxml.js';
 import { registerPkiCommands } from './commands/pki.js';
+import { registerPdfCommands } from './commands/pdf.js';
 import { registerSignatureCommands } from './commands/signature.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerReceiptCommands } from './commands/receipt.js';
@@ -12,6 +13,7 @@ const program = new Command('edx')
 
 registerEdxmlCommands(program);
 registerPkiCommands(program);
+registerPdfCommands(program);
 registerSignatureCommands(program);
 registerAdminCommands(program);
 registerReceiptCommands(program);

@@ -69,7 +69,7 @@ export function acceptedReceiptOf(envelope: EnvelopeRecord): ReceiptDraft {
       kind: envelope.kind,
       size: envelope.size,
       ...(envelope.businessType !== undefined ? { businessType: envelope.businessType } : {}),
-      ...(envelope.statusCode ? { statusCode: envelope.statusCode } : {}),
+      ...(envelope.statusCode ? { statusCode: envelope.statusCode, routedTo: [...envelope.toOrganIds] } : {}),
       ...(envelope.refersToDocumentId ? { refersToDocumentId: envelope.refersToDocumentId } : {}),
     },
   };

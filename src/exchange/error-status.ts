@@ -2,6 +2,7 @@
  * HTTP status for every code the exchange raises, so the HTTP layer (and the VDXP dialect later) maps errors without
  * holding a rule of its own. Codes not listed here fall back to the gateway's own table.
  */
+import { isCouldNotCheck } from '../pki/pki-codes.js';
 import type { ExchangeCode } from './exchange-error.js';
 
 const EXCHANGE: Record<ExchangeCode, number> = {
@@ -48,6 +49,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({ ..
 export function statusForCode(code: string): number | undefined {
   const exact = ERROR_STATUS[code];
   if (exact !== undefined) return exact;
+  // Revocation could not be established (responder down, CRL stale): not the package's fault, try again later.
+  if (isCouldNotCheck(code)) return 503;
   if (code.startsWith('SIG_')) return 422;
   if (code.startsWith('EDXML_')) return 422;
   return undefined;

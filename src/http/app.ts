@@ -47,6 +47,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(opsRoutes({ store: deps.store, redis: deps.redis, metrics: deps.metrics, metricsPublic: deps.metricsPublic, tokens: deps.tokens }));
   app.use(exchangeRoutes({
     exchange: deps.exchange,
+    ...(deps.packageCounters ? { counters: deps.packageCounters } : {}),
     auth: { keys: deps.agencies, nonces: deps.redis, windowSeconds: deps.authWindowSeconds, keyPrefix: deps.redisKeyPrefix },
     tokens: deps.tokens,
     uploadDir: deps.uploadDir,

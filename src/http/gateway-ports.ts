@@ -23,6 +23,8 @@ export interface SubmitResult {
   outcome: 'created' | 'duplicate';
   envelopeId: string;
   receipt: unknown;
+  /** What was accepted (for the accepted-packages counter). */
+  envelope?: { kind: string };
 }
 
 export interface FetchedPackage {
@@ -40,6 +42,12 @@ export interface GatewayExchange {
   acknowledge(input: { organId: string; envelopeId: string }): Promise<unknown>;
   /** organId undefined: an archivist, who may read every timeline. */
   timeline(input: { organId?: string; documentId: string }): Promise<unknown>;
+}
+
+/** Counts accepted and refused uploads (edx_packages_accepted_total / edx_packages_rejected_total). */
+export interface PackageCounters {
+  accepted(kind: string): void;
+  rejected(code: string): void;
 }
 
 export interface GatewayDeliveries {
@@ -68,6 +76,7 @@ export interface AppDeps {
   redisKeyPrefix: string;
   metricsPublic: boolean;
   exchangeStatus?: StatusForCode;
+  packageCounters?: PackageCounters;
   /** Extra routers mounted under /admin (e.g. Bull Board), already behind operator auth. */
   adminUi?: import('express').Router;
 }

@@ -54,7 +54,8 @@ export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHand
     if (isAxisError(error)) {
       const status = exchangeStatus?.(error.code) ?? gatewayStatusForCode(error.code);
       if (status >= 500) req.log?.error({ err: error }, 'request failed');
-      return sendProblem(req, res, status, error.code, status >= 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
+      // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
+      return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
     }
     const e = error as { status?: number; statusCode?: number; type?: string };
     const status = e.status ?? e.statusCode;

@@ -3,16 +3,18 @@
  * certificate issued by it, and keeps them under `dataDir/axis/` so receipts stay verifiable across restarts.
  * The root certificate alone goes to `dataDir/axis/trust/`, the trust directory for `edx receipt verify`.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import forge from 'node-forge';
 import { AxisError } from '../errors/axis-error.js';
+import { buildCertificate, generateKeyPair } from '../pki/test-pki/certificate-builder.js';
+import { toPem } from '../pki/test-pki/generate-test-pki.js';
 
 const KEY_FILE = 'axis-key.pem';
 const CERT_FILE = 'axis-cert.pem';
 const ROOT_KEY_FILE = 'dev-root-key.pem';
 const ROOT_CERT_FILE = join('trust', 'axis-dev-root.pem');
+const YEAR = 365 * 86_400_000;
 
 export function axisDir(dataDir: string): string {
   return join(dataDir, 'axis');
@@ -23,56 +25,40 @@ export function devTrustDir(dataDir: string): string {
   return join(axisDir(dataDir), 'trust');
 }
 
-interface KeyPem {
-  publicPem: string;
-  privatePem: string;
+async function pkcs8Pem(key: webcrypto.CryptoKey): Promise<string> {
+  return toPem(new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', key)), 'PRIVATE KEY');
 }
 
-function rsaKeys(): KeyPem {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  };
-}
-
-function certificate(input: { subjectCn: string; subject: KeyPem; issuer?: { cert: forge.pki.Certificate; privatePem: string }; years: number; ca: boolean }): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(input.subject.publicPem);
-  // Positive serial: a leading 0x01 keeps the high bit clear.
-  cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
-  const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 3600_000);
-  cert.validity.notAfter = new Date(now.getTime() + input.years * 365 * 86_400_000);
-  const attrs = [
-    { shortName: 'C', value: 'VN' },
-    { shortName: 'O', value: 'Document axis (development)' },
-    { shortName: 'CN', value: input.subjectCn },
-  ];
-  cert.setSubject(attrs);
-  cert.setIssuer(input.issuer ? input.issuer.cert.subject.attributes : attrs);
-  cert.setExtensions(input.ca
-    ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }, { name: 'subjectKeyIdentifier' }]
-    : [{ name: 'basicConstraints', cA: false, critical: true }, { name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true }, { name: 'subjectKeyIdentifier' }]);
-  const signingPem = input.issuer?.privatePem ?? input.subject.privatePem;
-  cert.sign(forge.pki.privateKeyFromPem(signingPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-  return cert;
+/**
+ * ECDSA P-256: every receipt is signed inside the store's transaction, and a P-256 signature costs a small fraction
+ * of an RSA-2048 one (the gateway seals several receipts per accepted package). Verifiers accept either.
+ */
+async function generateInto(dir: string): Promise<void> {
+  const now = Date.now();
+  const dev: [string, string][] = [['2.5.4.6', 'VN'], ['2.5.4.10', 'Document axis (development)']];
+  const rootKeys = await generateKeyPair('EC');
+  const root = await buildCertificate({
+    subject: [...dev, ['2.5.4.3', 'Document axis development root']],
+    publicKey: rootKeys.publicKey, selfPrivateKey: rootKeys.privateKey,
+    notBefore: new Date(now - 3600_000), notAfter: new Date(now + 20 * YEAR),
+    keyUsage: ['keyCertSign', 'cRLSign'], ca: {},
+  });
+  const axisKeys = await generateKeyPair('EC');
+  const axis = await buildCertificate({
+    subject: [...dev, ['2.5.4.3', 'Document axis receipts (development)']],
+    publicKey: axisKeys.publicKey, issuer: { name: root.name, privateKey: rootKeys.privateKey, keyId: root.keyId },
+    notBefore: new Date(now - 3600_000), notAfter: new Date(now + 10 * YEAR),
+    keyUsage: ['digitalSignature', 'nonRepudiation'],
+  });
+  await mkdir(join(dir, 'trust'), { recursive: true });
+  await writeFile(join(dir, ROOT_KEY_FILE), await pkcs8Pem(rootKeys.privateKey), { mode: 0o600 });
+  await writeFile(join(dir, KEY_FILE), await pkcs8Pem(axisKeys.privateKey), { mode: 0o600 });
+  await writeFile(join(dir, CERT_FILE), toPem(axis.der) + toPem(root.der));
+  await writeFile(join(dir, ROOT_CERT_FILE), toPem(root.der));
 }
 
 function derOfPem(pem: string): Buffer {
   return Buffer.from(new X509Certificate(pem).raw);
-}
-
-async function generateInto(dir: string): Promise<void> {
-  const rootKeys = rsaKeys();
-  const root = certificate({ subjectCn: 'Document axis development root', subject: rootKeys, years: 20, ca: true });
-  const axisKeys = rsaKeys();
-  const axis = certificate({ subjectCn: 'Document axis receipts (development)', subject: axisKeys, issuer: { cert: root, privatePem: rootKeys.privatePem }, years: 10, ca: false });
-  await mkdir(join(dir, 'trust'), { recursive: true });
-  await writeFile(join(dir, ROOT_KEY_FILE), rootKeys.privatePem, { mode: 0o600 });
-  await writeFile(join(dir, KEY_FILE), axisKeys.privatePem, { mode: 0o600 });
-  await writeFile(join(dir, CERT_FILE), forge.pki.certificateToPem(axis) + forge.pki.certificateToPem(root));
-  await writeFile(join(dir, ROOT_CERT_FILE), forge.pki.certificateToPem(root));
 }
 
 async function load(dir: string): Promise<{ privateKey: KeyObject; chainDer: Buffer[] }> {

@@ -1,22 +1,20 @@
 /** The dead-letter listing and replay of src/exchange/delivery, composed for the CLI outside a running server. */
-import { pino } from 'pino';
 import type { AxisConfig } from '../config/config.js';
-import { AxisError } from '../errors/axis-error.js';
+import { createDeliveryAdmin } from '../exchange/delivery/dead-letters.js';
 import type { GatewayDeliveries } from '../http/gateway-ports.js';
+import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import type { AxisStore } from './open-axis-store.js';
 import { connectRedis } from './redis-connection.js';
-import { wireUseCases } from './wire-use-cases.js';
 
 export async function openDeliveryAdmin(config: AxisConfig, axis: AxisStore): Promise<{ deliveries: GatewayDeliveries; close(): Promise<void> }> {
+  // Fail with the one-line Redis message before building a queue that would retry in silence.
   const redis = await connectRedis(config.redisUrl);
-  const wired = await wireUseCases({ config, axis, redis, logger: pino({ level: 'silent' }) });
-  const close = async (): Promise<void> => {
-    await wired.close();
-    await redis.quit();
+  const queue = createBullmqDeliveryQueue({ connection: redis });
+  return {
+    deliveries: createDeliveryAdmin({ store: axis.store, queue, by: 'operator (cli)' }),
+    async close() {
+      await queue.close();
+      await redis.quit();
+    },
   };
-  if (!wired.deliveries) {
-    await close();
-    throw new AxisError('MODULE_MISSING', 'Delivery administration (src/exchange/delivery) is not built yet: run npm run build.');
-  }
-  return { deliveries: wired.deliveries, close };
 }

@@ -1,30 +1,30 @@
 /**
- * Opens the store the server and the CLI share (embedded under DATA_DIR, or MongoDB when MONGODB_URL is set), with
- * the axis's receipt sealer, and the agency registry over it.
+ * Opens what the server, the workers and the CLI share: the axis identity (dev PKI under DATA_DIR, or AXIS_P12), the
+ * store (embedded under DATA_DIR, or MongoDB when MONGODB_URL is set) sealing receipts with that identity, and the
+ * agency registry over the store.
  */
 import type { AxisConfig } from '../config/config.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
+import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/ports.js';
-import { requireLateModule, type LedgerModule, type StoreModule } from './late-modules.js';
 
 export interface AxisStore {
   store: Store;
   agencies: AgencyRegistry;
-  /** The axis identity as the ledger loaded it (for workers and the exchange). */
-  identity: unknown;
+  /** The key that seals receipts and signs pushes; never logged (its toJSON shows the fingerprint only). */
+  identity: AxisIdentity;
+  /** Turns a stored receipt into the self-contained signed receipt handed to callers. */
+  exportReceipt: ReceiptExporter;
 }
 
 export async function openAxisStore(config: AxisConfig): Promise<AxisStore> {
-  const ledger = await requireLateModule<LedgerModule>('../ledger/index.js', 'The receipt ledger').catch(async () =>
-    requireLateModule<LedgerModule>('../ledger/axis-identity.js', 'The receipt ledger'));
-  const identity = await ledger.loadAxisIdentity({
+  const identity = await loadAxisIdentity({
     dataDir: config.dataDir,
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),
   });
-  const sealer = ledger.createReceiptSealer(identity);
-  const { openStore } = await requireLateModule<StoreModule>('../store/open-store.js', 'The store');
-  const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer });
+  const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer: createReceiptSealer(identity) });
   const agencies = createAgencyRegistry({ store, secretKey: resolveSecretKey(config), graceSeconds: config.keyRotationGraceSeconds });
-  return { store, agencies, identity };
+  return { store, agencies, identity, exportReceipt: createReceiptExporter(identity) };
 }

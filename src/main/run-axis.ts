@@ -1,81 +1,109 @@
-/** Wires one axis process: the gateway (HTTP) and/or the workers, as ROLE says. */
+/**
+ * Wires one axis process, in this order: Redis (fail fast, one line) -> identity + store -> use-cases -> the gateway
+ * (HTTP) and/or the workers, as ROLE says. `stop()` undoes it in reverse.
+ */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { AxisConfig } from '../config/config.js';
 import { loadTokenDigests } from '../config/tokens.js';
+import { statusForCode } from '../exchange/error-status.js';
 import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
-import { loadLateModule, type MetricsModule } from './late-modules.js';
-import { openAxisStore } from './open-axis-store.js';
+import { metrics as processMetrics, type AxisMetrics } from '../observability/metrics.js';
+import { openAxisStore, type AxisStore } from './open-axis-store.js';
 import { connectRedis } from './redis-connection.js';
 import { wireUseCases } from './wire-use-cases.js';
 
 export interface RunningAxis {
   server: Server | undefined;
+  /** The port the gateway listens on (PORT=0 picks a free one). */
+  port: number | undefined;
+  axis: AxisStore;
   logger: Logger;
   stop(): Promise<void>;
 }
 
-export async function runAxis(config: AxisConfig): Promise<RunningAxis> {
-  const logger = pino({ level: config.logLevel, redact: { paths: ['*.secret', '*.password', '*.authorization', 'secretKey'], censor: '[redacted]' } });
+export interface RunAxisOptions {
+  logger?: Logger;
+  metrics?: AxisMetrics;
+  /** BullMQ and replay-cache key prefix (the demo and tests use a unique one). */
+  prefix?: string;
+}
+
+export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}): Promise<RunningAxis> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: { paths: ['*.secret', '*.password', '*.authorization', 'secretKey'], censor: '[redacted]' } });
+  const metrics = options.metrics ?? processMetrics;
   const tokens = loadTokenDigests(config);
   const redis = await connectRedis(config.redisUrl);
-  const axis = await openAxisStore(config);
-  const metricsModule = await loadLateModule<MetricsModule>('../observability/metrics.js');
-  const metrics = metricsModule?.registry ?? metricsModule?.metricsRegistry ?? metricsModule?.createMetrics?.().registry;
-  const wired = await wireUseCases({ config, axis, redis, logger });
   const stoppers: (() => Promise<void>)[] = [];
+  let axis: AxisStore | undefined;
+  try {
+    axis = await openAxisStore(config);
+    const wired = await wireUseCases({ config, axis, logger, metrics, ...(options.prefix ? { queuePrefix: options.prefix } : {}) });
+    stoppers.push(() => wired.close());
 
-  let server: Server | undefined;
-  if (config.role !== 'workers') {
-    const app = createApp({
-      exchange: wired.exchange,
-      deliveries: wired.deliveries,
-      agencies: axis.agencies,
-      store: axis.store,
-      redis,
-      uploadDir: axis.store.blobs.tempDir,
-      metrics,
+    let server: Server | undefined;
+    let port: number | undefined;
+    if (config.role !== 'workers') {
+      const app = createApp({
+        exchange: wired.exchange,
+        deliveries: wired.deliveries,
+        agencies: axis.agencies,
+        store: axis.store,
+        redis,
+        uploadDir: axis.store.blobs.tempDir,
+        metrics: metrics.registry,
+        logger,
+        tokens,
+        maxPackageBytes: config.maxPackageBytes,
+        authWindowSeconds: config.authWindowSeconds,
+        redisKeyPrefix: `${options.prefix ?? 'edx'}:auth:`,
+        metricsPublic: config.metricsPublic,
+        exchangeStatus: statusForCode,
+        packageCounters: {
+          accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
+          rejected: (code) => metrics.packagesRejected.inc({ code }),
+        },
+        adminUi: queueBoard(wired.boardQueues),
+      });
+      const listening = app.listen(config.port, config.host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', reject);
+      });
+      const address = listening.address();
+      port = typeof address === 'object' && address ? address.port : config.port;
+      logger.info({ port, role: config.role, store: config.mongodbUrl ? 'mongodb' : 'embedded', dataDir: config.dataDir }, 'gateway listening');
+      stoppers.unshift(() => new Promise<void>((resolve) => {
+        listening.close(() => resolve());
+        listening.closeIdleConnections();
+      }));
+    }
+    if (config.role !== 'gateway') {
+      const workers = await wired.startWorkers();
+      // Workers stop after the HTTP server and before the queue connection they share.
+      stoppers.splice(server ? 1 : 0, 0, () => workers.stop());
+      logger.info({ role: config.role }, 'workers started');
+    }
+    const opened = axis;
+    return {
+      server,
+      port,
+      axis: opened,
       logger,
-      tokens,
-      maxPackageBytes: config.maxPackageBytes,
-      authWindowSeconds: config.authWindowSeconds,
-      redisKeyPrefix: 'edx:auth:',
-      metricsPublic: config.metricsPublic,
-      ...(wired.exchangeStatus ? { exchangeStatus: wired.exchangeStatus } : {}),
-      ...(wired.boardQueues.length > 0 ? { adminUi: queueBoard(wired.boardQueues) } : {}),
-    });
-    const listening = app.listen(config.port, config.host);
-    server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('listening', resolve);
-      listening.once('error', reject);
-    });
-    const address = listening.address();
-    logger.info({ port: typeof address === 'object' && address ? address.port : config.port, role: config.role, store: config.mongodbUrl ? 'mongodb' : 'embedded' }, 'gateway listening');
-    stoppers.push(() => new Promise<void>((resolve) => {
-      listening.close(() => resolve());
-      listening.closeIdleConnections();
-    }));
+      async stop() {
+        logger.info('shutting down');
+        // Stop taking new work first (HTTP, then jobs), then close what the work needed.
+        for (const stop of stoppers) await stop();
+        await opened.store.close();
+        await redis.quit();
+      },
+    };
+  } catch (error) {
+    for (const stop of stoppers) await stop().catch(() => undefined);
+    await axis?.store.close().catch(() => undefined);
+    redis.disconnect();
+    throw error;
   }
-  if (config.role !== 'gateway' && wired.startWorkers) {
-    const workers = await wired.startWorkers();
-    stoppers.push(workers.stop);
-    logger.info('workers started');
-  } else if (config.role !== 'gateway') {
-    logger.warn('the delivery workers are not built yet: packages are accepted but not pushed');
-  }
-
-  return {
-    server,
-    logger,
-    async stop() {
-      logger.info('shutting down');
-      // Stop taking new work first (HTTP, then jobs), then close the connections the work needed.
-      for (const stop of stoppers) await stop();
-      await wired.close();
-      await axis.store.close();
-      await redis.quit();
-    },
-  };
 }

@@ -1,3 +1,4 @@
+import { isCouldNotCheck } from '../pki/pki-codes.js';
 import type { CertificateSummary, ChainReport, RevocationReport, ValidationPolicy } from '../pki/types.js';
 
 /**
@@ -56,5 +57,6 @@ export type SignaturePolicy = ValidationPolicy & { allowSha1?: boolean };
 /** Exit code the CLI uses for a report: 0 valid, 1 invalid, 2 could not check. */
 export function exitCodeOf(report: SignatureReport): 0 | 1 | 2 {
   if (report.valid) return 0;
-  return report.code === 'SIG_REVOCATION_UNKNOWN' ? 2 : 1;
+  // Revocation that could not be established (unknown, CRL expired, OCSP down) is "could not check", not "invalid".
+  return isCouldNotCheck(report.code) ? 2 : 1;
 }

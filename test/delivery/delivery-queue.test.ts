@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
-import { DELIVERY_JOB_OPTIONS, deliveryJobId } from '../../src/queue/names.js';
+import { DELIVERY_JOB_OPTIONS, deliveryJobId, DELIVERY_QUEUE, MAINTENANCE_QUEUE } from '../../src/queue/names.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 
 describe('the delivery queue on BullMQ', () => {
   const opened: { queue: BullmqDeliveryQueue; prefix: string }[] = [];
-  const open = (url = REDIS_URL, extra: { enqueueTimeoutMs?: number; logger?: { warn(d: Record<string, unknown>, m: string): void }; onEnqueueFailure?: (n: number) => void } = {}) => {
+  const open = (url = REDIS_URL, extra: { depthMetrics?: ReturnType<typeof createMetrics> } & { enqueueTimeoutMs?: number; logger?: { warn(d: Record<string, unknown>, m: string): void }; onEnqueueFailure?: (n: number) => void } = {}) => {
     const prefix = uniquePrefix('queue');
     const queue = createBullmqDeliveryQueue({ redisUrl: url, prefix, ...extra });
     opened.push({ queue, prefix });
@@ -30,6 +31,16 @@ describe('the delivery queue on BullMQ', () => {
     expect(await queue.hasJob('dlv_a')).toBe(true);
     expect(await queue.hasJob('dlv_zzz')).toBe(false);
     expect(await queue.depth()).toEqual({ waiting: 2, active: 0, delayed: 0, failed: 0 });
+  });
+
+  it('reports its depth to /metrics at each scrape and shows both queues on Bull Board', async () => {
+    const m = createMetrics();
+    const queue = open(REDIS_URL, { depthMetrics: m });
+    await queue.enqueueDeliveries(['dlv_1', 'dlv_2', 'dlv_3']);
+    expect(await m.registry.getSingleMetricAsString('edx_queue_depth')).toContain(`edx_queue_depth{queue="${DELIVERY_QUEUE}",state="waiting"} 3`);
+    expect(queue.queues.map((q) => q.name)).toEqual([DELIVERY_QUEUE, MAINTENANCE_QUEUE]);
+    await queue.close();
+    expect(await m.registry.getSingleMetricAsString('edx_queue_depth')).not.toContain(DELIVERY_QUEUE);
   });
 
   it('maps ids BullMQ would refuse (all digits, with a colon) one-to-one onto job ids', async () => {

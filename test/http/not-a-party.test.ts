@@ -1,60 +1,83 @@
+/**
+ * An agency that is not party to a package gets 404 on everything about it, the same answer (code and detail) as
+ * for a package or document that does not exist: checked over every endpoint, for every kind of package (a
+ * document, a status, a revoked document, a revocation), on the real exchange and store.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import { signRequest } from '../../src/http/auth/request-signing.js';
-import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
-import { ARCHIVIST_TOKEN, buildHarness, fakeExchange, type Harness } from './harness.js';
+import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
 
-const RAW = Buffer.from('<edXML>exact bytes \r\n kept</edXML>');
-const ENDPOINTS: { method: 'GET' | 'POST'; path: string }[] = [
-  { method: 'GET', path: '/v1/packages/pkg-1' },
-  { method: 'GET', path: '/v1/packages/pkg-1/report' },
-  { method: 'POST', path: '/v1/packages/pkg-1/ack' },
-  { method: 'GET', path: '/v1/documents/DOC-1/timeline' },
+interface Endpoint {
+  name: string;
+  call(f: ExchangeFixture, as: TestAgency, target: { packageId: string; documentId: string }): Promise<{ status: number; body: { code?: string; detail?: string } }>;
+}
+
+const enc = encodeURIComponent;
+const ENDPOINTS: Endpoint[] = [
+  { name: 'GET /v1/packages/:id', call: (f, as, t) => f.get(as, `/v1/packages/${t.packageId}`, { raw: true }) },
+  { name: 'GET /v1/packages/:id/report', call: (f, as, t) => f.get(as, `/v1/packages/${t.packageId}/report`) },
+  { name: 'POST /v1/packages/:id/ack', call: (f, as, t) => f.post(as, `/v1/packages/${t.packageId}/ack`) },
+  { name: 'GET /v1/documents/:documentId/timeline', call: (f, as, t) => f.get(as, `/v1/documents/${enc(t.documentId)}/timeline`) },
 ];
 
+let f: ExchangeFixture;
+let A: TestAgency;
+let B: TestAgency;
+let C: TestAgency;
+let X: TestAgency;
+const targets: { what: string; packageId: string; documentId: string; parties: () => TestAgency[] }[] = [];
+
+beforeAll(async () => {
+  f = await buildExchangeFixture();
+  A = await f.agency('000.00.00.H40');
+  B = await f.agency('000.00.12.H40');
+  C = await f.agency('000.00.00.C03');
+  X = await f.agency('000.00.00.X09');
+  const docId = '000.00.00.H40,2026/12/01,100/NP';
+  const doc = await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: docId }));
+  targets.push({ what: 'a document', packageId: doc.body.packageId, documentId: docId, parties: () => [A, B] });
+  const status = await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId: docId, code: '01' }));
+  targets.push({ what: 'a status', packageId: status.body.packageId, documentId: docId, parties: () => [A, B] });
+  const revokedId = '000.00.00.H40,2026/12/01,101/NP';
+  const revoked = await f.send(A, await f.documentFrom(A, { to: [B.organId, C.organId], documentId: revokedId }));
+  const revocationId = '000.00.00.H40,2026/12/01,102/NP';
+  const revocation = await f.send(A, await f.documentFrom(A, { to: [B.organId, C.organId], documentId: revocationId, business: { type: 1, original: { organId: A.organId, documentId: revokedId } } }));
+  expect(revocation.status).toBe(202);
+  targets.push({ what: 'a revoked document', packageId: revoked.body.packageId, documentId: revokedId, parties: () => [A, B, C] });
+  targets.push({ what: 'a revocation', packageId: revocation.body.packageId, documentId: revocationId, parties: () => [A, B, C] });
+});
+afterAll(async () => f?.close());
+
 describe('an agency that is not party to a package gets 404 on everything about it', () => {
-  let h: Harness;
-  const creds: Record<string, AgencyCredentials> = {};
-  beforeAll(async () => {
-    h = await buildHarness({ exchange: fakeExchange([{ id: 'pkg-1', from: '000.00.00.S01', to: ['000.00.00.R02'], bytes: RAW, documentId: 'DOC-1' }]) });
-    for (const id of ['000.00.00.S01', '000.00.00.R02', '000.00.00.X03']) creds[id] = await h.add(id);
-  });
-  afterAll(async () => h.close());
-
-  const call = (caller: string, e: { method: 'GET' | 'POST'; path: string }) => {
-    const c = creds[caller]!;
-    const headers = signRequest({ method: e.method, path: e.path, keyId: c.keyId, secret: c.secret });
-    return (e.method === 'GET' ? request(h.app).get(e.path) : request(h.app).post(e.path)).set({ ...headers });
-  };
-
-  for (const e of ENDPOINTS) {
-    it(`${e.method} ${e.path}: outsider 404, same answer as a package that does not exist; parties 200`, async () => {
-      const outsider = await call('000.00.00.X03', e);
-      expect(outsider.status).toBe(404);
-      const missing = await call('000.00.00.X03', { method: e.method, path: e.path.replace('pkg-1', 'pkg-nope').replace('DOC-1', 'DOC-nope') });
+  for (const endpoint of ENDPOINTS) {
+    it(`${endpoint.name}: an outsider gets exactly the answer for something that does not exist; parties never 404`, async () => {
+      const missing = await endpoint.call(f, X, { packageId: 'pkg_000000000000000000000000000000', documentId: '000.00.00.H40,2026/12/01,999/NP' });
       expect(missing.status).toBe(404);
-      expect(outsider.body.code).toBe(missing.body.code);
-      expect(outsider.body.detail).toBe(missing.body.detail);
-      for (const party of ['000.00.00.S01', '000.00.00.R02']) expect((await call(party, e)).status).toBe(200);
+      expect(missing.body.code).toBe('EXCHANGE_NOT_FOUND');
+      for (const target of targets) {
+        const outsider = await endpoint.call(f, X, target);
+        expect({ what: target.what, status: outsider.status, code: outsider.body.code, detail: outsider.body.detail })
+          .toEqual({ what: target.what, status: 404, code: missing.body.code, detail: missing.body.detail });
+        for (const party of target.parties()) {
+          const answer = await endpoint.call(f, party, target);
+          expect({ what: target.what, party: party.organId, notFound: answer.status === 404 }).toEqual({ what: target.what, party: party.organId, notFound: false });
+        }
+      }
     });
   }
 
-  it('a party fetches the raw bytes byte-exact with the SHA-256 as ETag', async () => {
-    const res = await call('000.00.00.R02', ENDPOINTS[0]!).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-    expect(Buffer.compare(res.body as Buffer, RAW)).toBe(0);
-    expect(res.headers['etag']).toBe(`"${(await import('node:crypto')).createHash('sha256').update(RAW).digest('hex')}"`);
+  it('a malformed id is answered like a missing one', async () => {
+    const odd = await f.get(X, '/v1/packages/not%20an%20id');
+    const missing = await f.get(X, '/v1/packages/pkg_000000000000000000000000000000');
+    expect([odd.status, odd.body.code, odd.body.detail]).toEqual([404, missing.body.code, missing.body.detail]);
   });
 
-  it('an archivist reads any timeline with a bearer token; a wrong token is 401', async () => {
-    const ok = await request(h.app).get('/v1/documents/DOC-1/timeline').set('Authorization', `Bearer ${ARCHIVIST_TOKEN}`);
-    expect(ok.status).toBe(200);
-    expect(ok.body).toEqual({ documentId: 'DOC-1', envelopes: ['pkg-1'] });
-    const bad = await request(h.app).get('/v1/documents/DOC-1/timeline').set('Authorization', 'Bearer guess');
-    expect(bad.status).toBe(401);
-    expect(bad.body.code).toBe('AUTH_INVALID');
+  it('an outsider cannot learn of a document through a status or a revocation either', async () => {
+    const [doc] = targets;
+    const unknownId = '000.00.00.H40,2026/12/01,998/NP';
+    const aboutReal = await f.send(X, await f.statusFrom(X, { sender: A.organId, documentId: doc!.documentId, code: '01' }));
+    const aboutNothing = await f.send(X, await f.statusFrom(X, { sender: A.organId, documentId: unknownId, code: '01' }));
+    expect([aboutReal.status, aboutReal.body.code]).toEqual([aboutNothing.status, aboutNothing.body.code]);
+    expect(aboutReal.body.detail.replace(doc!.documentId, 'ID')).toBe(aboutNothing.body.detail.replace(unknownId, 'ID'));
+    expect((await f.get(X, '/v1/inbox')).body.items).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { insertAt, signatureInsertionOffset } from '../../src/signature/signature-placement.js';
 
-const sample = readFileSync('/work/shared/edxml-samples/edoc.edxml');
+const sample = readFileSync(new URL('../fixtures/edxml/edoc.edxml', import.meta.url));
 
 describe('where the enveloped Signature goes in an edXML package', () => {
   it('is right after TraceHeaderList inside edXMLHeader, as in the samples', () => {

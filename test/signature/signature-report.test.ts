@@ -10,6 +10,8 @@ describe('signature report contract', () => {
   it('maps a valid report to exit 0, unknown revocation to 2 and any other failure to 1', () => {
     expect(exitCodeOf({ valid: true, code: 'SIG_OK', message: '', warnings: [] })).toBe(0);
     expect(exitCodeOf({ valid: false, code: 'SIG_REVOCATION_UNKNOWN', message: '', warnings: [] })).toBe(2);
+    expect(exitCodeOf({ valid: false, code: 'SIG_OCSP_UNAVAILABLE', message: '', warnings: [] })).toBe(2);
+    expect(exitCodeOf({ valid: false, code: 'SIG_CRL_EXPIRED', message: '', warnings: [] })).toBe(2);
     expect(exitCodeOf({ valid: false, code: 'SIG_WRAPPING', message: '', warnings: [] })).toBe(1);
   });
 });

@@ -148,6 +148,22 @@ export function storeContract(factory: StoreFactory): void {
       expect((await allReceipts()).length).toBe(1);
     });
 
+    it('keeps concurrent packages whole: the one that fails writes nothing and takes none of the others down', async () => {
+      const first = await store.accept(bundle());
+      if (first.outcome !== 'created') throw new Error(first.outcome);
+      const good = Array.from({ length: 5 }, () => bundle({ to: [H41, K01] }));
+      const clash = bundle({ to: [H41, K01] });
+      clash.deliveries[1]!.id = first.deliveries[0]!.id;
+      const results = await Promise.allSettled([good[0]!, good[1]!, clash, good[2]!, good[3]!, good[4]!].map((b) => store.accept(b)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(await store.getEnvelope(clash.envelope.id)).toBeUndefined();
+      expect(await store.getDelivery(clash.deliveries[0]!.id)).toBeUndefined();
+      for (const b of good) expect(await store.listDeliveriesForEnvelope(b.envelope.id)).toHaveLength(2);
+      const chain = await expectValidChain();
+      expect(chain).toHaveLength(6);
+      expect(new Set(chain.map((r) => r.envelopeId))).not.toContain(clash.envelope.id);
+    });
+
     it('writes nothing when the package it revokes does not exist', async () => {
       const b = bundle({ businessType: 1 });
       b.revokes = { envelopeId: 'pkg_nowhere', revocationReceipt: receiptDraft(b.envelope, 'revoked') };
@@ -275,9 +291,10 @@ export function storeContract(factory: StoreFactory): void {
     it('pages an inbox by cursor without gaps or repeats', async () => {
       const mine: string[] = [];
       for (let i = 0; i < 9; i += 1) {
-        const out = await store.accept(bundle({ to: i % 3 === 0 ? [K01, H41] : [H41], states: i % 4 === 0 ? { [H41]: 'pending' } : {} }));
+        const h41 = i % 4 === 0 ? 'pending' : i % 3 === 1 ? 'delivered' : 'available';
+        const out = await store.accept(bundle({ to: i % 3 === 0 ? [K01, H41] : [H41], states: { [H41]: h41 } }));
         if (out.outcome !== 'created') throw new Error(out.outcome);
-        mine.push(...out.deliveries.filter((d) => d.recipientOrganId === H41 && d.state === 'available').map((d) => d.id));
+        mine.push(...out.deliveries.filter((d) => d.recipientOrganId === H41 && d.state !== 'pending').map((d) => d.id));
       }
       const seen: string[] = [];
       let after: number | undefined;
@@ -289,6 +306,7 @@ export function storeContract(factory: StoreFactory): void {
         after = page.at(-1)!.seq;
       }
       expect(seen).toEqual(mine);
+      expect(mine).toHaveLength(6);
       expect((await store.listDeliveries({ limit: 100 })).length).toBe(12);
       expect((await store.listDeliveries({ recipientOrganId: K01, limit: 100 })).every((d) => d.recipientOrganId === K01)).toBe(true);
       expect((await store.listDeliveries({ states: ['pending'], limit: 100 })).map((d) => d.state)).toEqual(['pending', 'pending', 'pending']);

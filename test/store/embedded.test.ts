@@ -1,6 +1,7 @@
 /** The embedded store (SQLite in WAL mode + content-addressed files) against the store contract, and what only it does. */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storeContract } from './contract.js';
+import { createHash, randomBytes } from 'node:crypto';
 import { bundle } from './records.js';
 
 const run = promisify(execFile);
@@ -74,5 +76,53 @@ describe('embedded store: on disk', () => {
     db.close();
     await expect(openStore({ dataDir: newer, sealer: createReceiptSealer(identity) })).rejects.toMatchObject({ code: 'STORE_SCHEMA_NEWER' });
     await rm(newer, { recursive: true, force: true });
+  });
+
+  it('keeps every package whole and the chain unbroken when the writing process is killed mid-stream', async () => {
+    const crashed = await mkdtemp(path.join(tmpdir(), 'edx-store-crash-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'append-receipts.ts'), crashed, identityDir, '100000', 'crash'], { stdio: 'ignore' });
+    // Kill it once it has written a few hundred records, in the middle of whatever it is doing.
+    const store = await (async () => {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (child.exitCode !== null) throw new Error(`the writing process exited early (${child.exitCode})`);
+        if (!existsSync(path.join(crashed, 'axis.sqlite'))) continue;
+        const probe = await openStore({ dataDir: crashed, sealer: createReceiptSealer(identity) });
+        if (((await probe.chainHead())?.seq ?? 0) > 200) return probe;
+        await probe.close();
+      }
+    })();
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const chain = await store.listReceipts({ limit: 1_000_000 });
+    expect(chain.length).toBeGreaterThan(200);
+    expect(verifyReceiptChain(chain, { certificates: [identity.certificateDer] })).toMatchObject({ valid: true, checked: chain.length });
+    // Every package that is there has its delivery and its accepted receipt: nothing half-written.
+    const accepted = chain.filter((r) => r.type === 'accepted');
+    for (const receipt of accepted) {
+      expect(await store.getEnvelope(receipt.envelopeId!)).toBeDefined();
+      expect(await store.listDeliveriesForEnvelope(receipt.envelopeId!)).toHaveLength(1);
+    }
+    expect((await store.listDeliveries({ limit: 1_000_000 })).length).toBe(accepted.length);
+    // and the chain goes on from there
+    const next = await store.accept(bundle());
+    expect(next.outcome === 'created' && next.receipt.seq).toBe(chain.length + 1);
+    await store.close();
+    await rm(crashed, { recursive: true, force: true });
+  });
+
+  it.skipIf(!existsSync('/dev/shm'))('takes in a temporary file from another filesystem (copy, fsync, rename)', async () => {
+    const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
+    const bytes = randomBytes(300_000);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const elsewhere = path.join('/dev/shm', `edx-upload-${randomBytes(6).toString('hex')}`);
+    writeFileSync(elsewhere, bytes);
+    expect(await store.blobs.putFile(elsewhere, sha256, bytes.byteLength)).toEqual({ key: sha256, size: bytes.byteLength });
+    expect(existsSync(elsewhere)).toBe(false);
+    expect(Buffer.compare(await store.blobs.read(sha256), bytes)).toBe(0);
+    const short = path.join(store.blobs.tempDir, 'short-upload');
+    writeFileSync(short, bytes.subarray(0, 10));
+    await expect(store.blobs.putFile(short, sha256, 11)).rejects.toMatchObject({ code: 'STORE_BLOB_SIZE_MISMATCH' });
+    await store.close();
   });
 });

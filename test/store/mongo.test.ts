@@ -75,26 +75,26 @@ describe('MongoDB store: without a server', () => {
     expect(withDatabase('mongodb+srv://cluster.example.net', 't3')).toBe('mongodb+srv://cluster.example.net/t3');
   });
 
-  it('keeps every record exactly through the models: strings stay strings, empty objects and later fields survive', () => {
+  it('keeps every record exactly through the models: strings stay strings, empty objects and later fields survive', async () => {
     const models = modelsOn(mongoose.createConnection());
-    const roundTrip = (model: mongoose.Model<any>, doc: Record<string, unknown>) => {
+    const roundTrip = async (model: mongoose.Model<any>, doc: Record<string, unknown>) => {
       const hydrated = new model(doc);
-      expect(hydrated.validateSync()).toBeUndefined();
-      return hydrated.toObject({ depopulate: true });
+      await hydrated.validate();
+      return hydrated.toObject({ depopulate: true }) as Record<string, unknown>;
     };
     const { organId, ...agencyRest } = agency(G22, { endpointUrl: 'https://dms.example/edxml' });
-    expect(recordOf(roundTrip(models.agencies, { _id: organId, ...agencyRest }), 'organId')).toEqual({ organId, ...agencyRest });
+    expect(recordOf(await roundTrip(models.agencies, { _id: organId, ...agencyRest }), 'organId')).toEqual({ organId, ...agencyRest });
 
     const b = bundle();
     const { id, ...envelopeRest } = { ...b.envelope, statusCode: '01' as const, laterField: { kept: true } };
-    expect(recordOf(roundTrip(models.envelopes, { _id: id, ...envelopeRest, chainSeq: 7 }), 'id', ['chainSeq'])).toEqual({ id, ...envelopeRest });
+    expect(recordOf(await roundTrip(models.envelopes, { _id: id, ...envelopeRest, chainSeq: 7 }), 'id', ['chainSeq'])).toEqual({ id, ...envelopeRest });
 
     const { id: deliveryId, ...deliveryRest } = { ...b.deliveries[0]!, seq: 3 };
-    expect(recordOf(roundTrip(models.deliveries, { _id: deliveryId, ...deliveryRest }))).toEqual({ id: deliveryId, ...deliveryRest });
+    expect(recordOf(await roundTrip(models.deliveries, { _id: deliveryId, ...deliveryRest }))).toEqual({ id: deliveryId, ...deliveryRest });
 
     const receipt: ReceiptRecord = { ...b.receipt, detail: {}, id: 'rcp_1', seq: 1, prevHash: '0'.repeat(64), hash: 'ab'.repeat(32), signature: 'c2ln', signerFingerprint: 'cd'.repeat(32) };
     const { id: receiptId, ...receiptRest } = receipt;
-    expect(recordOf(roundTrip(models.receipts, { _id: receiptId, ...receiptRest }))).toEqual(receipt);
+    expect(recordOf(await roundTrip(models.receipts, { _id: receiptId, ...receiptRest }))).toEqual(receipt);
   });
 
   it('declares the indexes the queries use', () => {

@@ -1,5 +1,131 @@
-import type { Command } from 'commander';
+/**
+ * `edx sign` and `edx verify`: XMLDSig on an edXML package, with no server. A contract other tools rely on:
+ * - sign prints one JSON line ({ ok, out, ... }) and exits 0, or a JSON error line on stderr and exits 1;
+ * - verify prints the SignatureReport as JSON and exits 0 valid, 1 invalid, 2 could not check (revocation unknown,
+ *   CRL expired, OCSP down, unreadable trust directory or input file).
+ * The PKCS#12 password comes from an environment variable (never the command line, which `ps` shows to everyone).
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { isAxisError } from '../../errors/axis-error.js';
+import { createCertificateValidator, isCouldNotCheck, loadTrustAnchors } from '../../pki/index.js';
+import { exitCodeOf, signPackage, verifyPackage, type SignatureReport } from '../../signature/index.js';
+import { openPkcs12Signer } from '../../signature/pkcs12-signer.js';
+import type { SignatureAlgorithmName } from '../../signature/signer.js';
+
+const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
+
+function readInput(file: string, code: string): Buffer {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (error) {
+    throw Object.assign(new Error(`Cannot read ${file}: ${(error as Error).message}`), { code });
+  }
+  if (size > MAX_PACKAGE_BYTES) throw Object.assign(new Error(`${file} is ${size} bytes, more than the ${MAX_PACKAGE_BYTES} accepted`), { code: 'SIG_INPUT_TOO_LARGE' });
+  return readFileSync(file);
+}
+
+function errorLine(error: unknown): { code: string; message: string } {
+  if (isAxisError(error)) return { code: error.code, message: error.message };
+  const coded = error as { code?: unknown; message?: unknown };
+  return { code: typeof coded.code === 'string' ? coded.code : 'SIG_INTERNAL', message: String(coded.message ?? error) };
+}
+
+interface SignFlags {
+  p12: string;
+  passEnv: string;
+  output: string;
+  alg?: SignatureAlgorithmName;
+  c14n: 'exc' | 'inclusive';
+  chain: boolean;
+}
+
+async function sign(input: string, flags: SignFlags): Promise<void> {
+  try {
+    const password = process.env[flags.passEnv];
+    if (password === undefined) throw Object.assign(new Error(`Environment variable ${flags.passEnv} (the PKCS#12 password) is not set`), { code: 'SIG_P12_PASSWORD' });
+    const signer = await openPkcs12Signer(readInput(flags.p12, 'SIG_P12_INVALID'), password);
+    const signed = await signPackage(readInput(input, 'SIG_INPUT_UNREADABLE'), signer, {
+      ...(flags.alg ? { algorithm: flags.alg } : {}),
+      c14n: flags.c14n,
+      includeChain: flags.chain,
+    });
+    writeFileSync(flags.output, signed);
+    process.stdout.write(JSON.stringify({ ok: true, out: flags.output, bytes: signed.length, algorithm: flags.alg ?? (signer.keyAlgorithm === 'EC' ? 'ecdsa-sha256' : 'rsa-sha256'), c14n: flags.c14n }) + '\n');
+  } catch (error) {
+    process.stderr.write(JSON.stringify({ ok: false, ...errorLine(error) }) + '\n');
+    process.exitCode = 1;
+  }
+}
+
+interface VerifyFlags {
+  trust: string;
+  crl: string[];
+  at?: string;
+  offline?: boolean;
+  failOpen?: boolean;
+  sha1: boolean;
+  engine: 'fast' | 'reference';
+}
+
+function couldNotCheck(code: string, message: string): SignatureReport {
+  return { valid: false, code, message, warnings: [] };
+}
+
+async function verify(input: string, flags: VerifyFlags): Promise<void> {
+  let report: SignatureReport;
+  try {
+    const at = flags.at === undefined ? undefined : new Date(flags.at);
+    if (at && Number.isNaN(at.getTime())) throw Object.assign(new Error(`--at ${flags.at} is not an ISO-8601 instant`), { code: 'SIG_INPUT_INVALID' });
+    const bytes = readInput(input, 'SIG_INPUT_UNREADABLE');
+    const crls = flags.crl.map((f) => readInput(f, 'SIG_CRL_UNREADABLE'));
+    const validator = createCertificateValidator({ trustAnchors: await loadTrustAnchors(flags.trust), crls, ocsp: !flags.offline });
+    report = await verifyPackage(bytes, {
+      validator,
+      engine: flags.engine,
+      policy: {
+        ...(at ? { at } : {}),
+        ...(flags.offline ? { offline: true } : {}),
+        ...(flags.failOpen ? { revocation: 'fail-open' as const } : {}),
+        ...(crls.length > 0 ? { crls } : {}),
+        allowSha1: flags.sha1,
+      },
+    });
+  } catch (error) {
+    const { code, message } = errorLine(error);
+    report = couldNotCheck(code, message);
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.exitCode = 2;
+    return;
+  }
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.exitCode = !report.valid && isCouldNotCheck(report.code) ? 2 : exitCodeOf(report);
+}
 
 export function registerSignatureCommands(program: Command): void {
-  void program;
+  program
+    .command('sign')
+    .description('Sign an edXML package (enveloped XMLDSig inside edXMLHeader) with a PKCS#12 certificate')
+    .argument('<in>', 'the edXML package to sign')
+    .requiredOption('--p12 <file>', 'PKCS#12 bundle holding the signer key and certificate chain')
+    .requiredOption('--pass-env <var>', 'name of the environment variable holding the PKCS#12 password')
+    .requiredOption('-o, --output <file>', 'where to write the signed package')
+    .addOption(new Option('--alg <alg>', 'signature algorithm (default: rsa-sha256, or ecdsa-sha256 for an EC key)').choices(['rsa-sha256', 'rsa-sha1', 'ecdsa-sha256']))
+    .addOption(new Option('--c14n <c14n>', 'canonicalization').choices(['exc', 'inclusive']).default('exc'))
+    .option('--no-chain', 'put only the signer certificate in KeyInfo, not its issuers')
+    .action((input: string, flags: SignFlags) => sign(input, flags));
+
+  program
+    .command('verify')
+    .description('Verify the XMLDSig signature of an edXML package; prints the report as JSON (exit 0 valid, 1 invalid, 2 could not check)')
+    .argument('<in>', 'the signed edXML package')
+    .requiredOption('--trust <dir>', 'directory of trust anchor certificates (PEM or DER)')
+    .option('--crl <file>', 'a CRL (DER or PEM) to use before any download; repeatable', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--at <iso8601>', 'judge certificate validity at this instant instead of now')
+    .option('--offline', 'never touch the network: only the CRLs given count')
+    .option('--fail-open', 'unknown revocation status is a warning, not a failure')
+    .option('--no-sha1', 'refuse RSA-SHA1 / SHA-1 (accepted as legacy with a warning by default)')
+    .addOption(new Option('--engine <engine>', 'digest engine: fast (streaming C14N) or reference (xmldsigjs)').choices(['fast', 'reference']).default('fast'))
+    .action((input: string, flags: VerifyFlags) => verify(input, flags));
 }

@@ -1,15 +1,17 @@
 /** Exchange API v1 for agency systems. Thin: parse, call one use-case, render. */
 import { rm } from 'node:fs/promises';
 import { Router, type Request, type Response } from 'express';
+import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from '../auth/agency-auth.js';
 import { personRoleOf } from '../auth/person-auth.js';
-import type { GatewayExchange } from '../gateway-ports.js';
+import type { GatewayExchange, PackageCounters } from '../gateway-ports.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
 import { HttpError } from '../problem.js';
 
 export interface ExchangeRoutesOptions {
   exchange: GatewayExchange | undefined;
+  counters?: PackageCounters;
   auth: AgencyAuthOptions;
   tokens: readonly TokenDigest[];
   uploadDir: string;
@@ -21,7 +23,7 @@ const ID = /^[A-Za-z0-9._:-]{1,200}$/;
 function param(req: Request, name: string): string {
   const value = req.params[name];
   // An id that cannot exist is answered like one that does not: 404, never a hint.
-  if (typeof value !== 'string' || !ID.test(value)) throw new HttpError(404, 'PACKAGE_NOT_FOUND', 'No such package for this agency.');
+  if (typeof value !== 'string' || !ID.test(value)) throw new HttpError(404, 'EXCHANGE_NOT_FOUND', 'No such package for this agency.');
   return value;
 }
 
@@ -43,6 +45,15 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   };
 
   router.post('/v1/packages', authenticate, async (req: Request, res: Response) => {
+    try {
+      await submit(req, res);
+    } catch (error) {
+      options.counters?.rejected(isAxisError(error) ? error.code : 'INTERNAL_ERROR');
+      throw error;
+    }
+  });
+
+  async function submit(req: Request, res: Response): Promise<void> {
     const caller = agencyOf(res);
     assertPackageContentType(req);
     const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes).catch((error: unknown) => {
@@ -50,19 +61,22 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
       if (error instanceof HttpError && error.status === 413) res.set('Connection', 'close');
       throw error;
     });
+    let result: Awaited<ReturnType<GatewayExchange['submitPackage']>>;
     try {
       assertBodyDigest(res, upload.sha256);
-      const result = await exchange().submitPackage({ callerOrganId: caller.organId, ...upload });
-      res.status(result.outcome === 'created' ? 202 : 200).location(`/v1/packages/${result.envelopeId}`).json({
-        packageId: result.envelopeId,
-        outcome: result.outcome,
-        receipt: result.receipt,
-      });
+      result = await exchange().submitPackage({ callerOrganId: caller.organId, ...upload });
     } finally {
-      // The use-case moves the temp file into the blob store; whatever is left behind is garbage.
+      // The use-case moves the temp file into the blob store; whatever is left behind is garbage, removed before
+      // the answer so a refused upload has left nothing by the time the caller reads the refusal.
       await rm(upload.tempPath, { force: true });
     }
-  });
+    if (result.outcome === 'created') options.counters?.accepted(result.envelope?.kind ?? 'unknown');
+    res.status(result.outcome === 'created' ? 202 : 200).location(`/v1/packages/${result.envelopeId}`).json({
+      packageId: result.envelopeId,
+      outcome: result.outcome,
+      receipt: result.receipt,
+    });
+  }
 
   router.get('/v1/inbox', authenticate, async (req, res) => {
     assertEmptyBody(req, res);
@@ -100,12 +114,13 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     if (!req.get('authorization')) return authenticate(req, res, next);
     const role = personRoleOf(req, options.tokens);
     if (!role) throw new HttpError(401, 'AUTH_INVALID', 'The bearer token is not valid.');
+    if (role !== 'archivist') throw new HttpError(403, 'AUTH_FORBIDDEN', 'Document timelines are open to the parties of the document and to archivists.');
     res.locals['person'] = { role };
     next();
   }, async (req, res) => {
     const documentId = req.params['documentId'];
     if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
-      throw new HttpError(404, 'DOCUMENT_NOT_FOUND', 'No such document for this caller.');
+      throw new HttpError(404, 'EXCHANGE_NOT_FOUND', 'No such document for this agency.');
     }
     if (res.locals['person']) {
       res.json(await exchange().timeline({ documentId }));

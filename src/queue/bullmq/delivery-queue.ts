@@ -5,8 +5,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeliveryQueue, QueueDepth } from '../ports.js';
-import { metrics } from '../../observability/metrics.js';
-import { DEFAULT_QUEUE_PREFIX, DELIVERY_JOB_OPTIONS, DELIVERY_QUEUE, deliveryJobId, type DeliveryJobData } from '../names.js';
+import { metrics, type AxisMetrics } from '../../observability/metrics.js';
+import { DEFAULT_QUEUE_PREFIX, DELIVERY_JOB_OPTIONS, DELIVERY_QUEUE, deliveryJobId, MAINTENANCE_QUEUE, type DeliveryJobData } from '../names.js';
 import { openRedis, producerRedisOptions } from './redis-options.js';
 
 export interface QueueLogger {
@@ -25,11 +25,13 @@ export interface BullmqDeliveryQueueOptions {
   enqueueTimeoutMs?: number;
   /** Counts deliveries left to the sweeper (default: edx_enqueue_failures_total of the process metrics). */
   onEnqueueFailure?: (count: number) => void;
+  /** Where edx_queue_depth is reported at each scrape (default: the process metrics; false: nowhere). */
+  depthMetrics?: Pick<AxisMetrics, 'watchQueue' | 'unwatchQueue'> | false;
 }
 
 export interface BullmqDeliveryQueue extends DeliveryQueue {
   readonly queue: Queue<DeliveryJobData>;
-  /** For Bull Board. */
+  /** For Bull Board: the delivery queue and the maintenance queue. */
   readonly queues: Queue[];
   /** Like enqueueDeliveries, but reports failure instead of leaving it to the sweeper (the sweeper itself uses it). */
   enqueueOrThrow(deliveryIds: readonly string[]): Promise<void>;
@@ -43,6 +45,9 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
   if (!connection) throw new Error('createBullmqDeliveryQueue needs redisUrl or connection');
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX });
   queue.on('error', () => undefined);
+  // Shown on Bull Board next to the delivery queue; the maintenance worker owns its schedules.
+  const maintenance = new Queue(MAINTENANCE_QUEUE, { connection, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX });
+  maintenance.on('error', () => undefined);
   const timeoutMs = options.enqueueTimeoutMs ?? 3000;
 
   const onFailure = options.onEnqueueFailure ?? ((count: number) => metrics.enqueueFailures.inc(count));
@@ -70,9 +75,21 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
     }))), 'enqueue');
   };
 
+  const depth = async (): Promise<QueueDepth> => {
+    const counts = await withinTimeout(queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'), 'depth');
+    return {
+      waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
+      active: counts['active'] ?? 0,
+      delayed: counts['delayed'] ?? 0,
+      failed: counts['failed'] ?? 0,
+    };
+  };
+  const depthMetrics = options.depthMetrics === undefined ? metrics : options.depthMetrics;
+  if (depthMetrics) depthMetrics.watchQueue(DELIVERY_QUEUE, depth);
+
   return {
     queue,
-    queues: [queue as unknown as Queue],
+    queues: [queue as unknown as Queue, maintenance],
     enqueueOrThrow,
     async enqueueDeliveries(deliveryIds) {
       try {
@@ -86,17 +103,10 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
       const state = await queue.getJobState(deliveryJobId(deliveryId));
       return LIVE_STATES.has(state);
     },
-    async depth(): Promise<QueueDepth> {
-      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-      return {
-        waiting: (counts['waiting'] ?? 0) + (counts['prioritized'] ?? 0),
-        active: counts['active'] ?? 0,
-        delayed: counts['delayed'] ?? 0,
-        failed: counts['failed'] ?? 0,
-      };
-    },
+    depth,
     async close() {
-      await withinTimeout(queue.close(), 'close').catch(() => undefined);
+      if (depthMetrics) depthMetrics.unwatchQueue(DELIVERY_QUEUE);
+      await withinTimeout(Promise.all([queue.close(), maintenance.close()]), 'close').catch(() => undefined);
       if (own) await withinTimeout(own.quit(), 'quit').catch(() => own.disconnect());
     },
   };

@@ -3,6 +3,10 @@
  * directory plus content-addressed blob files. Every write runs in a BEGIN IMMEDIATE transaction, which takes the
  * database's write lock up front: together with busy_timeout that makes the gateway and an `edx admin` process on the
  * same data directory queue behind each other instead of failing, and makes every compare-and-set exact.
+ *
+ * Group commit: writes requested in the same turn of the event loop share one transaction (one fsync), each inside
+ * its own SAVEPOINT, so one write that fails is undone alone and its neighbours are kept. A caller's promise settles
+ * only after the shared COMMIT, so "accepted" still means "on disk".
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +40,15 @@ export interface EmbeddedStoreOptions {
 /** A revocation withholds what the recipient has not received yet (Decree 30/2020); received copies stay. */
 const WITHHELD_ON_REVOCATION: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'dead'];
 
+/** Writes per group commit: bounds how long one transaction holds the database's write lock. */
+const MAX_GROUP_COMMIT = 256;
+
+interface PendingWrite {
+  work: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 const parse = <T>(row: { body: string } | undefined): T | undefined => (row ? (JSON.parse(row.body) as T) : undefined);
 const parseAll = <T>(rows: { body: string }[]): T[] => rows.map((row) => JSON.parse(row.body) as T);
 const limitOf = (limit: number): number => Math.max(0, Math.floor(limit));
@@ -56,6 +69,8 @@ function translate(error: unknown): unknown {
 export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly chain: ReceiptChain;
+  private readonly pending: PendingWrite[] = [];
+  private flushScheduled = false;
 
   private constructor(private readonly db: Database.Database, readonly blobs: FileBlobStore, sealer: ReceiptSealer) {
     this.sql = prepareStatements(db);
@@ -80,13 +95,49 @@ export class EmbeddedStore implements Store {
     }
   }
 
-  /** Runs `work` in one BEGIN IMMEDIATE transaction: all of it is kept or none of it. */
-  private write<T>(work: () => T): T {
-    try {
-      return this.db.transaction(work).immediate();
-    } catch (error) {
-      throw translate(error);
+  /** Runs `work` all-or-nothing (a savepoint in the next group commit); settles once that commit is on disk. */
+  private write<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, MAX_GROUP_COMMIT);
+    if (this.pending.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const { work } of batch) {
+          try {
+            // A transaction function called inside a transaction runs as a SAVEPOINT: undone alone if it throws.
+            outcomes.push({ ok: true, value: this.db.transaction(work)() });
+          } catch (error) {
+            // Some failures (disk full, I/O) make SQLite roll back the whole transaction: then nothing is kept.
+            if (!this.db.inTransaction) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (error) {
+      const failure = translate(error);
+      for (const write of batch) write.reject(failure);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(translate(outcome.error));
+    });
   }
 
   private read<T>(work: () => T): T {
@@ -98,7 +149,7 @@ export class EmbeddedStore implements Store {
   }
 
   async createAgency(agency: AgencyRecord): Promise<void> {
-    this.write(() => this.sql.insertAgency.run(agency.organId, JSON.stringify(agency)));
+    await this.write(() => this.sql.insertAgency.run(agency.organId, JSON.stringify(agency)));
   }
 
   async getAgency(organId: string): Promise<AgencyRecord | undefined> {
@@ -110,7 +161,7 @@ export class EmbeddedStore implements Store {
   }
 
   async updateAgency(agency: AgencyRecord): Promise<void> {
-    const changed = this.write(() => this.sql.updateAgency.run(JSON.stringify(agency), agency.organId).changes);
+    const changed = await this.write(() => this.sql.updateAgency.run(JSON.stringify(agency), agency.organId).changes);
     if (changed === 0) throw new AxisError('STORE_NOT_FOUND', `Agency ${agency.organId} is not registered.`, { organId: agency.organId });
   }
 
@@ -190,20 +241,30 @@ export class EmbeddedStore implements Store {
   }
 
   async listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]> {
-    if (query.states?.length === 0) return [];
+    const limit = limitOf(query.limit);
+    if (query.states?.length === 0 || limit === 0) return [];
+    const states = query.states ? [...new Set(query.states)] : [undefined];
+    // One index range per state, each already in seq order and cut at `limit`, merged here: SQLite would otherwise
+    // read every row of every state (IN) and sort them all before applying the limit.
+    // The ranges are read in one read transaction: one snapshot, even if another process writes meanwhile.
+    const pages = this.read(() => this.db.transaction(() => states.map((state) => this.deliveryRange(query.recipientOrganId, state, query.after ?? 0, limit))).deferred());
+    return pages.length === 1 ? pages[0]! : pages.flat().sort((a, b) => a.seq - b.seq).slice(0, limit);
+  }
+
+  private deliveryRange(recipientOrganId: string | undefined, state: DeliveryState | undefined, after: number, limit: number): DeliveryRecord[] {
     const where = ['seq > ?'];
-    const params: (string | number)[] = [query.after ?? 0];
-    if (query.recipientOrganId !== undefined) {
+    const params: (string | number)[] = [after];
+    if (recipientOrganId !== undefined) {
       where.push('recipient_organ_id = ?');
-      params.push(query.recipientOrganId);
+      params.push(recipientOrganId);
     }
-    if (query.states) {
-      where.push(`state IN (${query.states.map(() => '?').join(', ')})`);
-      params.push(...query.states);
+    if (state !== undefined) {
+      where.push('state = ?');
+      params.push(state);
     }
-    params.push(limitOf(query.limit));
+    params.push(limit);
     const sql = `SELECT body FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`;
-    return this.read(() => parseAll<DeliveryRecord>(this.sql.cached<{ body: string }>(sql).all(...params)));
+    return parseAll<DeliveryRecord>(this.sql.cached<{ body: string }>(sql).all(...params));
   }
 
   async listDeliveriesForEnvelope(envelopeId: string): Promise<DeliveryRecord[]> {
@@ -252,8 +313,10 @@ export class EmbeddedStore implements Store {
   }
 
   async listReceipts(query: ReceiptQuery): Promise<ReceiptRecord[]> {
+    // By party: walk receipt_parties (organ_id, seq) in order, so the LIMIT stops the scan (no sort of the whole set).
     const from = query.organId !== undefined ? 'receipt_parties p JOIN receipts r ON r.seq = p.seq' : 'receipts r';
-    const where = ['r.seq > ?'];
+    const seq = query.organId !== undefined ? 'p.seq' : 'r.seq';
+    const where = [`${seq} > ?`];
     const params: (string | number)[] = [query.after ?? 0];
     if (query.organId !== undefined) {
       where.push('p.organ_id = ?');
@@ -268,7 +331,7 @@ export class EmbeddedStore implements Store {
       params.push(query.envelopeId);
     }
     params.push(limitOf(query.limit));
-    const sql = `SELECT r.body AS body FROM ${from} WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ?`;
+    const sql = `SELECT r.body AS body FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${seq} LIMIT ?`;
     return this.read(() => parseAll<ReceiptRecord>(this.sql.cached<{ body: string }>(sql).all(...params)));
   }
 
@@ -282,6 +345,8 @@ export class EmbeddedStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Writes already asked for are committed (or refused) before the database closes.
+    while (this.pending.length > 0) this.flush();
     if (this.db.open) this.db.close();
   }
 }

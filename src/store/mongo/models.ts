@@ -71,7 +71,7 @@ const envelopeSchema = new Schema<EnvelopeDoc>({
 }, { ...options, collection: 'envelopes' });
 envelopeSchema.index({ dedupeKey: 1 }, { unique: true, name: 'envelopes_dedupe_key' });
 envelopeSchema.index({ documentId: 1, chainSeq: 1 }, { name: 'envelopes_by_document' });
-envelopeSchema.index({ refersToDocumentId: 1, chainSeq: 1 }, { name: 'envelopes_by_refers_to', partialFilterExpression: { refersToDocumentId: { $exists: true } } });
+envelopeSchema.index({ refersToDocumentId: 1, chainSeq: 1 }, { name: 'envelopes_by_refers_to' });
 envelopeSchema.index({ fromOrganId: 1, documentId: 1, kind: 1, chainSeq: 1 }, { name: 'envelopes_by_sender_document' });
 
 const deliverySchema = new Schema<DeliveryDoc>({
@@ -123,8 +123,8 @@ const receiptSchema = new Schema<ReceiptDoc>({
 }, { ...options, collection: 'receipts' });
 receiptSchema.index({ seq: 1 }, { unique: true, name: 'receipts_seq' });
 receiptSchema.index({ parties: 1, seq: 1 }, { name: 'receipts_by_party' });
-receiptSchema.index({ documentId: 1, seq: 1 }, { name: 'receipts_by_document', partialFilterExpression: { documentId: { $exists: true } } });
-receiptSchema.index({ envelopeId: 1, type: 1, seq: 1 }, { name: 'receipts_by_envelope', partialFilterExpression: { envelopeId: { $exists: true } } });
+receiptSchema.index({ documentId: 1, seq: 1 }, { name: 'receipts_by_document' });
+receiptSchema.index({ envelopeId: 1, seq: 1 }, { name: 'receipts_by_envelope' });
 
 const counterSchema = new Schema<CounterDoc>({
   _id: text,

@@ -1,0 +1,164 @@
+/**
+ * End-to-end delivery: packages of 20 KiB accepted into the real embedded store (blob, envelope, deliveries,
+ * signed `accepted` receipt), enqueued on BullMQ, pushed by the delivery worker (signed request) to a local
+ * endpoint, and recorded `delivered` with a signed receipt. Throughput and accept-to-delivered p50/p99, to 1 and to
+ * 5 recipients, against a reference measured in the same run: plain keep-alive POSTs of the same bytes to the same
+ * endpoint. Targets (issue 5): >= 500 packages/s delivered to one recipient; cost linear in recipients.
+ *
+ *   npm run bench:delivery                      (BENCH_PACKAGES=1000 BENCH_PACKAGES_5=300 by default)
+ *   BENCH_WORKER_CONCURRENCY=64 BENCH_PACKAGES=2000 npm run bench:delivery
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
+import { startWorkers } from '../workers/index.js';
+import { createMetrics } from '../src/observability/metrics.js';
+import { accept, addAgency, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const SIZE = 20 * 1024;
+const PACKAGES_1 = Number(process.env['BENCH_PACKAGES'] ?? 1000);
+const PACKAGES_5 = Number(process.env['BENCH_PACKAGES_5'] ?? 300);
+const CONCURRENCY = Number(process.env['BENCH_WORKER_CONCURRENCY'] ?? 32);
+/** 0: the workers run in this process (as `npm start` does); n: n delivery worker processes (scale-out). */
+const WORKER_PROCESSES = Number(process.env['BENCH_WORKER_PROCESSES'] ?? 0);
+
+interface CaseResult {
+  recipients: number;
+  packages: number;
+  deliveries: number;
+  sendSeconds: number;
+  totalSeconds: number;
+  deliveriesPerSecond: number;
+  packagesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time of this process (user + system) per package: what bounds throughput on an idle machine (in-process workers only). */
+  cpuMsPerPackage: number;
+}
+
+/** Reference: the same bytes POSTed straight to the endpoint, CONCURRENCY at a time, no store, no queue. */
+async function rawPostRate(receiver: BenchReceiver, count: number): Promise<number> {
+  const client = createHttpPushClient();
+  const body = packageBytes(SIZE);
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < count) {
+      next += 1;
+      await client.push({ url: `${receiver.url}/raw`, headers: { 'idempotency-key': randomUUID() }, body, contentLength: body.length, connectTimeoutMs: 5000, responseTimeoutMs: 5000 });
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  client.close();
+  return count / seconds;
+}
+
+async function runCase(recipients: number, packages: number, receiver: BenchReceiver): Promise<CaseResult> {
+  const axis = await openBenchAxis();
+  const prefix = `edxbench-${randomUUID().slice(0, 8)}`;
+  const to = Array.from({ length: recipients }, (_, i) => `000.00.00.R${String(i + 1).padStart(2, '0')}`);
+  await addAgency(axis.store, SENDER);
+  for (const organId of to) await addAgency(axis.store, organId, `${receiver.url}/${organId}`);
+  const workers = await startWorkers({
+    store: axis.store,
+    identity: axis.identity,
+    redisUrl: REDIS_URL,
+    prefix,
+    metrics: createMetrics(),
+    concurrency: CONCURRENCY,
+    delivery: { recipient: { concurrency: CONCURRENCY * Math.max(1, WORKER_PROCESSES), ratePerSecond: 0 } },
+    roles: { delivery: WORKER_PROCESSES === 0, maintenance: false },
+  });
+  const processes = Array.from({ length: WORKER_PROCESSES }, () => spawnDeliveryWorker({
+    dataDir: axis.dataDir, prefix, redisUrl: REDIS_URL,
+    env: { LOG_LEVEL: 'warn', DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY * WORKER_PROCESSES), DELIVERY_RECIPIENT_RATE: '0' },
+  }));
+  await Promise.all(processes.map((p) => p.started));
+  const before = receiver.received.size;
+  const bodies = Array.from({ length: packages }, () => packageBytes(SIZE));
+  const ids: string[] = [];
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  for (const bytes of bodies) ids.push(...(await accept(axis.store, workers.queue, to, bytes)).deliveryIds);
+  const sendSeconds = (Date.now() - started) / 1000;
+  await until(() => receiver.received.size - before >= ids.length, 600_000, 'every push');
+  await until(async () => (await axis.store.countDeliveriesByState()).delivered === ids.length, 60_000, 'every delivered record');
+  const used = process.cpuUsage(cpu);
+
+  const latencies: number[] = [];
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const id of ids) {
+    const d = await axis.store.getDelivery(id);
+    const envelope = d && (await axis.store.getEnvelope(d.envelopeId));
+    if (!d?.deliveredAt || !envelope) throw new Error(`delivery ${id} not delivered`);
+    const accepted = Date.parse(envelope.acceptedAt);
+    const delivered = Date.parse(d.deliveredAt);
+    latencies.push(delivered - accepted);
+    first = Math.min(first, accepted);
+    last = Math.max(last, delivered);
+  }
+  latencies.sort((a, b) => a - b);
+  await workers.close(5000);
+  for (const p of processes) p.child.kill('SIGTERM');
+  await Promise.all(processes.map((p) => new Promise((resolve) => (p.child.exitCode === null ? p.child.once('exit', resolve) : resolve(undefined)))));
+  await axis.store.close();
+  rmSync(axis.dataDir, { recursive: true, force: true });
+  await dropPrefix(prefix);
+  const totalSeconds = Math.max(0.001, (last - first) / 1000);
+  return {
+    recipients,
+    packages,
+    deliveries: ids.length,
+    sendSeconds,
+    totalSeconds,
+    deliveriesPerSecond: ids.length / totalSeconds,
+    packagesPerSecond: packages / totalSeconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    cpuMsPerPackage: (used.user + used.system) / 1000 / packages,
+  };
+}
+
+async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+async function main(): Promise<void> {
+  const receiver = await startBenchReceiver();
+  try {
+    // Warm-up: JIT, keep-alive sockets, the first SQLite pages.
+    await runCase(1, 50, receiver);
+    const raw = await rawPostRate(receiver, 3000);
+    const one = await runCase(1, PACKAGES_1, receiver);
+    const five = await runCase(5, PACKAGES_5, receiver);
+    const line = (r: CaseResult): string =>
+      `${String(r.recipients).padStart(10)} ${String(r.packages).padStart(9)} ${String(r.deliveries).padStart(10)} ${r.packagesPerSecond.toFixed(0).padStart(11)} ${r.deliveriesPerSecond.toFixed(0).padStart(13)} ${r.p50Ms.toFixed(0).padStart(8)} ${r.p99Ms.toFixed(0).padStart(8)} ${(r.packages / r.sendSeconds).toFixed(0).padStart(12)} ${r.cpuMsPerPackage.toFixed(2).padStart(12)}`;
+    console.log(`\nDelivery, end to end (accept -> enqueue -> signed push -> delivered receipt), ${SIZE / 1024} KiB packages, worker concurrency ${CONCURRENCY}, ${WORKER_PROCESSES === 0 ? 'workers in-process' : `${WORKER_PROCESSES} worker process(es)`}`);
+    console.log('recipients  packages deliveries  packages/s  deliveries/s  p50 ms   p99 ms  accepted/s  CPU ms/pkg');
+    console.log(line(one));
+    console.log(line(five));
+    console.log(`\nreference: plain POST of the same bytes to the same endpoint: ${raw.toFixed(0)} requests/s`);
+    console.log(`ratio delivered/s to 1 recipient vs plain POST/s:          ${(one.deliveriesPerSecond / raw).toFixed(3)}`);
+    const perDelivery1 = 1 / one.deliveriesPerSecond;
+    const perDelivery5 = 1 / five.deliveriesPerSecond;
+    console.log(`cost per delivery, 5 recipients vs 1 (1.0 = linear):      ${(perDelivery5 / perDelivery1).toFixed(2)}`);
+    if (WORKER_PROCESSES === 0) console.log(`CPU-bound ceiling to 1 recipient, one idle core (1000 / CPU ms per package): ${(1000 / one.cpuMsPerPackage).toFixed(0)} packages/s`);
+    console.log(`load average while measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
+    console.log(`target >= 500 packages/s to one recipient:                 ${one.packagesPerSecond >= 500 ? 'met' : 'NOT met'} (${one.packagesPerSecond.toFixed(0)}/s)`);
+  } finally {
+    await receiver.close();
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,222 @@
+/**
+ * `npm run bench:gateway`: the gateway as agencies meet it. Real HTTP (autocannon), the compiled gateway in its own
+ * process (`node dist/src/main/start.js`, ROLE=gateway, embedded store in a fresh DATA_DIR, real Redis), packages
+ * signed with XMLDSig by a test-PKI agency seal and verified for real. Measured:
+ *   - accepted packages per second for 20 KiB signed packages (16 connections, as fast as it goes);
+ *   - p50/p99 latency at a fixed 200 packages/s;
+ *   - time and the gateway's RSS growth for one 30 MiB package.
+ * Each number is printed with a ratio to a reference measured in the same run on the same machine: a bare node:http
+ * server (own process) that streams the body through SHA-256 and answers 202, i.e. the cost of HTTP alone.
+ * Targets (issue 4, 2-core machine): >= 500 accepted/s; p99 <= 50 ms at 200/s; 30 MiB in <= 1.5 s, RSS growth <= 3x.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { buildDocumentPackage } from '../src/edxml/index.js';
+import { signRequest } from '../src/http/auth/request-signing.js';
+import { createDemoPki, memorySigner } from '../src/main/demo-pki.js';
+import { signPackage } from '../src/signature/xmldsig/index.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const THROUGHPUT_PACKAGES = Number(process.env['BENCH_PACKAGES'] ?? 4000);
+const RATE = 200;
+const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
+const A = { organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' };
+const B = { organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam' };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before it was ready`);
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+}
+
+/** The reference: HTTP alone, streaming the body through SHA-256 (what any upload endpoint must at least do). */
+const BARE_SERVER = `
+const http = require('node:http'); const { createHash } = require('node:crypto');
+http.createServer((req, res) => { const h = createHash('sha256'); req.on('data', (c) => h.update(c));
+  req.on('end', () => { const body = JSON.stringify({ sha256: h.digest('hex') }); res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
+}).listen(Number(process.env.PORT), '127.0.0.1');`;
+
+interface SignedPackage { bytes: Buffer; sha256: string }
+
+/** 20 KiB document packages that differ only in their DocumentId (a new document each), each signed on its own. */
+async function signedPackages(count: number, sign: (b: Buffer) => Promise<Buffer>, size: number): Promise<SignedPackage[]> {
+  const marker = 'BENCHDOC0000000000';
+  const template = buildDocumentPackage({
+    from: { organId: A.organId, organName: A.name },
+    to: [{ organId: B.organId, organName: B.name }],
+    documentId: `${A.organId},2026/12/01,${marker}/UBND-VP`,
+    code: { codeNumber: '1', codeNotation: 'UBND-VP' },
+    subject: 'V/v đo hiệu năng trục liên thông',
+    // base64 makes the attachment 4/3 larger; about 4 KiB of header and signature come on top.
+    attachments: [{ name: 'van-ban.txt', bytes: randomBytes(Math.max(1, Math.round((size - 4 * KiB) * 0.75))), contentType: 'text/plain', zip: false }],
+  }).toString('utf8');
+  const out: SignedPackage[] = [];
+  const run = randomBytes(3).toString('hex');
+  for (let i = 0; i < count; i++) {
+    const bytes = await sign(Buffer.from(template.replace(marker, `B${run}${String(i).padStart(8, '0')}`), 'utf8'));
+    out.push({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  return out;
+}
+
+interface LoadResult { accepted: number; other: Record<string, number>; seconds: number; p50: number; p99: number; rps: number }
+
+async function load(url: string, packages: SignedPackage[], creds: { keyId: string; secret: string } | undefined, opts: { connections: number; overallRate?: number }): Promise<LoadResult> {
+  let next = 0;
+  let accepted = 0;
+  const other: Record<string, number> = {};
+  const result = await autocannon({
+    url,
+    connections: opts.connections,
+    amount: packages.length,
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
+    requests: [{
+      method: 'POST',
+      path: '/v1/packages',
+      setupRequest: (request: Record<string, unknown>) => {
+        const pkg = packages[next++ % packages.length]!;
+        const headers: Record<string, string> = { 'content-type': 'application/xml' };
+        if (creds) Object.assign(headers, signRequest({ method: 'POST', path: '/v1/packages', keyId: creds.keyId, secret: creds.secret, bodySha256: pkg.sha256 }));
+        return { ...request, headers, body: pkg.bytes };
+      },
+      onResponse: (status: number, body: string) => {
+        if (status === 202) accepted += 1;
+        else {
+          const code = `${status} ${(/"code":"([A-Z0-9_]+)"/.exec(body ?? '') ?? [])[1] ?? ''}`.trim();
+          other[code] = (other[code] ?? 0) + 1;
+        }
+      },
+    }],
+  } as unknown as autocannon.Options);
+  return { accepted, other, seconds: result.duration, p50: result.latency.p50, p99: result.latency.p99, rps: packages.length / result.duration };
+}
+
+async function postOnce(url: string, pkg: SignedPackage, creds: { keyId: string; secret: string } | undefined, pid: number): Promise<{ ms: number; status: number; baseline: number; peak: number }> {
+  const baseline = rssOf(pid);
+  let peak = baseline;
+  const sampler = setInterval(() => { peak = Math.max(peak, rssOf(pid)); }, 10);
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  if (creds) Object.assign(headers, signRequest({ method: 'POST', path: '/v1/packages', keyId: creds.keyId, secret: creds.secret, bodySha256: pkg.sha256 }));
+  const start = performance.now();
+  const response = await fetch(`${url}/v1/packages`, { method: 'POST', headers, body: pkg.bytes });
+  await response.arrayBuffer();
+  const ms = performance.now() - start;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssOf(pid));
+  return { ms, status: response.status, baseline, peak };
+}
+
+function start(script: string[], env: Record<string, string>): ChildProcess {
+  const flags = process.env['BENCH_GATEWAY_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, ...script], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-bench-gateway-'));
+  const children: ChildProcess[] = [];
+  try {
+    process.stdout.write(`gateway benchmark: node ${process.version}, data ${dataDir}\n`);
+    const demo = await createDemoPki(path.join(dataDir, 'trust'));
+    const seal = memorySigner(demo.pki.identities['agency-rsa']);
+    const operatorToken = randomBytes(16).toString('hex');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const gateway = start(['dist/src/main/start.js'], {
+      DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway', LOG_LEVEL: 'error', ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', REVOCATION_POLICY: 'off',
+      OPERATOR_TOKENS: createHash('sha256').update(operatorToken).digest('hex'),
+    });
+    children.push(gateway);
+    await waitReady(`${url}/readyz`, gateway);
+    const add = async (agency: { organId: string; name: string }) => {
+      const r = await fetch(`${url}/v1/admin/agencies`, { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify(agency) });
+      return ((await r.json()) as { credentials: { keyId: string; secret: string } }).credentials;
+    };
+    const creds = await add(A);
+    await add(B);
+
+    const refPort = await freePort();
+    const reference = start(['-e', BARE_SERVER], { PORT: String(refPort) });
+    children.push(reference);
+    const refUrl = `http://127.0.0.1:${refPort}`;
+    for (let i = 0; i < 100 && !(await fetch(refUrl, { method: 'POST', body: 'x' }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+
+    const signStart = performance.now();
+    const packages = await signedPackages(THROUGHPUT_PACKAGES + RATE * RATE_SECONDS + 200, (b) => signPackage(b, seal), 20 * KiB);
+    const size = packages[0]!.bytes.length;
+    process.stdout.write(`prepared ${packages.length} signed packages of ${fmt(size / KiB)} KiB in ${fmt((performance.now() - signStart) / 1000)} s\n\n`);
+    const warmup = packages.slice(0, 200);
+    const burst = packages.slice(200, 200 + THROUGHPUT_PACKAGES);
+    const paced = packages.slice(200 + THROUGHPUT_PACKAGES);
+
+    await load(url, warmup, creds, { connections: 8 });
+    const ref = await load(refUrl, burst, undefined, { connections: 16 });
+    const gw = await load(url, burst, creds, { connections: 16 });
+    const perSecond = gw.accepted / gw.seconds;
+    const refPaced = await load(refUrl, paced, undefined, { connections: 10, overallRate: RATE });
+    const gwPaced = await load(url, paced, creds, { connections: 10, overallRate: RATE });
+
+    const big = (await signedPackages(1, (b) => signPackage(b, seal), 30 * MiB))[0]!;
+    (globalThis as { gc?: () => void }).gc?.();
+    const refBig = await postOnce(refUrl, big, undefined, reference.pid!);
+    const gwBig = await postOnce(url, big, creds, gateway.pid!);
+    const growth = (gwBig.peak - gwBig.baseline) / big.bytes.length;
+
+    const lines = [
+      `20 KiB signed packages, 16 connections, ${burst.length} packages:`,
+      `  gateway   ${fmt(perSecond, 0)} accepted/s (${gw.accepted} x 202${Object.keys(gw.other).length ? `, other: ${JSON.stringify(gw.other)}` : ''}), p50 ${gw.p50} ms, p99 ${gw.p99} ms`,
+      `  reference ${fmt(ref.rps, 0)} req/s bare HTTP + SHA-256;  gateway/reference = ${fmt(perSecond / ref.rps, 3)}`,
+      `  target >= 500 accepted/s: ${mark(perSecond >= 500)}`,
+      `at ${RATE} packages/s for ${RATE_SECONDS} s (${paced.length} packages, 10 connections):`,
+      `  gateway   p50 ${gwPaced.p50} ms, p99 ${gwPaced.p99} ms (${gwPaced.accepted} x 202${Object.keys(gwPaced.other).length ? `, other: ${JSON.stringify(gwPaced.other)}` : ''})`,
+      `  reference p50 ${refPaced.p50} ms, p99 ${refPaced.p99} ms;  gateway p99 / reference p99 = ${fmt(gwPaced.p99 / Math.max(refPaced.p99, 1), 1)}`,
+      `  target p99 <= 50 ms: ${mark(gwPaced.p99 <= 50)}`,
+      `one ${fmt(big.bytes.length / MiB)} MiB signed package:`,
+      `  gateway   ${gwBig.status} in ${fmt(gwBig.ms, 0)} ms; RSS ${fmt(gwBig.baseline / MiB)} -> peak ${fmt(gwBig.peak / MiB)} MiB, growth ${fmt(growth, 2)}x the package`,
+      `  reference ${fmt(refBig.ms, 0)} ms bare HTTP + SHA-256;  gateway/reference = ${fmt(gwBig.ms / refBig.ms, 1)}x`,
+      `  targets <= 1500 ms: ${mark(gwBig.status === 202 && gwBig.ms <= 1500)}, RSS growth <= 3x: ${mark(growth <= 3)}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    for (const child of children) await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,14 @@
+export type * from './types.js';
+export { PKI_CODES, COULD_NOT_CHECK_CODES, isCouldNotCheck } from './pki-codes.js';
+export type { PkiCode } from './pki-codes.js';
+export { PkiError } from './pki-error.js';
+export { parseCertificate, certificateDer, certificatesDer, decodeBase64Strict } from './certificate-parse.js';
+export { summarizeCertificate } from './certificate-summary.js';
+export { ORGANIZATION_IDENTIFIER_OID } from './organ-id.js';
+export { loadTrustAnchors } from './trust-anchors.js';
+export { createCertificateValidator } from './certificate-validator.js';
+export type { CertificateValidatorOptions } from './certificate-validator.js';
+export { createMemoryRevocationCache } from './revocation-cache.js';
+export type { RevocationCache } from './revocation-cache.js';
+export type { FetchLike } from './revocation-fetch.js';
+export { parseCrl } from './crl-source.js';

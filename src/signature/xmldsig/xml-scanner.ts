@@ -1,0 +1,316 @@
+/**
+ * A single-pass, byte-level XML 1.0 tokenizer for the verifier's fast path. It reads the raw package bytes (never a
+ * re-serialised copy), hands out byte ranges for character data so a 30 MiB base64 attachment is never turned into a
+ * JS string, and rejects what a signed edXML package must not hold: a DTD (hence any entity but the five predefined
+ * ones), a non-UTF-8 encoding (reported apart, so the caller can take the reference path), malformed markup.
+ * Markup is ASCII, so scanning UTF-8 bytes for `<`, `&`, `>` and CR is exact.
+ */
+import { isUtf8 } from 'node:buffer';
+
+export type XmlScanErrorCode = 'SIG_XML_MALFORMED' | 'SIG_DTD_FORBIDDEN' | 'XML_ENCODING_UNSUPPORTED';
+
+export class XmlScanError extends Error {
+  constructor(readonly code: XmlScanErrorCode, message: string, readonly offset: number) {
+    super(`${message} (byte ${offset})`);
+    this.name = 'XmlScanError';
+  }
+}
+
+export interface ScannedAttribute {
+  qname: string;
+  /** Value after reference expansion and attribute-value normalisation (XML 1.0 §3.3.3, every attribute CDATA). */
+  value: string;
+}
+
+export interface ScanHandler {
+  /** `start` is the offset of `<`, `tagEnd` the offset after `>`. */
+  startElement(qname: string, attributes: ScannedAttribute[], start: number, tagEnd: number): void;
+  /** Also sent for an empty-element tag; `end` is the offset after its `>`. */
+  endElement(qname: string, end: number): void;
+  /** Raw character data bytes. Outside CDATA they hold no `&`, `<` or CR; inside CDATA (`cdata`) no CR. */
+  text(start: number, end: number, cdata: boolean): void;
+  /** Characters from a reference or a normalised line break. */
+  chars(value: string): void;
+  processingInstruction(target: string, data: string): void;
+  comment(value: string): void;
+}
+
+/** Finds the next occurrence of a byte; remembers it, so a forward scan costs O(n) per byte value in total. */
+export class ByteFinder {
+  private readonly next = new Map<number, number>();
+  constructor(private readonly buf: Buffer) {}
+  find(byte: number, from: number): number {
+    const cached = this.next.get(byte);
+    if (cached !== undefined && cached >= from) return cached;
+    const found = this.buf.indexOf(byte, from);
+    const at = found < 0 ? this.buf.length : found;
+    this.next.set(byte, at);
+    return at;
+  }
+}
+
+const LT = 0x3c, GT = 0x3e, AMP = 0x26, CR = 0x0d, LF = 0x0a, QUEST = 0x3f, BANG = 0x21, SLASH = 0x2f;
+const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function isSpace(b: number | undefined): boolean {
+  return b === 0x20 || b === 0x09 || b === LF || b === CR;
+}
+
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/** Expands one reference body (between `&` and `;`); no DTD, so only the predefined entities and character refs. */
+export function expandReference(body: string, offset: number): string {
+  if (body.startsWith('#')) {
+    const hex = body[1] === 'x';
+    const digits = body.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9A-Fa-f]+$/ : /^[0-9]+$/).test(digits)) throw new XmlScanError('SIG_XML_MALFORMED', `Bad character reference &${body};`, offset);
+    const cp = parseInt(digits, hex ? 16 : 10);
+    if (!isXmlChar(cp)) throw new XmlScanError('SIG_XML_MALFORMED', `Character reference &${body}; is not an XML character`, offset);
+    return String.fromCodePoint(cp);
+  }
+  const value = PREDEFINED[body];
+  if (value === undefined) throw new XmlScanError('SIG_XML_MALFORMED', `Undeclared entity &${body}; (a package carries no DTD)`, offset);
+  return value;
+}
+
+export interface ScanRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Scans a whole document, or (with `fragment`) exactly one element found at fragment.start..fragment.end of a document
+ * already scanned whole.
+ */
+export function scanXml(buf: Buffer, handler: ScanHandler, fragment?: ScanRange): void {
+  new Scanner(buf, handler, fragment).run();
+}
+
+class Scanner {
+  private pos: number;
+  private readonly end: number;
+  private readonly finder: ByteFinder;
+  private readonly open: string[] = [];
+  private rootSeen = false;
+
+  constructor(private readonly buf: Buffer, private readonly h: ScanHandler, private readonly fragment?: ScanRange) {
+    this.pos = fragment?.start ?? 0;
+    this.end = fragment?.end ?? buf.length;
+    this.finder = new ByteFinder(buf);
+  }
+
+  private fail(message: string, at = this.pos): never {
+    throw new XmlScanError('SIG_XML_MALFORMED', message, at);
+  }
+
+  private indexOf(needle: string, from: number): number {
+    const at = this.buf.indexOf(needle, from, 'latin1');
+    return at < 0 || at + needle.length > this.end ? -1 : at;
+  }
+
+  private str(start: number, end: number): string {
+    return this.buf.toString('utf8', start, end);
+  }
+
+  run(): void {
+    if (!this.fragment) this.prolog();
+    const buf = this.buf;
+    while (this.pos < this.end) {
+      const depth = this.open.length;
+      if (depth === 0) {
+        if (isSpace(buf[this.pos])) { this.pos++; continue; }
+        if (buf[this.pos] !== LT) this.fail('Text outside the root element');
+        if (this.fragment && this.rootSeen) this.fail('Fragment holds more than one element');
+      }
+      if (buf[this.pos] === LT) this.markup();
+      else this.characterData();
+    }
+    if (this.open.length > 0) this.fail(`Element <${this.open[this.open.length - 1]}> is never closed`);
+    if (!this.rootSeen) this.fail('No root element');
+  }
+
+  private prolog(): void {
+    const buf = this.buf;
+    if (buf[0] === 0xfe || buf[0] === 0xff || buf[0] === 0x00) throw new XmlScanError('XML_ENCODING_UNSUPPORTED', 'UTF-16 documents are not read by the fast path', 0);
+    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.pos = 3;
+    if (buf.toString('latin1', this.pos, this.pos + 5) === '<?xml' && isSpace(buf[this.pos + 5])) {
+      const close = this.indexOf('?>', this.pos);
+      if (close < 0) this.fail('Unterminated XML declaration');
+      const decl = buf.toString('latin1', this.pos, close);
+      const version = /version\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
+      if (version !== '1.0') throw new XmlScanError(version === '1.1' ? 'XML_ENCODING_UNSUPPORTED' : 'SIG_XML_MALFORMED', `XML version ${version ?? '(missing)'}`, this.pos);
+      const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
+      if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+        throw new XmlScanError('XML_ENCODING_UNSUPPORTED', `Encoding ${encoding} is not read by the fast path`, this.pos);
+      }
+      this.pos = close + 2;
+    }
+    if (!isUtf8(buf)) this.fail('The package is not valid UTF-8', 0);
+  }
+
+  private markup(): void {
+    const buf = this.buf;
+    const next = buf[this.pos + 1];
+    if (next === QUEST) return this.pi();
+    if (next === BANG) {
+      if (buf.toString('latin1', this.pos, this.pos + 4) === '<!--') return this.comment();
+      if (buf.toString('latin1', this.pos, this.pos + 9) === '<![CDATA[') {
+        if (this.open.length === 0) this.fail('CDATA section outside the root element');
+        return this.cdata();
+      }
+      if (buf.toString('latin1', this.pos, this.pos + 9) === '<!DOCTYPE') {
+        throw new XmlScanError('SIG_DTD_FORBIDDEN', 'A document type declaration (DTD) is not allowed in a signed package', this.pos);
+      }
+      this.fail('Unknown markup declaration');
+    }
+    if (next === SLASH) return this.endTag();
+    this.startTag();
+  }
+
+  private pi(): void {
+    const close = this.indexOf('?>', this.pos + 2);
+    if (close < 0) this.fail('Unterminated processing instruction');
+    let p = this.pos + 2;
+    while (p < close && !isSpace(this.buf[p])) p++;
+    const target = this.str(this.pos + 2, p);
+    if (!NAME.test(target) || target.includes(':')) this.fail(`Bad processing instruction target "${target}"`);
+    if (target.toLowerCase() === 'xml') this.fail('XML declaration not at the start of the document');
+    if (p < close && !isSpace(this.buf[p])) this.fail('Bad processing instruction');
+    while (p < close && isSpace(this.buf[p])) p++;
+    this.h.processingInstruction(target, normaliseLineEnds(this.str(p, close)));
+    this.pos = close + 2;
+  }
+
+  private comment(): void {
+    const close = this.indexOf('-->', this.pos + 4);
+    if (close < 0) this.fail('Unterminated comment');
+    const body = this.str(this.pos + 4, close);
+    if (body.includes('--') || body.endsWith('-')) this.fail('"--" inside a comment');
+    this.h.comment(normaliseLineEnds(body));
+    this.pos = close + 3;
+  }
+
+  private cdata(): void {
+    const close = this.indexOf(']]>', this.pos + 9);
+    if (close < 0) this.fail('Unterminated CDATA section');
+    let s = this.pos + 9;
+    while (s < close) {
+      const cr = this.finder.find(CR, s);
+      const stop = Math.min(cr, close);
+      if (stop > s) this.h.text(s, stop, true);
+      if (stop === close) break;
+      this.h.chars('\n');
+      s = stop + 1;
+      if (this.buf[s] === LF && s < close) s++;
+    }
+    this.pos = close + 3;
+  }
+
+  private endTag(): void {
+    const close = this.finder.find(GT, this.pos);
+    if (close >= this.end) this.fail('Unterminated end tag');
+    const name = this.str(this.pos + 2, close).replace(/[\t\n\r ]+$/, '');
+    const expected = this.open.pop();
+    if (name !== expected) this.fail(`End tag </${name}> does not match <${expected ?? ''}>`);
+    this.pos = close + 1;
+    this.h.endElement(name, this.pos);
+  }
+
+  private startTag(): void {
+    if (this.open.length === 0 && this.rootSeen) this.fail('More than one root element');
+    const buf = this.buf, start = this.pos;
+    let p = start + 1;
+    while (p < this.end && !isSpace(buf[p]) && buf[p] !== GT && buf[p] !== SLASH) p++;
+    const qname = this.str(start + 1, p);
+    if (!NAME.test(qname)) this.fail(`Bad element name "${qname}"`);
+    const attributes: ScannedAttribute[] = [];
+    let selfClosing = false;
+    for (;;) {
+      const before = p;
+      while (p < this.end && isSpace(buf[p])) p++;
+      const c = buf[p];
+      if (c === GT) { p++; break; }
+      if (c === SLASH) {
+        if (buf[p + 1] !== GT) this.fail('Bad empty-element tag', p);
+        selfClosing = true;
+        p += 2;
+        break;
+      }
+      if (p >= this.end || p === before) this.fail(`Bad start tag <${qname}>`, p);
+      const nameStart = p;
+      while (p < this.end && !isSpace(buf[p]) && buf[p] !== 0x3d && buf[p] !== GT && buf[p] !== SLASH) p++;
+      const name = this.str(nameStart, p);
+      if (!NAME.test(name)) this.fail(`Bad attribute name "${name}"`, nameStart);
+      while (isSpace(buf[p])) p++;
+      if (buf[p] !== 0x3d) this.fail(`Attribute ${name} has no value`, p);
+      p++;
+      while (isSpace(buf[p])) p++;
+      const quote = buf[p];
+      if (quote !== 0x22 && quote !== 0x27) this.fail(`Attribute ${name} value is not quoted`, p);
+      const close = buf.indexOf(quote, p + 1);
+      if (close < 0 || close >= this.end) this.fail(`Unterminated value of attribute ${name}`, p);
+      if (attributes.some((a) => a.qname === name)) this.fail(`Attribute ${name} appears twice`, nameStart);
+      attributes.push({ qname: name, value: this.attributeValue(p + 1, close) });
+      p = close + 1;
+    }
+    this.pos = p;
+    this.rootSeen = true;
+    this.open.push(qname);
+    this.h.startElement(qname, attributes, start, p);
+    if (selfClosing) {
+      this.open.pop();
+      this.h.endElement(qname, p);
+    }
+  }
+
+  private attributeValue(start: number, end: number): string {
+    const raw = this.str(start, end);
+    if (raw.includes('<')) this.fail('"<" inside an attribute value', start);
+    if (!/[&\t\n\r]/.test(raw)) return raw;
+    let out = '';
+    for (let i = 0; i < raw.length; i++) {
+      const ch = raw[i]!;
+      if (ch === '&') {
+        const semi = raw.indexOf(';', i);
+        if (semi < 0) this.fail('Unterminated reference in an attribute value', start);
+        out += expandReference(raw.slice(i + 1, semi), start);
+        i = semi;
+      } else if (ch === '\r') {
+        out += ' ';
+        if (raw[i + 1] === '\n') i++;
+      } else if (ch === '\n' || ch === '\t') out += ' ';
+      else out += ch;
+    }
+    return out;
+  }
+
+  private characterData(): void {
+    const lt = Math.min(this.finder.find(LT, this.pos), this.end);
+    if (lt >= this.end) this.fail('Character data runs past the end of the document');
+    let s = this.pos;
+    while (s < lt) {
+      const amp = this.finder.find(AMP, s), cr = this.finder.find(CR, s);
+      const stop = Math.min(amp, cr, lt);
+      if (stop > s) this.h.text(s, stop, false);
+      if (stop === lt) break;
+      if (stop === amp) {
+        const semi = this.buf.indexOf(0x3b, stop);
+        if (semi < 0 || semi > lt || semi - stop > 40) this.fail('Bad reference', stop);
+        this.h.chars(expandReference(this.buf.toString('latin1', stop + 1, semi), stop));
+        s = semi + 1;
+      } else {
+        this.h.chars('\n');
+        s = stop + 1;
+        if (this.buf[s] === LF && s < lt) s++;
+      }
+    }
+    this.pos = lt;
+  }
+}
+
+function normaliseLineEnds(value: string): string {
+  return value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
+}

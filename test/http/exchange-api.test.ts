@@ -1,0 +1,306 @@
+/**
+ * Exchange API v1 end to end: the real gateway, the real exchange use-cases over the embedded store, real Redis,
+ * real XMLDSig signatures by certificates of a test PKI. Every refused request is checked to store nothing and to
+ * leave the service up.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { verifyReceipt } from '../../src/ledger/index.js';
+import { signRequest } from '../../src/http/auth/request-signing.js';
+import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let f: ExchangeFixture;
+let A: TestAgency;
+let B: TestAgency;
+let C: TestAgency;
+beforeAll(async () => {
+  f = await buildExchangeFixture({ maxPackageBytes: 2 * 1024 * 1024 });
+  A = await f.agency('000.00.00.H40');
+  B = await f.agency('000.00.12.H40');
+  C = await f.agency('000.00.00.C03');
+});
+afterAll(async () => f?.close());
+
+/** Sends a refused request and checks: the expected status and code, nothing stored, the service still answers. */
+async function refused(send: () => Promise<request.Response>, status: number, code: string, bytes?: Uint8Array): Promise<request.Response> {
+  const before = await f.snapshot();
+  const res = await send();
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(typeof res.body.detail).toBe('string');
+  expect(res.body.detail.length).toBeGreaterThan(10);
+  expect(await f.snapshot()).toEqual(before);
+  if (bytes) expect(await f.store.blobs.has(sha256(bytes))).toBe(false);
+  expect((await request(f.app).get('/healthz')).status).toBe(200);
+  return res;
+}
+
+describe('send, receive, acknowledge', () => {
+  let doc: Buffer;
+  let packageId: string;
+  let firstReceipt: { receipt: { id: string } };
+
+  it('a signed document to a registered agency is accepted: 202 with a receipt that verifies offline', async () => {
+    doc = await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,1/A01-VP' });
+    const res = await f.send(A, doc);
+    expect(res.status).toBe(202);
+    expect(res.body.outcome).toBe('created');
+    packageId = res.body.packageId;
+    expect(res.headers['location']).toBe(`/v1/packages/${packageId}`);
+    firstReceipt = res.body.receipt;
+    expect(res.body.receipt.receipt).toMatchObject({ type: 'accepted', subjectSha256: sha256(doc), envelopeId: packageId });
+    expect(verifyReceipt(res.body.receipt, { trustAnchors: f.receiptTrust })).toMatchObject({ valid: true, code: 'RECEIPT_OK' });
+    expect(Buffer.compare(await f.store.blobs.read(sha256(doc)), doc)).toBe(0);
+  });
+
+  it('the same package again is 200 with the original receipt, and nothing new is stored', async () => {
+    const before = await f.snapshot();
+    const res = await f.send(A, doc);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ outcome: 'duplicate', packageId });
+    expect(res.body.receipt).toEqual(firstReceipt);
+    expect(await f.snapshot()).toEqual(before);
+  });
+
+  it('the same DocumentId with other bytes as a new document is 409 EXCHANGE_DOCUMENT_ID_CONFLICT', async () => {
+    const other = await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,1/A01-VP', subject: 'Một nội dung khác' });
+    await refused(() => f.send(A, other), 409, 'EXCHANGE_DOCUMENT_ID_CONFLICT', other);
+  });
+
+  it('the recipient finds it in its inbox; nobody else does', async () => {
+    const inbox = await f.get(B, '/v1/inbox');
+    expect(inbox.status).toBe(200);
+    expect(inbox.body.items.map((i: { packageId: string }) => i.packageId)).toEqual([packageId]);
+    expect(inbox.body.items[0]).toMatchObject({ from: A.organId, to: [B.organId], sha256: sha256(doc), deliveryState: 'available' });
+    expect((await f.get(C, '/v1/inbox')).body.items).toEqual([]);
+    expect((await f.get(A, '/v1/inbox')).body.items).toEqual([]);
+  });
+
+  it('acknowledging before fetching is 409 EXCHANGE_NOT_FETCHED', async () => {
+    await refused(() => f.post(B, `/v1/packages/${packageId}/ack`), 409, 'EXCHANGE_NOT_FETCHED');
+  });
+
+  it('the recipient fetches the raw bytes byte-exact, ETag = SHA-256; If-None-Match gives 304', async () => {
+    const res = await f.get(B, `/v1/packages/${packageId}`, { raw: true });
+    expect(res.status).toBe(200);
+    expect(Buffer.compare(res.body as Buffer, doc)).toBe(0);
+    expect(res.headers['etag']).toBe(`"${sha256(doc)}"`);
+    const again = await f.get(B, `/v1/packages/${packageId}`, { headers: { 'If-None-Match': `"${sha256(doc)}"` } });
+    expect(again.status).toBe(304);
+    expect((await f.get(A, `/v1/packages/${packageId}`, { raw: true })).status).toBe(200);
+  });
+
+  it('the report shows the verification and the deliveries: all to the sender, its own to a recipient', async () => {
+    const sender = await f.get(A, `/v1/packages/${packageId}/report`);
+    expect(sender.status).toBe(200);
+    expect(sender.body.verification.signature).toMatchObject({ valid: true });
+    expect(sender.body.deliveries).toHaveLength(1);
+    expect(sender.body.deliveries[0]).toMatchObject({ recipient: B.organId, state: 'fetched' });
+    const recipient = await f.get(B, `/v1/packages/${packageId}/report`);
+    expect(recipient.body.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual([B.organId]);
+  });
+
+  it('the sender cannot acknowledge (403); the recipient acknowledges once with a receipt, again without', async () => {
+    await refused(() => f.post(A, `/v1/packages/${packageId}/ack`), 403, 'EXCHANGE_NOT_RECIPIENT');
+    const ack = await f.post(B, `/v1/packages/${packageId}/ack`);
+    expect(ack.status).toBe(200);
+    expect(ack.body.delivery.state).toBe('acknowledged');
+    expect(verifyReceipt(ack.body.receipt, { trustAnchors: f.receiptTrust }).valid).toBe(true);
+    expect(ack.body.receipt.receipt).toMatchObject({ type: 'acknowledged', parties: [A.organId, B.organId] });
+    const again = await f.post(B, `/v1/packages/${packageId}/ack`);
+    expect(again.status).toBe(200);
+    expect(again.body.receipt).toBeUndefined();
+    expect((await f.get(B, '/v1/inbox')).body.items).toEqual([]);
+  });
+
+  it('inbox paging: limit and the after cursor walk every item once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await f.send(A, await f.documentFrom(A, { to: [C.organId], documentId: `000.00.00.A01,2026/12/01,P${i}/A01-VP` }));
+      ids.push(res.body.packageId);
+    }
+    const first = await f.get(C, '/v1/inbox?limit=2');
+    expect(first.body.items.map((i: { packageId: string }) => i.packageId)).toEqual(ids.slice(0, 2));
+    expect(first.body.nextCursor).toBeDefined();
+    const second = await f.get(C, `/v1/inbox?limit=2&after=${first.body.nextCursor}`);
+    expect(second.body.items.map((i: { packageId: string }) => i.packageId)).toEqual(ids.slice(2));
+    await refused(() => f.get(C, '/v1/inbox?limit=0'), 400, 'HTTP_QUERY_INVALID');
+  });
+});
+
+describe('statuses travel back to the sender through the state machine', () => {
+  const documentId = '000.00.00.A01,2026/12/01,2/A01-VP';
+  let original: string;
+  beforeAll(async () => {
+    original = (await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId }))).body.packageId;
+  });
+
+  it('01 then 03 from the recipient are accepted and routed to the sender', async () => {
+    for (const code of ['01', '03'] as const) {
+      const res = await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId, code }));
+      expect(res.status).toBe(202);
+      const inbox = await f.get(A, '/v1/inbox');
+      const routed = inbox.body.items.find((i: { packageId: string }) => i.packageId === res.body.packageId);
+      expect(routed).toMatchObject({ kind: 'status', statusCode: code, from: B.organId, to: [A.organId], documentId });
+    }
+  });
+
+  it('a transition the machine does not allow is 409 EXCHANGE_STATUS_TRANSITION_FORBIDDEN', async () => {
+    const again01 = await f.statusFrom(B, { sender: A.organId, documentId, code: '01', description: 'again' });
+    await refused(() => f.send(B, again01), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', again01);
+    const answer15 = await f.statusFrom(B, { sender: A.organId, documentId, code: '15' });
+    await refused(() => f.send(B, answer15), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', answer15);
+  });
+
+  it('the sender cannot report a recipient status (409); 13 only from the sender', async () => {
+    const fromSender = await f.statusFrom(A, { sender: B.organId, documentId, code: '05' });
+    await refused(() => f.send(A, fromSender), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', fromSender);
+    const takeBackByRecipient = await f.statusFrom(B, { sender: A.organId, documentId, code: '13' });
+    await refused(() => f.send(B, takeBackByRecipient), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', takeBackByRecipient);
+  });
+
+  it('a status about an unknown document is 404 EXCHANGE_UNKNOWN_ORIGINAL', async () => {
+    const unknown = await f.statusFrom(B, { sender: A.organId, documentId: '000.00.00.A01,2026/12/01,404/NOPE', code: '01' });
+    await refused(() => f.send(B, unknown), 404, 'EXCHANGE_UNKNOWN_ORIGINAL', unknown);
+  });
+
+  it('the timeline holds the original, the statuses and the receipts, for parties and archivists only', async () => {
+    const path = `/v1/documents/${encodeURIComponent(documentId)}/timeline`;
+    const timeline = await f.get(A, path);
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.packages.map((p: { kind: string; statusCode?: string }) => p.statusCode ?? p.kind)).toEqual(['edoc', '01', '03']);
+    expect(timeline.body.packages[0].packageId).toBe(original);
+    expect(timeline.body.statuses).toEqual([expect.objectContaining({ documentId, senderOrganId: A.organId, recipientOrganId: B.organId, code: '03' })]);
+    expect(timeline.body.receipts.length).toBeGreaterThanOrEqual(3);
+    expect((await f.get(B, path)).status).toBe(200);
+    await refused(() => f.get(C, path), 404, 'EXCHANGE_NOT_FOUND');
+    const archivist = await request(f.app).get(path).set('Authorization', `Bearer ${f.archivistToken}`);
+    expect(archivist.status).toBe(200);
+    expect(archivist.body.packages).toHaveLength(3);
+  });
+});
+
+describe('revoke, update, replace', () => {
+  const documentId = '000.00.00.A01,2026/12/01,3/A01-VP';
+  let original: string;
+  beforeAll(async () => {
+    original = (await f.send(A, await f.documentFrom(A, { to: [B.organId, C.organId], documentId }))).body.packageId;
+    // C fetches before the revocation; B does not.
+    expect((await f.get(C, `/v1/packages/${original}`, { raw: true })).status).toBe(200);
+  });
+
+  it('only the original sender may revoke: a recipient gets 403, a stranger 404', async () => {
+    const byRecipient = await f.documentFrom(B, { to: [C.organId], documentId: '000.00.00.B02,2026/12/01,9/B02-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
+    await refused(() => f.send(B, byRecipient), 403, 'EXCHANGE_NOT_ORIGINAL_SENDER', byRecipient);
+    const D = await f.agency('000.00.00.D04');
+    const byStranger = await f.documentFrom(D, { to: [C.organId], documentId: '000.00.00.D04,2026/12/01,9/D04-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
+    await refused(() => f.send(D, byStranger), 404, 'EXCHANGE_UNKNOWN_ORIGINAL', byStranger);
+  });
+
+  it('a revoked original is 410 for a recipient that had not fetched it, still served to one that had', async () => {
+    const revocation = await f.documentFrom(A, { to: [B.organId, C.organId], documentId: '000.00.00.A01,2026/12/01,4/A01-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
+    const res = await f.send(A, revocation);
+    expect(res.status).toBe(202);
+    const gone = await f.get(B, `/v1/packages/${original}`, { raw: true });
+    expect(gone.status).toBe(410);
+    expect(gone.body.code).toBe('EXCHANGE_GONE');
+    expect((await f.get(B, '/v1/inbox')).body.items.map((i: { packageId: string }) => i.packageId)).not.toContain(original);
+    expect((await f.get(C, `/v1/packages/${original}`, { raw: true })).status).toBe(200);
+    // Decree 30/2020: metadata and the revocation are kept.
+    const timeline = await f.get(A, `/v1/documents/${encodeURIComponent(documentId)}/timeline`);
+    expect(timeline.body.packages[0]).toMatchObject({ packageId: original, revokedByPackageId: res.body.packageId });
+    expect(timeline.body.receipts.map((r: { type: string }) => r.type)).toContain('revoked');
+  });
+
+  it('recipients answer the revocation with 15; a revoked original cannot be revoked again', async () => {
+    const answer = await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId: '000.00.00.A01,2026/12/01,4/A01-VP', code: '15' }));
+    expect(answer.status).toBe(202);
+    const twice = await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,5/A01-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
+    await refused(() => f.send(A, twice), 409, 'EXCHANGE_ORIGINAL_REVOKED', twice);
+  });
+
+  it('an update (2) and a replacement (3) of the sender\'s own original are accepted', async () => {
+    const id = '000.00.00.A01,2026/12/01,6/A01-VP';
+    await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: id }));
+    const update = await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,7/A01-VP', business: { type: 2, original: { organId: A.organId, documentId: id } } }));
+    expect(update.status).toBe(202);
+    const replace = await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,8/A01-VP', business: { type: 3, original: { organId: A.organId, documentId: id } } }));
+    expect(replace.status).toBe(202);
+  });
+});
+
+describe('bad input: a clear code, nothing stored, the service still up', () => {
+  it('oversized body: 413', async () => {
+    const big = Buffer.alloc(2 * 1024 * 1024 + 10, 0x20);
+    await refused(() => f.send(A, big), 413, 'EDXML_TOO_LARGE');
+  });
+
+  it('wrong content type: 415', async () => {
+    const doc = await f.documentFrom(A, { to: [B.organId] });
+    await refused(() => f.send(A, doc, { contentType: 'application/json' }), 415, 'HTTP_UNSUPPORTED_MEDIA_TYPE', doc);
+  });
+
+  it('not edXML: 400', async () => {
+    const html = Buffer.from('<html><body>hello</body></html>');
+    await refused(() => f.send(A, html), 400, 'EDXML_NOT_EDXML', html);
+    const junk = Buffer.from('%PDF-1.4 not xml at all');
+    const res = await refused(() => f.send(A, junk), 400, 'EDXML_NOT_WELL_FORMED', junk);
+    expect(res.body.detail).toMatch(/./);
+  });
+
+  it('unknown recipient and suspended recipient: 422', async () => {
+    const unknown = await f.documentFrom(A, { to: ['000.00.00.Z99'] });
+    await refused(() => f.send(A, unknown), 422, 'EXCHANGE_UNKNOWN_RECIPIENT', unknown);
+    const S = await f.agency('000.00.00.S05');
+    await f.agencies.suspend(S.organId);
+    const toSuspended = await f.documentFrom(A, { to: [S.organId] });
+    await refused(() => f.send(A, toSuspended), 422, 'EXCHANGE_RECIPIENT_SUSPENDED', toSuspended);
+  });
+
+  it('From is not the caller: 403', async () => {
+    const fromA = await f.documentFrom(A, { to: [C.organId] });
+    await refused(() => f.send(B, fromA), 403, 'EXCHANGE_FROM_NOT_CALLER', fromA);
+  });
+
+  it('missing signature: 422 SIG_MISSING', async () => {
+    const unsigned = await f.documentFrom(A, { to: [B.organId], unsigned: true });
+    await refused(() => f.send(A, unsigned), 422, 'SIG_MISSING', unsigned);
+  });
+
+  it('invalid signature (bytes changed after signing): 422', async () => {
+    const doc = await f.documentFrom(A, { to: [B.organId], subject: 'Nội dung gốc' });
+    const tampered = Buffer.from(doc.toString('utf8').replace('Nội dung gốc', 'Nội dung sửa'), 'utf8');
+    const res = await refused(() => f.send(A, tampered), 422, 'SIG_DIGEST_MISMATCH', tampered);
+    expect(res.body.detail).toMatch(/./);
+  });
+
+  it('signed by a certificate not tied to the sender: 422 EXCHANGE_SIGNER_NOT_SENDER', async () => {
+    const signedByB = await f.documentFrom(A, { to: [C.organId], signAs: B });
+    await refused(() => f.send(A, signedByB), 422, 'EXCHANGE_SIGNER_NOT_SENDER', signedByB);
+  });
+
+  it('signed by a certificate from an untrusted issuer: 422', async () => {
+    const rogue = await f.documentFrom(A, { to: [C.organId], untrusted: true });
+    const res = await f.send(A, rogue);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toMatch(/^SIG_CERT_/);
+    expect(await f.store.blobs.has(sha256(rogue))).toBe(false);
+  });
+
+  it('bad credentials, a replayed request, an expired timestamp: 401', async () => {
+    const doc = await f.documentFrom(A, { to: [B.organId] });
+    await refused(() => f.send(A, doc, { secret: 'wrong-secret' }), 401, 'AUTH_INVALID', doc);
+    const headers = signRequest({ method: 'GET', path: '/v1/inbox', keyId: A.creds.keyId, secret: A.creds.secret });
+    expect((await request(f.app).get('/v1/inbox').set({ ...headers })).status).toBe(200);
+    await refused(() => request(f.app).get('/v1/inbox').set({ ...headers }), 401, 'AUTH_REPLAYED');
+    await refused(() => f.send(A, doc, { timestamp: Math.floor(Date.now() / 1000) - 3600 }), 401, 'AUTH_EXPIRED', doc);
+  });
+
+  it('a body that is not the signed one: 401 AUTH_BODY_DIGEST_MISMATCH', async () => {
+    const doc = await f.documentFrom(A, { to: [B.organId] });
+    await refused(() => f.send(A, doc, { bodySha256: sha256(Buffer.from('something else')) }), 401, 'AUTH_BODY_DIGEST_MISMATCH', doc);
+  });
+});

@@ -1,0 +1,200 @@
+/**
+ * The real gateway over the real exchange use-cases and the embedded store (temp DATA_DIR), real Redis, the axis's
+ * dev identity sealing receipts, and a test PKI whose agency certificates sign real XMLDSig packages.
+ */
+import { createHash, randomBytes, type X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import request from 'supertest';
+import type { Express } from 'express';
+import { buildDocumentPackage, buildStatusPackage, type DocumentPackageInput } from '../../src/edxml/index.js';
+import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
+import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
+import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
+import { statusForCode } from '../../src/exchange/error-status.js';
+import { createApp } from '../../src/http/app.js';
+import { signRequest } from '../../src/http/auth/request-signing.js';
+import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors } from '../../src/ledger/index.js';
+import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/ports.js';
+import type { StatusCode } from '../../src/store/records.js';
+import { createTestSigning, type TestSigning, type AgencySigner } from './test-signing.js';
+
+export interface TestAgency {
+  organId: string;
+  creds: AgencyCredentials;
+  signer: AgencySigner;
+}
+
+export interface DocumentOptions {
+  to: string[];
+  documentId?: string;
+  subject?: string;
+  business?: { type: 1 | 2 | 3; original: { organId: string; documentId: string } };
+  attachments?: DocumentPackageInput['attachments'];
+  unsigned?: boolean;
+  /** Sign with another agency's certificate. */
+  signAs?: TestAgency;
+  /** Sign with a certificate from an issuer the axis does not trust. */
+  untrusted?: boolean;
+}
+
+export interface SendOptions {
+  contentType?: string;
+  secret?: string;
+  timestamp?: number;
+  bodySha256?: string;
+}
+
+export interface ExchangeFixture {
+  app: Express;
+  store: Store;
+  agencies: AgencyRegistry;
+  redis: Redis;
+  dataDir: string;
+  archivistToken: string;
+  /** Trust anchors for the receipts this axis seals. */
+  receiptTrust: X509Certificate[];
+  agency(organId: string, options?: { endpointUrl?: string }): Promise<TestAgency>;
+  documentFrom(from: TestAgency, options: DocumentOptions): Promise<Buffer>;
+  statusFrom(from: TestAgency, options: { sender: string; documentId: string; code: StatusCode; description?: string; signed?: boolean }): Promise<Buffer>;
+  send(from: TestAgency, bytes: Uint8Array, options?: SendOptions): Promise<request.Response>;
+  get(as: TestAgency, path: string, options?: { raw?: boolean; headers?: Record<string, string> }): Promise<request.Response>;
+  post(as: TestAgency, path: string): Promise<request.Response>;
+  /** What a refused request must not change: the receipt chain, deliveries, leftover upload files. */
+  snapshot(): Promise<{ chainSeq: number; deliveries: number; uploads: string[] }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function buildExchangeFixture(options: { maxPackageBytes?: number } = {}): Promise<ExchangeFixture> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-exchange-'));
+  const identity = await loadAxisIdentity({ dataDir });
+  const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  const prefix = `test-exchange-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
+  const signing: TestSigning = await createTestSigning(path.join(dataDir, 'pki'));
+  const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
+  const maxPackageBytes = options.maxPackageBytes ?? 4 * 1024 * 1024;
+  const exchange = createExchangeUseCases({
+    store,
+    queue,
+    inspector: createEdxmlInspector({ verifySignature: signing.verifySignature, limits: { maxBytes: maxPackageBytes } }),
+    receiptExporter: createReceiptExporter(identity),
+    limits: { maxPackageBytes },
+  });
+  const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
+  const app = createApp({
+    exchange,
+    deliveries: undefined,
+    agencies,
+    store,
+    redis,
+    uploadDir: store.blobs.tempDir,
+    metrics: undefined,
+    logger: pino({ level: 'silent' }),
+    tokens: [{ role: 'archivist', digest: createHash('sha256').update(archivistToken).digest() }],
+    maxPackageBytes,
+    authWindowSeconds: 300,
+    redisKeyPrefix: `${prefix}:auth:`,
+    metricsPublic: false,
+    exchangeStatus: statusForCode,
+  });
+  const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
+
+  const documentId = (from: string) => `${from},2026/12/01,${++counter}-${randomBytes(3).toString('hex')}/TEST`;
+  const signed = async (from: TestAgency, bytes: Buffer, opts: { unsigned?: boolean; signAs?: TestAgency; untrusted?: boolean }) => {
+    if (opts.unsigned) return bytes;
+    if (opts.untrusted) return signing.signUntrusted(bytes);
+    return (opts.signAs ?? from).signer.sign(bytes);
+  };
+
+  const fixture: ExchangeFixture = {
+    app, store, agencies, redis, dataDir, archivistToken, receiptTrust,
+    async agency(organId, opts = {}) {
+      const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
+      const signer = await signing.agencySigner(organId);
+      // A certificate without the agency's OrganId is tied to it by registering its fingerprint.
+      if (!signer.carriesOrganId) await agencies.registerCertificate(organId, signer.fingerprint);
+      return { organId, creds: credentials, signer };
+    },
+    async documentFrom(from, o) {
+      const business = o.business;
+      const bytes = buildDocumentPackage({
+        from: { organId: from.organId, organName: `Cơ quan ${from.organId}` },
+        to: o.to.map((organId) => ({ organId, organName: `Cơ quan ${organId}` })),
+        documentId: o.documentId ?? documentId(from.organId),
+        code: { codeNumber: String(++counter), codeNotation: 'TEST' },
+        subject: o.subject ?? 'V/v thử nghiệm trục liên thông',
+        ...(business?.type === 1 ? { responseFor: [{ organId: business.original.organId, documentId: business.original.documentId }] } : {}),
+        ...(business ? {
+          business: {
+            businessDocType: business.type,
+            businessDocReason: 'Thử nghiệm',
+            ...(business.type === 2 ? { documentId: business.original.documentId } : {}),
+            ...(business.type === 3 ? { replacementInfoList: [{ documentId: business.original.documentId, organIdList: o.to }] } : {}),
+          },
+        } : {}),
+        attachments: o.attachments ?? [{ name: 'van-ban.txt', bytes: Buffer.from('Nội dung văn bản thử nghiệm'), contentType: 'text/plain' }],
+      });
+      return signed(from, bytes, o);
+    },
+    async statusFrom(from, o) {
+      const bytes = buildStatusPackage({
+        from: { organId: from.organId, organName: `Cơ quan ${from.organId}` },
+        responseFor: { organId: o.sender, documentId: o.documentId },
+        statusCode: o.code,
+        staffInfo: { department: 'Văn thư', staff: 'Nguyễn Văn A' },
+        description: o.description ?? `Trạng thái ${o.code}`,
+      });
+      return o.signed ? from.signer.sign(bytes) : bytes;
+    },
+    send(from, bytes, o = {}) {
+      const headers = signRequest({ method: 'POST', path: '/v1/packages', keyId: from.creds.keyId, secret: o.secret ?? from.creds.secret, ...(o.bodySha256 ? { bodySha256: o.bodySha256 } : { body: bytes }), ...(o.timestamp ? { timestamp: o.timestamp } : {}) });
+      return request(f()).post('/v1/packages').set({ ...headers, 'Content-Type': o.contentType ?? 'application/xml' }).send(Buffer.from(bytes));
+    },
+    get(as, p, o = {}) {
+      let req = request(f()).get(p).set({ ...signRequest({ method: 'GET', path: p, keyId: as.creds.keyId, secret: as.creds.secret }), ...(o.headers ?? {}) });
+      if (o.raw) {
+        req = req.buffer(true).parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            const type = String(res.headers['content-type'] ?? '');
+            cb(null, type.includes('json') ? JSON.parse(body.toString('utf8')) : body);
+          });
+        });
+      }
+      return req;
+    },
+    post(as, p) {
+      return request(f()).post(p).set({ ...signRequest({ method: 'POST', path: p, keyId: as.creds.keyId, secret: as.creds.secret }) });
+    },
+    async snapshot() {
+      return {
+        chainSeq: (await store.chainHead())?.seq ?? 0,
+        deliveries: (await store.listDeliveries({ limit: 100_000 })).length,
+        uploads: readdirSync(store.blobs.tempDir).sort(),
+      };
+    },
+    async close() {
+      await queue.queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  const f = () => app;
+  return fixture;
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm start` as a newcomer runs it: a fresh DATA_DIR, Redis at 127.0.0.1:6379, the embedded store. The process is
+ * started from source (tsx) so the test does not depend on a previous build.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const freshDir = () => { const d = mkdtempSync(path.join(tmpdir(), 'edx-start-')); dirs.push(d); return d; };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const START = [process.execPath, '--import', 'tsx', 'src/main/start.ts'] as const;
+const baseEnv = (extra: Record<string, string>) => ({ PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', QUEUE_PREFIX: `test-start-${process.pid}`, ...extra });
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(START[0], START.slice(1), { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 40_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('timed out');
+}
+
+describe('npm start', () => {
+  it('without Redis: one line saying so and how to fix it, exit 1', () => {
+    const run = spawnSync(START[0], START.slice(1), { env: baseEnv({ DATA_DIR: freshDir(), REDIS_URL: 'redis://127.0.0.1:6390' }), encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Redis is not reachable at redis:\/\/127\.0\.0\.1:6390: start it .* or set REDIS_URL/);
+  });
+
+  it('a bad setting: one line naming the variable, exit 2', () => {
+    const run = spawnSync(START[0], START.slice(1), { env: baseEnv({ DATA_DIR: freshDir(), PORT: 'eighty' }), encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^Configuration error: PORT /);
+  });
+
+  it('on a fresh data directory: gateway and workers serve, /readyz is ready, SIGTERM exits 0', async () => {
+    const port = await freePort();
+    const p = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', store: 'ok' } });
+    expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
+    await waitFor(async () => p.output().includes('workers started'));
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toContain('"role":"all"');
+  });
+
+  it('ROLE=workers runs no HTTP listener; ROLE=gateway starts no workers', async () => {
+    const port = await freePort();
+    const workers = start({ DATA_DIR: freshDir(), PORT: String(port), ROLE: 'workers' });
+    await waitFor(async () => workers.output().includes('workers started'));
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    workers.child.kill('SIGTERM');
+    expect(await workers.exited).toBe(0);
+
+    const gateway = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway' });
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200);
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).not.toContain('workers started');
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Maintenance: raw-package retention (receipts always kept, nothing removed that a recipient has not received),
+ * the stuck-delivery sweeper, and the scheduled hooks for the revocation caches and the ledger checkpoints.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyPackageRetention } from '../../src/exchange/delivery/package-retention.js';
+import { sweepStuckDeliveries } from '../../src/exchange/delivery/sweep-stuck.js';
+import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, type TestAxis } from '../delivery/harness.js';
+import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
+
+const PULL = '000.00.00.K09';
+
+describe('maintenance', () => {
+  let axis: TestAxis;
+  let workers: TestWorkers | undefined;
+  beforeEach(async () => {
+    axis = await openTestAxis();
+    await addAgency(axis.store, SENDER);
+    await addAgency(axis.store, PULL);
+  });
+  afterEach(async () => {
+    await workers?.dispose();
+    workers = undefined;
+    await axis.close();
+  });
+
+  it('retention removes the raw bytes of old packages every recipient has, and keeps envelopes and receipts', async () => {
+    const received = await acceptPackage(axis.store, { to: [PULL] });
+    const waiting = await acceptPackage(axis.store, { to: [PULL] });
+    const [d] = received.deliveries;
+    await axis.store.transitionDelivery(d!.id, { from: ['available'], patch: { state: 'fetched', fetchedAt: new Date().toISOString() } });
+    const receiptsBefore = await allReceipts(axis.store);
+
+    // Young packages stay whatever their state.
+    expect((await applyPackageRetention(axis.store, { keepRawPackagesDays: 30 })).removed).toEqual([]);
+    // Off by default.
+    expect((await applyPackageRetention(axis.store, { keepRawPackagesDays: undefined }, { now: new Date(Date.now() + 400 * 86_400_000) })).removed).toEqual([]);
+
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    const run = await applyPackageRetention(axis.store, { keepRawPackagesDays: 30 }, { now: later });
+    expect(run.removed).toEqual([received.envelope.sha256]);
+    expect(await axis.store.blobs.has(received.envelope.sha256)).toBe(false);
+    expect(await axis.store.blobs.has(waiting.envelope.sha256)).toBe(true);
+    expect(await axis.store.getEnvelope(received.envelope.id)).toMatchObject({ sha256: received.envelope.sha256 });
+    expect(await allReceipts(axis.store)).toEqual(receiptsBefore);
+  });
+
+  it('the sweeper enqueues exactly the pending and retrying deliveries that have no job', async () => {
+    await addAgency(axis.store, '000.00.00.H41', 'http://127.0.0.1:9/');
+    workers = await startTestWorkers(axis, { roles: { delivery: false, maintenance: false } });
+    const a = await acceptPackage(axis.store, { to: ['000.00.00.H41', PULL] });
+    const b = await acceptPackage(axis.store, { to: ['000.00.00.H41'] });
+    const [pa] = a.deliveries.filter((x) => x.state === 'pending');
+    const [pb] = b.deliveries;
+    await workers.queue.enqueueDeliveries([pa!.id]);
+    const first = await sweepStuckDeliveries(axis.store, workers.queue);
+    expect(first).toEqual({ checked: 2, enqueued: [pb!.id] });
+    expect(await workers.queue.hasJob(pb!.id)).toBe(true);
+    expect((await sweepStuckDeliveries(axis.store, workers.queue)).enqueued).toEqual([]);
+  });
+
+  it('runs the revocation refresh and ledger checkpoint hooks on their schedule, and keeps going after one fails', async () => {
+    let refreshes = 0;
+    let checkpoints = 0;
+    workers = await startTestWorkers(axis, {
+      roles: { delivery: false, maintenance: true },
+      schedule: { revocationRefreshEveryMs: 200, ledgerCheckpointEveryMs: 200, sweepEveryMs: 10_000 },
+      hooks: {
+        refreshRevocation: async () => {
+          refreshes += 1;
+          if (refreshes === 1) throw new Error('CRL distribution point unreachable');
+        },
+        checkpointLedger: async () => { checkpoints += 1; },
+      },
+    });
+    await expect.poll(() => refreshes, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(workers.log.lines.some((l) => l.level === 'error' && /CRL distribution point unreachable/.test(String(l.details['err'])))).toBe(true);
+    const schedulers = await workers.maintenance!.queue.getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['ledger-checkpoint', 'revocation-refresh', 'sweep-stuck-deliveries']);
+  });
+
+  it('schedules retention only when a retention period is configured', async () => {
+    workers = await startTestWorkers(axis, { roles: { delivery: false, maintenance: true }, retention: { keepRawPackagesDays: 3650 } });
+    const keys = (await workers.maintenance!.queue.getJobSchedulers()).map((s) => s.key);
+    expect(keys).toContain('package-retention');
+    expect(await workers.maintenance!.runTask('package-retention')).toEqual({ removed: 0 });
+  });
+});
