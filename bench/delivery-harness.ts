@@ -134,6 +134,8 @@ export function spawnDeliveryWorker(input: { dataDir: string; prefix: string; re
   const started = new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => { if (chunk.toString().includes('worker started')) resolve(); });
     child.once('exit', (code) => reject(new Error(`delivery worker exited (${String(code)}) before starting`)));
+    // Needs LOG_LEVEL info or lower: the process says "worker started" at info.
+    setTimeout(() => reject(new Error('delivery worker did not say it started within 30 s')), 30_000).unref();
   });
   started.catch(() => undefined);
   return { child, started };

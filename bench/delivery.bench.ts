@@ -55,7 +55,12 @@ async function rawPostRate(receiver: BenchReceiver, count: number): Promise<numb
   return count / seconds;
 }
 
-async function runCase(recipients: number, packages: number, receiver: BenchReceiver): Promise<CaseResult> {
+/**
+ * live: packages are accepted one after the other and enqueued after each commit, as the gateway does, while the
+ * workers deliver: throughput and accept-to-delivered latency of the whole path. backlog: the packages are accepted
+ * first and enqueued in one go: how fast the delivery side alone drains a queue (latency not meaningful).
+ */
+async function runCase(recipients: number, packages: number, receiver: BenchReceiver, mode: 'live' | 'backlog' = 'live'): Promise<CaseResult> {
   const axis = await openBenchAxis();
   const prefix = `edxbench-${randomUUID().slice(0, 8)}`;
   const to = Array.from({ length: recipients }, (_, i) => `000.00.00.R${String(i + 1).padStart(2, '0')}`);
@@ -73,16 +78,18 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
   });
   const processes = Array.from({ length: WORKER_PROCESSES }, () => spawnDeliveryWorker({
     dataDir: axis.dataDir, prefix, redisUrl: REDIS_URL,
-    env: { LOG_LEVEL: 'warn', DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY * WORKER_PROCESSES), DELIVERY_RECIPIENT_RATE: '0' },
+    env: { LOG_LEVEL: 'info', DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY * WORKER_PROCESSES), DELIVERY_RECIPIENT_RATE: '0' },
   }));
   await Promise.all(processes.map((p) => p.started));
   const before = receiver.received.size;
   const bodies = Array.from({ length: packages }, () => packageBytes(SIZE));
   const ids: string[] = [];
+  if (mode === 'backlog') for (const bytes of bodies) ids.push(...(await accept(axis.store, undefined, to, bytes)).deliveryIds);
   const cpu = process.cpuUsage();
   const started = Date.now();
-  for (const bytes of bodies) ids.push(...(await accept(axis.store, workers.queue, to, bytes)).deliveryIds);
-  const sendSeconds = (Date.now() - started) / 1000;
+  if (mode === 'live') for (const bytes of bodies) ids.push(...(await accept(axis.store, workers.queue, to, bytes)).deliveryIds);
+  else await workers.queue.enqueueOrThrow(ids);
+  const sendSeconds = Math.max(0.001, (Date.now() - started) / 1000);
   await until(() => receiver.received.size - before >= ids.length, 600_000, 'every push');
   await until(async () => (await axis.store.countDeliveriesByState()).delivered === ids.length, 60_000, 'every delivered record');
   const used = process.cpuUsage(cpu);
@@ -97,7 +104,7 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
     const accepted = Date.parse(envelope.acceptedAt);
     const delivered = Date.parse(d.deliveredAt);
     latencies.push(delivered - accepted);
-    first = Math.min(first, accepted);
+    first = Math.min(first, mode === 'live' ? accepted : started);
     last = Math.max(last, delivered);
   }
   latencies.sort((a, b) => a - b);
@@ -116,8 +123,8 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
     totalSeconds,
     deliveriesPerSecond: ids.length / totalSeconds,
     packagesPerSecond: packages / totalSeconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
+    p50Ms: mode === 'live' ? percentile(latencies, 50) : Number.NaN,
+    p99Ms: mode === 'live' ? percentile(latencies, 99) : Number.NaN,
     cpuMsPerPackage: (used.user + used.system) / 1000 / packages,
   };
 }
@@ -141,14 +148,17 @@ async function main(): Promise<void> {
     const raw = await rawPostRate(receiver, 3000);
     const one = await runCase(1, PACKAGES_1, receiver);
     const five = await runCase(5, PACKAGES_5, receiver);
+    const drain = await runCase(1, PACKAGES_1, receiver, 'backlog');
     const line = (r: CaseResult): string =>
       `${String(r.recipients).padStart(10)} ${String(r.packages).padStart(9)} ${String(r.deliveries).padStart(10)} ${r.packagesPerSecond.toFixed(0).padStart(11)} ${r.deliveriesPerSecond.toFixed(0).padStart(13)} ${r.p50Ms.toFixed(0).padStart(8)} ${r.p99Ms.toFixed(0).padStart(8)} ${(r.packages / r.sendSeconds).toFixed(0).padStart(12)} ${r.cpuMsPerPackage.toFixed(2).padStart(12)}`;
     console.log(`\nDelivery, end to end (accept -> enqueue -> signed push -> delivered receipt), ${SIZE / 1024} KiB packages, worker concurrency ${CONCURRENCY}, ${WORKER_PROCESSES === 0 ? 'workers in-process' : `${WORKER_PROCESSES} worker process(es)`}`);
     console.log('recipients  packages deliveries  packages/s  deliveries/s  p50 ms   p99 ms  accepted/s  CPU ms/pkg');
     console.log(line(one));
     console.log(line(five));
+    console.log(`${line(drain).replace(/\s+\S+$/, '')}   (backlog drain: delivery side alone)`);
     console.log(`\nreference: plain POST of the same bytes to the same endpoint: ${raw.toFixed(0)} requests/s`);
     console.log(`ratio delivered/s to 1 recipient vs plain POST/s:          ${(one.deliveriesPerSecond / raw).toFixed(3)}`);
+    console.log(`ratio backlog drain/s vs plain POST/s:                     ${(drain.deliveriesPerSecond / raw).toFixed(3)}`);
     const perDelivery1 = 1 / one.deliveriesPerSecond;
     const perDelivery5 = 1 / five.deliveriesPerSecond;
     console.log(`cost per delivery, 5 recipients vs 1 (1.0 = linear):      ${(perDelivery5 / perDelivery1).toFixed(2)}`);

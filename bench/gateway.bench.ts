@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -27,6 +27,9 @@ const MiB = 1024 * KiB;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const THROUGHPUT_PACKAGES = Number(process.env['BENCH_PACKAGES'] ?? 4000);
 const RATE = 200;
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+/** One gateway process per core by default (GATEWAY_PROCESSES); the RSS and CPU figures add up the processes. */
+const GATEWAY_PROCESSES = Number(process.env['GATEWAY_PROCESSES'] ?? cpus().length);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
 const A = { organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' };
 const B = { organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam' };
@@ -49,9 +52,29 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} never became ready`);
 }
 
+/** The gateway's processes: the one started and its cluster children (GATEWAY_PROCESSES). */
+function processTree(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return [pid, ...children];
+}
+
+/** CPU seconds (user + system) the processes have used: a per-package cost that does not depend on machine load. */
+function cpuSecondsOf(pid: number): number {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
 function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+  let total = 0;
+  for (const p of processTree(pid)) {
+    const line = readFileSync(`/proc/${p}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+    total += Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
+  }
+  return total;
 }
 
 /** The reference: HTTP alone, streaming the body through SHA-256 (what any upload endpoint must at least do). */
@@ -151,7 +174,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-bench-gateway-'));
   const children: ChildProcess[] = [];
   try {
-    process.stdout.write(`gateway benchmark: node ${process.version}, data ${dataDir}\n`);
+    process.stdout.write(`gateway benchmark: node ${process.version}, ${GATEWAY_PROCESSES} gateway process(es), ${cpus().length} cores, data ${dataDir}\n`);
     const demo = await createDemoPki(path.join(dataDir, 'trust'));
     const seal = memorySigner(demo.pki.identities['agency-rsa']);
     const operatorToken = randomBytes(16).toString('hex');
@@ -159,11 +182,13 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${port}`;
     const gateway = start(['dist/src/main/start.js'], {
       DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway', LOG_LEVEL: 'error', ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
-      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', REVOCATION_POLICY: 'off',
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', REVOCATION_POLICY: 'off', GATEWAY_PROCESSES: String(GATEWAY_PROCESSES),
       OPERATOR_TOKENS: createHash('sha256').update(operatorToken).digest('hex'),
     });
     children.push(gateway);
     await waitReady(`${url}/readyz`, gateway);
+    // Every gateway process answers before the clock starts.
+    for (let i = 0; i < 600 && processTree(gateway.pid!).length < 1 + (GATEWAY_PROCESSES > 1 ? GATEWAY_PROCESSES : 0); i++) await new Promise((r) => setTimeout(r, 100));
     const add = async (agency: { organId: string; name: string }) => {
       const r = await fetch(`${url}/v1/admin/agencies`, { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify(agency) });
       return ((await r.json()) as { credentials: { keyId: string; secret: string } }).credentials;
@@ -186,8 +211,10 @@ async function main(): Promise<void> {
     const paced = packages.slice(200 + THROUGHPUT_PACKAGES);
 
     await load(url, warmup, creds, { connections: 8 });
-    const ref = await load(refUrl, burst, undefined, { connections: 16 });
-    const gw = await load(url, burst, creds, { connections: 16 });
+    const ref = await load(refUrl, burst, undefined, { connections: CONNECTIONS });
+    const cpuBefore = cpuSecondsOf(gateway.pid!);
+    const gw = await load(url, burst, creds, { connections: CONNECTIONS });
+    const cpuMs = ((cpuSecondsOf(gateway.pid!) - cpuBefore) * 1000) / Math.max(gw.accepted, 1);
     const perSecond = gw.accepted / gw.seconds;
     const refPaced = await load(refUrl, paced, undefined, { connections: 10, overallRate: RATE });
     const gwPaced = await load(url, paced, creds, { connections: 10, overallRate: RATE });
@@ -199,12 +226,13 @@ async function main(): Promise<void> {
     const growth = (gwBig.peak - gwBig.baseline) / big.bytes.length;
 
     const lines = [
-      `20 KiB signed packages, 16 connections, ${burst.length} packages:`,
+      `20 KiB signed packages, ${CONNECTIONS} connections, ${burst.length} packages:`,
       `  gateway   ${fmt(perSecond, 0)} accepted/s (${gw.accepted} x 202${Object.keys(gw.other).length ? `, other: ${JSON.stringify(gw.other)}` : ''}), p50 ${gw.p50} ms, p99 ${gw.p99} ms`,
       `  reference ${fmt(ref.rps, 0)} req/s bare HTTP + SHA-256;  gateway/reference = ${fmt(perSecond / ref.rps, 3)}`,
+      `  gateway CPU per accepted package ${fmt(cpuMs, 2)} ms (one core's worth: ${fmt(1000 / cpuMs, 0)}/s); machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
       `  target >= 500 accepted/s: ${mark(perSecond >= 500)}`,
       `at ${RATE} packages/s for ${RATE_SECONDS} s (${paced.length} packages, 10 connections):`,
-      `  gateway   p50 ${gwPaced.p50} ms, p99 ${gwPaced.p99} ms (${gwPaced.accepted} x 202${Object.keys(gwPaced.other).length ? `, other: ${JSON.stringify(gwPaced.other)}` : ''})`,
+      `  gateway   p50 ${gwPaced.p50} ms, p99 ${gwPaced.p99} ms, ${fmt(gwPaced.accepted / gwPaced.seconds, 0)} accepted/s achieved (${gwPaced.accepted} x 202${Object.keys(gwPaced.other).length ? `, other: ${JSON.stringify(gwPaced.other)}` : ''})`,
       `  reference p50 ${refPaced.p50} ms, p99 ${refPaced.p99} ms;  gateway p99 / reference p99 = ${fmt(gwPaced.p99 / Math.max(refPaced.p99, 1), 1)}`,
       `  target p99 <= 50 ms: ${mark(gwPaced.p99 <= 50)}`,
       `one ${fmt(big.bytes.length / MiB)} MiB signed package:`,

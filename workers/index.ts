@@ -144,7 +144,14 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       await Promise.all([delivery?.close(workDeadline), maintenance?.close(workDeadline)]);
       await queue.close();
       if (!options.push) (push as { close?: () => void }).close?.();
-      await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+      // QUIT waits for Redis; one that is away gets a plain disconnect after a second instead.
+      await Promise.all(connections.map(async (redis) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 1000); });
+        await Promise.race([redis.quit().catch(() => undefined), late]);
+        clearTimeout(timer);
+        redis.disconnect();
+      }));
     })();
     return closing;
   };

@@ -39,6 +39,7 @@ const envSchema = z.object({
   KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
   METRICS_PUBLIC: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -64,6 +65,8 @@ export interface AxisConfig {
   keyRotationGraceSeconds: number;
   metricsPublic: boolean;
   shutdownTimeoutMs: number;
+  /** HTTP gateway processes sharing the port (node:cluster); 1 = the gateway runs in the main process. */
+  gatewayProcesses: number;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     keyRotationGraceSeconds: e.KEY_ROTATION_GRACE_SECONDS,
     metricsPublic: e.METRICS_PUBLIC,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    gatewayProcesses: e.GATEWAY_PROCESSES,
   };
 }
 

@@ -10,13 +10,16 @@ import type { AgencyRegistry } from '../exchange/agencies/agency-registry.js';
 import type { NonceCache } from './auth/agency-auth.js';
 import type { StatusForCode } from './status-codes.js';
 
-export interface SubmittedPackage {
-  callerOrganId: string;
-  /** A fully written temporary file under the blob store's tempDir; the use-case moves or deletes it. */
-  tempPath: string;
-  sha256: string;
-  size: number;
-}
+export type SubmittedPackage =
+  | {
+    callerOrganId: string;
+    /** A fully written temporary file under the blob store's tempDir; the use-case moves or deletes it. */
+    tempPath: string;
+    sha256: string;
+    size: number;
+  }
+  /** A small package read into memory. */
+  | { callerOrganId: string; bytes: Uint8Array };
 
 export interface SubmitResult {
   /** created: 202; duplicate: 200 with the original receipt. */

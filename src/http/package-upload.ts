@@ -19,6 +19,16 @@ export interface UploadedFile {
   size: number;
 }
 
+/** A small package announced by Content-Length, kept in memory: no temporary file to write, read back and rename. */
+export interface UploadedBytes {
+  bytes: Buffer;
+  sha256: string;
+  size: number;
+}
+
+/** Up to this declared size a package is read into memory; larger or chunked ones stream to a temporary file. */
+export const IN_MEMORY_UPLOAD_BYTES = 1024 * 1024;
+
 export function assertPackageContentType(req: Request): void {
   const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!ACCEPTED_TYPES.has(type)) {
@@ -30,9 +40,40 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'EDXML_TOO_LARGE', `The package is larger than the ${Math.floor(limit / (1024 * 1024)) || limit} ${limit >= 1024 * 1024 ? 'MB' : 'bytes'} the axis accepts.`, { limit });
 }
 
-export async function receivePackage(req: Request, dir: string, limit: number): Promise<UploadedFile> {
+export async function receivePackage(req: Request, dir: string, limit: number): Promise<UploadedFile | UploadedBytes> {
   const declared = req.get('content-length');
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  if (declared !== undefined && Number(declared) <= Math.min(limit, IN_MEMORY_UPLOAD_BYTES)) return receiveInMemory(req, Number(declared));
+  return receiveToFile(req, dir, limit);
+}
+
+async function receiveInMemory(req: Request, declared: number): Promise<UploadedBytes> {
+  const chunks: Buffer[] = [];
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        // Node's parser never delivers more than Content-Length; this guards the buffer all the same.
+        if (size > declared) return reject(new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The body is longer than its Content-Length.'));
+        hash.update(chunk);
+        chunks.push(chunk);
+      });
+      req.once('end', resolve);
+      req.once('aborted', () => reject(new Error('aborted')));
+      req.once('error', reject);
+    });
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
+  }
+  if (size === 0) throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
+  if (size !== declared) throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
+  return { bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex'), size };
+}
+
+async function receiveToFile(req: Request, dir: string, limit: number): Promise<UploadedFile> {
   const tempPath = path.join(dir, `upload-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
   const hash = createHash('sha256');
   let size = 0;

@@ -1,14 +1,32 @@
 /**
  * `npm start`: config -> logger -> Redis -> store -> use-cases -> gateway and/or workers (ROLE), and a graceful
- * SIGTERM. Start-up failures end in one line on stderr: exit 2 for configuration, 1 for anything else.
+ * SIGTERM. With GATEWAY_PROCESSES > 1 the gateway runs in that many cluster processes (gateway-cluster.ts).
+ * Start-up failures end in one line on stderr: exit 2 for configuration, 1 for anything else.
  */
-import { ConfigError, loadConfig } from '../config/config.js';
+import { ConfigError, loadConfig, type AxisConfig } from '../config/config.js';
 import { isAxisError } from '../errors/axis-error.js';
-import { runAxis } from './run-axis.js';
+import { forkGateways, isGatewayWorker, primaryRole, type GatewayCluster } from './gateway-cluster.js';
+import { connectRedis } from './redis-connection.js';
+import { runAxis, type RunningAxis } from './run-axis.js';
+
+async function startPrimary(config: AxisConfig): Promise<{ stop(): Promise<void> }> {
+  if (config.gatewayProcesses <= 1 || config.role === 'workers' || isGatewayWorker()) return runAxis(config);
+  // Say "Redis is not reachable" once, here, rather than once per gateway process.
+  (await connectRedis(config.redisUrl)).disconnect();
+  const own = primaryRole(config);
+  const running: RunningAxis | undefined = own ? await runAxis(own) : undefined;
+  const gateways: GatewayCluster = forkGateways(config, (line) => process.stderr.write(line + '\n'));
+  return {
+    async stop() {
+      await gateways.stop();
+      await running?.stop();
+    },
+  };
+}
 
 try {
   const config = loadConfig();
-  const running = await runAxis(config);
+  const running = await startPrimary(config);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -2,6 +2,7 @@
  * Certificate bytes as they arrive (DER, PEM, bare base64 from an XML KeyInfo) turned into a pkijs Certificate, or a
  * SIG_CERT_MALFORMED error that says what was wrong: the samples carry a truncated certificate (`MIIFqTCCBJG`).
  */
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { pkiCrypto } from './crypto-engine.js';
@@ -63,6 +64,23 @@ export function parseCertificate(input: Uint8Array | string): pkijs.Certificate 
 }
 
 const originals = new WeakMap<pkijs.Certificate, Buffer>();
+const MEMO_LIMIT = 2000;
+const memo = new Map<string, pkijs.Certificate>();
+
+/**
+ * parseCertificate memoised by the SHA-256 of the DER: pkijs's schema-driven parse costs milliseconds, and the same
+ * signer and CA certificates come back with every package. The instance is shared: callers must not mutate it.
+ */
+export function parseCertificateShared(input: Uint8Array | string): pkijs.Certificate {
+  const der = certificateDer(input);
+  const key = createHash('sha256').update(der).digest('hex');
+  const known = memo.get(key);
+  if (known) return known;
+  const certificate = parseCertificate(der);
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value as string);
+  memo.set(key, certificate);
+  return certificate;
+}
 
 /** The bytes a certificate was parsed from (re-encoding could differ from what was signed or fingerprinted). */
 export function derOf(certificate: pkijs.Certificate): Buffer {

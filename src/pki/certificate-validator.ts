@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import type * as pkijs from 'pkijs';
 import { buildChain, checkWindows } from './chain-builder.js';
-import { certificateDer, derOf, parseCertificate } from './certificate-parse.js';
+import { certificateDer, derOf, parseCertificate, parseCertificateShared } from './certificate-parse.js';
 import { isCertificateAuthority, keyUsageOf, summarizeParsed } from './certificate-summary.js';
-import { parseCrl } from './crl-source.js';
+import { fetchCrl, parseCrl } from './crl-source.js';
 import { PkiError } from './pki-error.js';
+import type { OcspVerdict } from './ocsp-client.js';
 import { createMemoryRevocationCache, type RevocationCache } from './revocation-cache.js';
 import { checkPathRevocation } from './revocation-checker.js';
 import type { FetchLike } from './revocation-fetch.js';
@@ -53,7 +54,12 @@ function fingerprint(ders: Uint8Array[]): string {
   return hash.digest('hex');
 }
 
-export function createCertificateValidator(options: CertificateValidatorOptions): CertificateValidator {
+/** A validator that can also be told to fetch again every CRL it has used (a maintenance job, hourly). */
+export interface RefreshableCertificateValidator extends CertificateValidator {
+  refreshCrls(): Promise<{ refreshed: string[]; failed: Array<{ url: string; reason: string }> }>;
+}
+
+export function createCertificateValidator(options: CertificateValidatorOptions): RefreshableCertificateValidator {
   const anchors = options.trustAnchors.map((a) => parseCertificate(a));
   if (anchors.length === 0) throw new PkiError('PKI_TRUST_EMPTY', 'A certificate validator needs at least one trust anchor.');
   const configuredCrls = (options.crls ?? []).map(parseCrl).filter((c): c is pkijs.CertificateRevocationList => c !== undefined);
@@ -62,6 +68,9 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
   const now = options.now ?? (() => new Date());
   // Paths already built and checked (signatures are the costly part); validity windows are re-judged every time.
   const paths = new Map<string, pkijs.Certificate[]>();
+  const crlUrls = new Set<string>();
+  const downloads = new Map<string, Promise<pkijs.CertificateRevocationList>>();
+  const inFlight = new Map<string, Promise<OcspVerdict>>();
 
   async function pathFor(leaf: pkijs.Certificate, ders: Uint8Array[], intermediates: pkijs.Certificate[], at: Date) {
     const key = fingerprint(ders);
@@ -87,9 +96,9 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
       let signerSummary: CertificateSummary;
       let others: pkijs.Certificate[];
       try {
-        leaf = parseCertificate(signer);
+        leaf = parseCertificateShared(signer);
         signerSummary = summarizeParsed(leaf, certificateDer(signer));
-        others = intermediates.map((i) => parseCertificate(i));
+        others = intermediates.map((i) => parseCertificateShared(i));
       } catch (error) {
         if (error instanceof PkiError) return invalid(error.code, error.message);
         throw error;
@@ -107,8 +116,8 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
       const handed = [...configuredCrls, ...(policy.crls ?? []).map(parseCrl).filter((c): c is pkijs.CertificateRevocationList => c !== undefined)];
       const offline = policy.offline === true;
       const current = now();
-      const crlCtx = { handed, settings, cache, offline, now: current };
-      const ocspCtx = { settings, cache, offline: offline || options.ocsp === false, now: current };
+      const crlCtx = { handed, settings, cache, offline, now: current, seen: crlUrls, downloads };
+      const ocspCtx = { settings, cache, offline: offline || options.ocsp === false, now: current, inFlight };
       const revocation = await checkPathRevocation(chain.path, crlCtx, ocspCtx);
       const done = { signer: signerSummary, chain: chainReport, revocation: revocation.report };
       if (revocation.report.status === 'revoked') {
@@ -122,6 +131,19 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
         return { valid: true, ...done, ...base, warnings: [`${code}: ${message} Accepted because the policy is fail-open.`] };
       }
       return { valid: true, ...done, ...base };
+    },
+    async refreshCrls() {
+      const refreshed: string[] = [];
+      const failed: Array<{ url: string; reason: string }> = [];
+      for (const url of crlUrls) {
+        try {
+          await fetchCrl(url, { settings, cache, now: now(), downloads });
+          refreshed.push(url);
+        } catch (error) {
+          failed.push({ url, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      return { refreshed, failed };
     },
   };
 }

@@ -3,6 +3,7 @@
  * (fetched, cached until nextUpdate). A CRL counts only when its issuer signed it; a stale CRL can still prove a
  * revocation (revocation is permanent) but cannot prove "good".
  */
+import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { pkiCrypto } from './crypto-engine.js';
@@ -27,10 +28,31 @@ export interface CrlContext {
   cache: RevocationCache;
   offline: boolean;
   now: Date;
+  /** Distribution points used so far, for refreshCrls(). */
+  seen?: Set<string>;
+  /** Downloads under way, shared by the validator's concurrent calls. */
+  downloads?: Map<string, Promise<pkijs.CertificateRevocationList>>;
 }
 
-/** Parses a CRL (DER or PEM); undefined when it is not one. */
+// The same CRL arrives again and again (handed in per call, or from the download cache): parse and verify it once.
+const MEMO_LIMIT = 256;
+const parsedCrls = new Map<string, pkijs.CertificateRevocationList>();
+const verifiedBy = new WeakMap<pkijs.CertificateRevocationList, Map<string, boolean>>();
+
+/** Parses a CRL (DER or PEM); undefined when it is not one. Parsed CRLs are memoised by the hash of their bytes. */
 export function parseCrl(bytes: Uint8Array): pkijs.CertificateRevocationList | undefined {
+  const key = createHash('sha256').update(bytes).digest('hex');
+  const known = parsedCrls.get(key);
+  if (known) return known;
+  const crl = parseCrlBytes(bytes);
+  if (crl) {
+    if (parsedCrls.size >= MEMO_LIMIT) parsedCrls.delete(parsedCrls.keys().next().value as string);
+    parsedCrls.set(key, crl);
+  }
+  return crl;
+}
+
+function parseCrlBytes(bytes: Uint8Array): pkijs.CertificateRevocationList | undefined {
   let der = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (der[0] !== 0x30) {
     const pem = PEM_CRL.exec(der.toString('latin1'));
@@ -68,11 +90,19 @@ async function signedByIssuer(crl: pkijs.CertificateRevocationList, issuer: pkij
   if (!crl.issuer.isEqual(issuer.subject)) return false;
   const usage = keyUsageOf(issuer);
   if (usage && !usage.includes('cRLSign')) return false;
+  const issuerKey = Buffer.from(issuer.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).toString('base64');
+  const seen = verifiedBy.get(crl) ?? new Map<string, boolean>();
+  verifiedBy.set(crl, seen);
+  const known = seen.get(issuerKey);
+  if (known !== undefined) return known;
+  let verified: boolean;
   try {
-    return await crl.verify({ issuerCertificate: issuer }, pkiCrypto());
+    verified = await crl.verify({ issuerCertificate: issuer }, pkiCrypto());
   } catch {
-    return false;
+    verified = false;
   }
+  seen.set(issuerKey, verified);
+  return verified;
 }
 
 function verdictOf(crl: pkijs.CertificateRevocationList, cert: pkijs.Certificate, now: Date, source: string): CrlVerdict {
@@ -87,11 +117,26 @@ function verdictOf(crl: pkijs.CertificateRevocationList, cert: pkijs.Certificate
 }
 
 async function downloaded(url: string, ctx: CrlContext): Promise<pkijs.CertificateRevocationList> {
+  ctx.seen?.add(url);
   const cached = ctx.cache.get(`crl:${url}`);
   if (cached) {
     const crl = parseCrl(cached);
     if (crl) return crl;
   }
+  return fetchCrl(url, ctx);
+}
+
+/** Downloads a CRL and keeps it until its nextUpdate (one hour when it names none). */
+export function fetchCrl(url: string, ctx: Pick<CrlContext, 'settings' | 'cache' | 'now' | 'downloads'>): Promise<pkijs.CertificateRevocationList> {
+  // Concurrent validations needing the same CRL share one download.
+  const pending = ctx.downloads?.get(url);
+  if (pending) return pending;
+  const download = downloadCrl(url, ctx).finally(() => ctx.downloads?.delete(url));
+  ctx.downloads?.set(url, download);
+  return download;
+}
+
+async function downloadCrl(url: string, ctx: Pick<CrlContext, 'settings' | 'cache' | 'now'>): Promise<pkijs.CertificateRevocationList> {
   const bytes = await fetchBytes(ctx.settings, url, { method: 'GET' });
   const crl = parseCrl(bytes);
   if (!crl) throw new Error(`${url} did not return a CRL`);

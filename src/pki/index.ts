@@ -7,7 +7,7 @@ export { summarizeCertificate } from './certificate-summary.js';
 export { ORGANIZATION_IDENTIFIER_OID } from './organ-id.js';
 export { loadTrustAnchors } from './trust-anchors.js';
 export { createCertificateValidator } from './certificate-validator.js';
-export type { CertificateValidatorOptions } from './certificate-validator.js';
+export type { CertificateValidatorOptions, RefreshableCertificateValidator } from './certificate-validator.js';
 export { createMemoryRevocationCache } from './revocation-cache.js';
 export type { RevocationCache } from './revocation-cache.js';
 export type { FetchLike } from './revocation-fetch.js';

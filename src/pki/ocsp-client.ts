@@ -30,6 +30,8 @@ export interface OcspContext {
   cache: RevocationCache;
   offline: boolean;
   now: Date;
+  /** Requests under way, shared by the validator's concurrent calls: one OCSP request answers them all. */
+  inFlight?: Map<string, Promise<OcspVerdict>>;
 }
 
 export function ocspUrls(cert: pkijs.Certificate): string[] {
@@ -112,15 +114,16 @@ async function judge(bytes: Uint8Array, cert: pkijs.Certificate, issuer: pkijs.C
   if (!responder) throw new Error('the OCSP answer is not signed by the issuer or a responder it authorised');
   const signed = await pkiCrypto().verifyWithPublicKey(basic.tbsResponseData.tbsView, basic.signature, responder.subjectPublicKeyInfo, basic.signatureAlgorithm);
   if (!signed) throw new Error('the OCSP answer\'s signature does not verify');
-  if (nonce) {
-    const echoed = nonceOf(basic.tbsResponseData.responseExtensions);
-    if (echoed && !echoed.equals(nonce)) throw new Error('the OCSP answer carries another request\'s nonce (replay?)');
-  }
+  const echoed = nonceOf(basic.tbsResponseData.responseExtensions);
+  if (nonce && echoed && !echoed.equals(nonce)) throw new Error('the OCSP answer carries another request\'s nonce (replay?)');
+  const fresh = nonce !== undefined && echoed !== undefined;
   const single = await singleFor(basic, cert, issuer);
   if (!single) throw new Error('the OCSP answer does not speak of this certificate');
   const now = ctx.now.getTime();
   if (single.thisUpdate.getTime() > now + CLOCK_SKEW_MS) throw new Error('the OCSP answer is dated in the future');
   if (single.nextUpdate && single.nextUpdate.getTime() < now - CLOCK_SKEW_MS) throw new Error('the OCSP answer is stale (nextUpdate has passed)');
+  // A pre-produced answer (no nonce echoed) and no nextUpdate: only a recent one proves anything (else: replay).
+  if (!fresh && !single.nextUpdate && single.thisUpdate.getTime() < now - MAX_CACHE_MS) throw new Error('the OCSP answer has no nonce, no nextUpdate and is more than an hour old');
   const until = new Date(Math.min(single.nextUpdate?.getTime() ?? Infinity, now + MAX_CACHE_MS));
   const status = single.certStatus as asn1js.BaseBlock & { valueBlock: { value?: asn1js.BaseBlock[] } };
   const tag = status.idBlock.tagNumber;
@@ -132,19 +135,46 @@ async function judge(bytes: Uint8Array, cert: pkijs.Certificate, issuer: pkijs.C
   return { verdict: { status: 'unknown', detail: `the OCSP responder at ${url} does not know this certificate`, source: url }, until };
 }
 
+interface CachedVerdict {
+  status: 'good' | 'revoked';
+  at: string;
+  source: string;
+}
+
+function fromCache(bytes: Uint8Array | undefined): OcspVerdict | undefined {
+  if (!bytes) return undefined;
+  try {
+    const cached = JSON.parse(Buffer.from(bytes).toString('utf8')) as CachedVerdict;
+    if (cached.status === 'good') return { status: 'good', thisUpdate: new Date(cached.at), source: cached.source };
+    if (cached.status === 'revoked') return { status: 'revoked', revokedAt: new Date(cached.at), source: cached.source };
+  } catch {
+    // Not ours or damaged: ask again.
+  }
+  return undefined;
+}
+
+function toCache(verdict: Judged): Uint8Array | undefined {
+  if (verdict.status === 'unknown') return undefined;
+  const entry: CachedVerdict = { status: verdict.status, at: (verdict.status === 'good' ? verdict.thisUpdate : verdict.revokedAt).toISOString(), source: verdict.source };
+  return Buffer.from(JSON.stringify(entry), 'utf8');
+}
+
 export async function checkByOcsp(cert: pkijs.Certificate, issuer: pkijs.Certificate, ctx: OcspContext): Promise<OcspVerdict> {
   const urls = ocspUrls(cert);
   if (urls.length === 0) return { status: 'none', detail: 'the certificate names no OCSP responder' };
+  // The verdict of an answer already checked (signature, responder, nonce, freshness) is kept, not its bytes.
   const key = `ocsp:${keyHash(issuer).toString('hex')}:${serialHex(cert)}`;
-  const cached = ctx.cache.get(key);
-  if (cached) {
-    try {
-      return (await judge(cached, cert, issuer, undefined, ctx, urls[0]!)).verdict;
-    } catch {
-      // A cached answer that went bad (stale) is simply asked again.
-    }
-  }
+  const cached = fromCache(ctx.cache.get(key));
+  if (cached) return cached;
   if (ctx.offline) return { status: 'none', detail: 'offline: the OCSP responder was not asked' };
+  const pending = ctx.inFlight?.get(key);
+  if (pending) return pending;
+  const asking = ask(cert, issuer, ctx, urls, key).finally(() => ctx.inFlight?.delete(key));
+  ctx.inFlight?.set(key, asking);
+  return asking;
+}
+
+async function ask(cert: pkijs.Certificate, issuer: pkijs.Certificate, ctx: OcspContext, urls: string[], key: string): Promise<OcspVerdict> {
   const problems: string[] = [];
   for (const url of urls) {
     const nonce = randomBytes(32);
@@ -152,7 +182,8 @@ export async function checkByOcsp(cert: pkijs.Certificate, issuer: pkijs.Certifi
       const body = await buildOcspRequest(cert, issuer, nonce);
       const answer = await fetchBytes(ctx.settings, url, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body });
       const { verdict, until } = await judge(answer, cert, issuer, nonce, ctx, url);
-      if (verdict.status !== 'unknown') ctx.cache.set(key, answer, until);
+      const entry = toCache(verdict);
+      if (entry) ctx.cache.set(key, entry, until);
       return verdict;
     } catch (error) {
       problems.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);

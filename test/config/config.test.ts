@@ -32,6 +32,14 @@ describe('configuration is read once from the environment and validated', () => 
     expect(c.authWindowSeconds).toBe(300);
     expect(c.dataDir).toBe(path.resolve('data'));
     expect(c.secretKey).toBeUndefined();
+    expect(c.gatewayProcesses).toBe(1);
+    expect(c.trustAnchorsDir).toBe(path.resolve('data', 'trust'));
+  });
+
+  it('GATEWAY_PROCESSES is a process count from 1 to 64', () => {
+    expect(loadConfig({ GATEWAY_PROCESSES: '2' }).gatewayProcesses).toBe(2);
+    expect(configError({ GATEWAY_PROCESSES: '0' }).message).toMatch(/^Configuration error: GATEWAY_PROCESSES /);
+    expect(configError({ GATEWAY_PROCESSES: 'many' }).message).toMatch(/^Configuration error: GATEWAY_PROCESSES /);
   });
 
   it('values are parsed: numbers, roles, hashed tokens, a hex secret key', () => {

@@ -3,10 +3,10 @@
  * real XMLDSig signatures by certificates of a test PKI. Every refused request is checked to store nothing and to
  * leave the service up.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { verifyReceipt } from '../../src/ledger/index.js';
+import { loadAxisIdentity, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
 import { signRequest } from '../../src/http/auth/request-signing.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
 
@@ -116,6 +116,16 @@ describe('send, receive, acknowledge', () => {
     expect((await f.get(B, '/v1/inbox')).body.items).toEqual([]);
   });
 
+  it('a package over 1 MiB streams through a temporary file and is kept byte-exact; no temporary file is left', async () => {
+    const big = await f.documentFrom(A, { to: [B.organId], attachments: [{ name: 'scan.bin', bytes: randomBytes(1024 * 1024), contentType: 'application/octet-stream', zip: false }] });
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    const res = await f.send(A, big);
+    expect(res.status).toBe(202);
+    const fetched = await f.get(B, `/v1/packages/${res.body.packageId}`, { raw: true });
+    expect(Buffer.compare(fetched.body as Buffer, big)).toBe(0);
+    expect((await f.snapshot()).uploads).toEqual([]);
+  });
+
   it('inbox paging: limit and the after cursor walk every item once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -162,6 +172,16 @@ describe('statuses travel back to the sender through the state machine', () => {
     await refused(() => f.send(B, takeBackByRecipient), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', takeBackByRecipient);
   });
 
+  it('a take-back request (13) from the sender is routed to the recipient, who answers 16 (refused) once', async () => {
+    const takeBack = await f.send(A, await f.statusFrom(A, { sender: B.organId, documentId, code: '13' }));
+    expect(takeBack.status).toBe(202);
+    const routed = (await f.get(B, '/v1/inbox')).body.items.find((i: { packageId: string }) => i.packageId === takeBack.body.packageId);
+    expect(routed).toMatchObject({ kind: 'status', statusCode: '13', from: A.organId, to: [B.organId] });
+    expect((await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId, code: '16' }))).status).toBe(202);
+    const again = await f.statusFrom(B, { sender: A.organId, documentId, code: '16', description: 'again' });
+    await refused(() => f.send(B, again), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', again);
+  });
+
   it('a status about an unknown document is 404 EXCHANGE_UNKNOWN_ORIGINAL', async () => {
     const unknown = await f.statusFrom(B, { sender: A.organId, documentId: '000.00.00.A01,2026/12/01,404/NOPE', code: '01' });
     await refused(() => f.send(B, unknown), 404, 'EXCHANGE_UNKNOWN_ORIGINAL', unknown);
@@ -171,15 +191,15 @@ describe('statuses travel back to the sender through the state machine', () => {
     const path = `/v1/documents/${encodeURIComponent(documentId)}/timeline`;
     const timeline = await f.get(A, path);
     expect(timeline.status).toBe(200);
-    expect(timeline.body.packages.map((p: { kind: string; statusCode?: string }) => p.statusCode ?? p.kind)).toEqual(['edoc', '01', '03']);
+    expect(timeline.body.packages.map((p: { kind: string; statusCode?: string }) => p.statusCode ?? p.kind)).toEqual(['edoc', '01', '03', '13', '16']);
     expect(timeline.body.packages[0].packageId).toBe(original);
-    expect(timeline.body.statuses).toEqual([expect.objectContaining({ documentId, senderOrganId: A.organId, recipientOrganId: B.organId, code: '03' })]);
+    expect(timeline.body.statuses).toEqual([expect.objectContaining({ documentId, senderOrganId: A.organId, recipientOrganId: B.organId, code: '16' })]);
     expect(timeline.body.receipts.length).toBeGreaterThanOrEqual(3);
     expect((await f.get(B, path)).status).toBe(200);
     await refused(() => f.get(C, path), 404, 'EXCHANGE_NOT_FOUND');
     const archivist = await request(f.app).get(path).set('Authorization', `Bearer ${f.archivistToken}`);
     expect(archivist.status).toBe(200);
-    expect(archivist.body.packages).toHaveLength(3);
+    expect(archivist.body.packages).toHaveLength(5);
   });
 });
 
@@ -302,5 +322,18 @@ describe('bad input: a clear code, nothing stored, the service still up', () => 
   it('a body that is not the signed one: 401 AUTH_BODY_DIGEST_MISMATCH', async () => {
     const doc = await f.documentFrom(A, { to: [B.organId] });
     await refused(() => f.send(A, doc, { bodySha256: sha256(Buffer.from('something else')) }), 401, 'AUTH_BODY_DIGEST_MISMATCH', doc);
+  });
+});
+
+describe('receipts', () => {
+  it('every fact above is one sealed receipt in a single intact hash chain, verifiable offline', async () => {
+    const receipts = await f.store.listReceipts({ limit: 100_000 });
+    expect(receipts.map((r) => r.seq)).toEqual(receipts.map((_, i) => i + 1));
+    const types = new Set(receipts.map((r) => r.type));
+    for (const type of ['accepted', 'fetched', 'acknowledged', 'revoked']) expect(types).toContain(type);
+    const identity = await loadAxisIdentity({ dataDir: f.dataDir });
+    expect(verifyReceiptChain(receipts, { certificates: identity.chainDer, trustAnchors: f.receiptTrust })).toMatchObject({ valid: true, checked: receipts.length });
+    const statusReceipt = receipts.find((r) => (r.detail as { statusCode?: string } | undefined)?.statusCode === '03');
+    expect(statusReceipt).toMatchObject({ type: 'accepted', parties: [B.organId, A.organId], detail: { kind: 'status', statusCode: '03', routedTo: [A.organId] } });
   });
 });

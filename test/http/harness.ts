@@ -1,6 +1,8 @@
 /**
- * Builds the real gateway app over real Redis, a temp directory and the real agency registry. Until the embedded
- * store lands, agencies live in a small in-memory implementation of the Store port's agency methods.
+ * The gateway shell over real Redis, a temp directory and the real agency registry, for the tests of the HTTP layer
+ * itself (authentication, problem+json, probes, admin API): agencies live in a small in-memory implementation of the
+ * Store port's agency methods and the exchange is a stand-in that only echoes. The exchange itself is tested on the
+ * real use-cases and the embedded store through exchange-fixture.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,7 +49,9 @@ export function fakeExchange(packages: StoredPackage[]): GatewayExchange {
   };
   return {
     async submitPackage(input) {
-      return { outcome: 'created', envelopeId: 'pkg-' + input.sha256.slice(0, 8), receipt: { type: 'accepted', subjectSha256: input.sha256, size: input.size } };
+      const sha256 = 'bytes' in input ? createHash('sha256').update(input.bytes).digest('hex') : input.sha256;
+      const size = 'bytes' in input ? input.bytes.byteLength : input.size;
+      return { outcome: 'created', envelopeId: 'pkg-' + sha256.slice(0, 8), receipt: { type: 'accepted', subjectSha256: sha256, size } };
     },
     async listInbox({ organId }) {
       return { items: packages.filter((p) => p.to.includes(organId)).map((p) => ({ packageId: p.id })) };

@@ -84,4 +84,17 @@ describe('npm start', () => {
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).not.toContain('workers started');
   });
+
+  it('GATEWAY_PROCESSES=2: two gateway processes share the port, the primary runs the workers, SIGTERM stops them all', async () => {
+    const port = await freePort();
+    const p = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1', GATEWAY_PROCESSES: '2' });
+    await waitFor(async () => (p.output().match(/"msg":"gateway listening"/g) ?? []).length === 2);
+    const pids = new Set([...p.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g)].map((m) => m[1]));
+    expect(pids.size).toBe(2);
+    expect(pids.has(String(p.child.pid))).toBe(false);
+    expect(p.output()).toMatch(new RegExp(`"pid":${p.child.pid}[^\\n]*"msg":"workers started"`));
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
 });

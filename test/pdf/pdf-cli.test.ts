@@ -82,6 +82,35 @@ describe('edx pki init', () => {
   });
 });
 
+describe('edx pki serve', () => {
+  it('serves a test PKI written by edx pki init: an online verify gets its OCSP answer from it', async () => {
+    const probe = await startTestPkiServer();
+    const url = probe.url;
+    await probe.close();
+    const out = join(dir, 'served-pki');
+    expect((await edx(['pki', 'init', out, '--base-url', url])).code).toBe(0);
+    const child = spawn(process.execPath, [join(ROOT, 'bin/edx.js'), 'pki', 'serve', out], { cwd: dir });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d) => resolve(String(d)));
+        child.once('exit', (code) => reject(new Error(`edx pki serve exited ${code}`)));
+      });
+      expect(JSON.parse(line)).toMatchObject({ ok: true, url });
+      const signed = await edx(['pdf', 'sign', 'in.pdf', '--p12', join(out, 'p12/official-ec.p12'), '--pass-env', PASS_VAR, '-o', 'served.pdf']);
+      expect(signed.code, signed.stderr).toBe(0);
+      const run = await edx(['pdf', 'verify', 'served.pdf', '--trust', join(out, 'trust')]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.json?.signatures[0].revocation).toMatchObject({ status: 'good', source: 'ocsp' });
+      const revoked = await edx(['pdf', 'sign', 'in.pdf', '--p12', join(out, 'p12/official-revoked.p12'), '--pass-env', PASS_VAR, '-o', 'served-revoked.pdf']);
+      expect(revoked.code).toBe(0);
+      const refused = await edx(['pdf', 'verify', 'served-revoked.pdf', '--trust', join(out, 'trust')]);
+      expect({ exit: refused.code, code: refused.json?.code, source: refused.json?.signatures[0].revocation.source }).toEqual({ exit: 1, code: 'SIG_CERT_REVOKED', source: 'ocsp' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('edx pdf sign and verify', () => {
   it('an official signs, the agency seals; verify names both and checks revocation by OCSP (exit 0)', async () => {
     const signed = await edx(['pdf', 'sign', 'in.pdf', '--p12', p12('official-rsa'), '--pass-env', PASS_VAR, '-o', 'signed.pdf', '--reason', 'Phê duyệt']);

@@ -195,3 +195,83 @@ describe('revocation that cannot be established', () => {
     expect(report).toMatchObject({ valid: true, revocation: { status: 'good', source: 'crl' } });
   });
 });
+
+describe('OCSP answers that must not be believed', () => {
+  async function withServing(options: Parameters<ServedPki['server']['serve']>[1], body: () => Promise<void>) {
+    served.server.serve(pki, { crl: false, ...options });
+    try {
+      await body();
+    } finally {
+      served.server.serve(pki);
+    }
+  }
+  const fresh = () => createCertificateValidator({ trustAnchors: [pki.root.certificate], crls: [pki.crls.root] });
+
+  it('an answer signed by the CA itself is believed', async () => {
+    await withServing({ ocspSigner: pki.subordinate }, async () => {
+      expect(await check('official-rsa', fresh())).toMatchObject({ valid: true, revocation: { source: 'ocsp' } });
+    });
+  });
+
+  it('an answer signed by a certificate the CA did not authorise for OCSP is refused', async () => {
+    await withServing({ ocspSigner: pki.identities['official-ec'] }, async () => {
+      const report = await check('official-rsa', fresh());
+      expect(report).toMatchObject({ valid: false, code: 'SIG_OCSP_UNAVAILABLE' });
+      expect(report.revocation.detail).toMatch(/not signed by the issuer or a responder it authorised/);
+    });
+  });
+
+  it('a replayed answer (another request\'s nonce) is refused', async () => {
+    await withServing({ replayFirstAnswer: true }, async () => {
+      expect((await check('official-rsa', fresh())).valid).toBe(true);
+      const report = await check('official-rsa', fresh());
+      expect(report).toMatchObject({ valid: false, code: 'SIG_OCSP_UNAVAILABLE' });
+      expect(report.revocation.detail).toMatch(/nonce/);
+    });
+  });
+
+  it('an answer about another certificate does not vouch for this one', async () => {
+    await withServing({ replayFirstAnswer: true }, async () => {
+      expect((await check('agency-rsa', fresh())).valid).toBe(true);
+      const report = await check('official-ec', fresh());
+      expect(report.code).toBe('SIG_OCSP_UNAVAILABLE');
+    });
+  });
+});
+
+describe('certificates issued later and altered certificates', () => {
+  it('an agency issued after generation carries its OrganId and is good by OCSP', async () => {
+    const agency = await pki.issueAgency({ organId: '000.00.00.G09', name: 'Bộ Tài chính', kind: 'EC' });
+    const report = await validator.validate(agency.certificate, [pki.subordinate.certificate]);
+    expect(report).toMatchObject({ valid: true, signer: { organId: '000.00.00.G09', subjectFields: { CN: 'Bộ Tài chính' } }, revocation: { source: 'ocsp' } });
+  });
+
+  it('a certificate whose bytes were altered after issue does not chain: SIG_CERT_UNTRUSTED', async () => {
+    const der = Buffer.from(pki.identities['official-rsa'].certificate);
+    const at = der.indexOf(Buffer.from('Nguy', 'utf8'));
+    der[at] = 'M'.charCodeAt(0);
+    const report = await validator.validate(der, [pki.subordinate.certificate]);
+    expect(report).toMatchObject({ valid: false, code: 'SIG_CERT_UNTRUSTED' });
+    expect(report.signer?.subjectFields.CN).toBe('Mguyễn Văn An');
+  });
+});
+
+describe('refreshing CRLs (maintenance)', () => {
+  it('fetches again every distribution point the validator has used, and says which failed', async () => {
+    const crlOnly = createCertificateValidator({ trustAnchors: [pki.root.certificate], ocsp: false });
+    expect(await crlOnly.refreshCrls()).toEqual({ refreshed: [], failed: [] });
+    expect((await check('official-rsa', crlOnly)).valid).toBe(true);
+    const before = served.server.hits.get('/crl/subordinate.crl') ?? 0;
+    const result = await crlOnly.refreshCrls();
+    expect(result.refreshed.sort()).toEqual([pki.urls.rootCrl, pki.urls.subordinateCrl].sort());
+    expect(served.server.hits.get('/crl/subordinate.crl')).toBe(before + 1);
+    served.server.serve(pki, { crl: false });
+    try {
+      const down = await crlOnly.refreshCrls();
+      expect(down.failed.map((f) => f.url).sort()).toEqual([pki.urls.rootCrl, pki.urls.subordinateCrl].sort());
+      expect(down.failed[0]!.reason).toMatch(/HTTP 503/);
+    } finally {
+      served.server.serve(pki);
+    }
+  });
+});

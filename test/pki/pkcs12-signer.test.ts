@@ -1,10 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { verify as nodeVerify, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isAxisError } from '../../src/errors/axis-error.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { generateTestPki, writePkcs12, type TestPki } from '../../src/pki/test-pki/index.js';
+import { generateTestPki, toPem, writePkcs12, type TestPki } from '../../src/pki/test-pki/index.js';
 import { buildName, generateKeyPair } from '../../src/pki/test-pki/certificate-builder.js';
 import { openPkcs12Signer } from '../../src/signature/pkcs12-signer.js';
 
@@ -103,5 +107,33 @@ describe('a PKCS#12 bundle from the test PKI as a Signer', () => {
     const bundle = await pki.pkcs12(pki.identities['agency-ec'], 'another-Pass-123');
     const signer = await openPkcs12Signer(bundle, 'another-Pass-123');
     expect(signer.certificateChain).toHaveLength(3);
+  });
+});
+
+describe('PKCS#12 bundles written by OpenSSL', () => {
+  const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  const legacy = /OpenSSL 3/.test(openssl.stdout ?? '') ? ['-legacy'] : [];
+
+  it.each([
+    ['OpenSSL default (PBES2 AES-256, HMAC-SHA256)', [] as string[]],
+    ['legacy (3DES key, RC2-40 certificates, HMAC-SHA1)', legacy],
+  ])('%s opens, and signs with the right key', async (_label, extra) => {
+    const official = pki.identities['official-ec'];
+    const dir = mkdtempSync(join(tmpdir(), 'edx-p12-'));
+    try {
+      writeFileSync(join(dir, 'key.pem'), await pki.privateKeyPem(official));
+      writeFileSync(join(dir, 'chain.pem'), official.chain.map((c) => toPem(c)).join(''));
+      const run = spawnSync('openssl', ['pkcs12', '-export', ...extra, '-inkey', join(dir, 'key.pem'), '-in', join(dir, 'chain.pem'), '-out', join(dir, 'out.p12'), '-passout', 'pass:openssl-pass'], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const signer = await openPkcs12Signer(readFileSync(join(dir, 'out.p12')), 'openssl-pass');
+      expect(Buffer.from(signer.certificateChain[0]!).equals(official.certificate)).toBe(true);
+      expect(signer.certificateChain).toHaveLength(3);
+      const data = Buffer.from('Tờ trình');
+      const signature = Buffer.from(await signer.sign(data, 'ecdsa-sha256', 'der'));
+      expect(nodeVerify('sha256', data, new X509Certificate(official.certificate).publicKey, signature)).toBe(true);
+      expect(await codeOf(openPkcs12Signer(readFileSync(join(dir, 'out.p12')), 'wrong-pass'))).toBe('SIG_P12_PASSWORD');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

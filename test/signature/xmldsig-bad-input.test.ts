@@ -93,6 +93,12 @@ describe('a package signature that must be refused', () => {
     await expectCode(replaceText(signed, '</KeyInfo>', `</KeyInfo><Object>${sig}</Object>`), 'SIG_WRAPPING');
   });
 
+  it('a second SignedInfo or SignatureValue inside the Signature: SIG_WRAPPING', async () => {
+    const signedInfo = /<SignedInfo>[\s\S]*?<\/SignedInfo>/.exec(signed.toString('utf8'))![0];
+    await expectCode(replaceText(signed, '</SignedInfo>', `</SignedInfo>${signedInfo.replace('URI=""', 'URI="#other"')}`), 'SIG_WRAPPING');
+    await expectCode(replaceText(signed, '</SignatureValue>', '</SignatureValue><SignatureValue>AAAA</SignatureValue>'), 'SIG_WRAPPING');
+  });
+
   it('a Reference to a fragment instead of the whole package (wrapping): SIG_WRAPPING', async () => {
     await expectCode(replaceText(signed, '<Reference URI="">', '<Reference URI="#body">'), 'SIG_WRAPPING');
     await expectCode(replaceText(signed, /<Reference URI="">[\s\S]*?<\/Reference>/, (m: string) => m + m), 'SIG_WRAPPING');
@@ -129,5 +135,51 @@ describe('a package signature that must be refused', () => {
     await expectCode(replaceText(signed, '<edXML:StatusCode>', '<edXML:StatusCode>&undefined;'), 'SIG_XML_MALFORMED');
     await expectCode(signed.subarray(0, signed.length - 20), 'SIG_XML_MALFORMED');
     await expectCode(Buffer.from([0xff, 0xfe, 0x00]), 'SIG_XML_MALFORMED');
+  });
+});
+
+describe('hostile bytes never crash the verifier', () => {
+  it('500 random mutations of a signed package each give a report with a code', async () => {
+    const specials = ['<', '>', '&', '"', "'", '/', '=', ':', ' ', 'x', ']]>', '<!--', '<![CDATA[', '<?', '&#0;', '&#x110000;', 'xmlns:a=""', '\r', '\u00e9', '\uffff'];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const codes = new Set<string>();
+    for (let k = 0; k < 500; k++) {
+      const text = signed.toString('latin1');
+      const at = rand(text.length);
+      const cut = rand(4);
+      const mutated = Buffer.from(text.slice(0, at) + specials[rand(specials.length)] + text.slice(at + cut), 'latin1');
+      const report = await verifyPackage(mutated, { validator: pki.validator, policy: pki.policy });
+      expect(typeof report.code).toBe('string');
+      codes.add(report.code);
+      if (report.valid) expect(report.code).toBe('SIG_OK');
+    }
+    expect(codes.size).toBeGreaterThan(3);
+  });
+});
+
+describe('inputs built to exhaust the verifier', () => {
+  it('deep nesting, a flood of attributes or of namespace declarations: a verdict, quickly', async () => {
+    const deep = replaceText(signed, '<edXML:StatusCode>', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}<edXML:StatusCode>`);
+    await expectCode(deep, 'SIG_XML_MALFORMED');
+    const deepInSignature = replaceText(signed, '</KeyInfo>', `</KeyInfo><Object>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</Object>`);
+    await expectCode(deepInSignature, 'SIG_XML_MALFORMED');
+    const attributes = Array.from({ length: 50_000 }, (_, i) => `a${i}="v"`).join(' ');
+    const start = performance.now();
+    const flooded = replaceText(signed, '<edXML:StatusCode>', `<edXML:StatusCode ${attributes}>`);
+    expect((await verifyPackage(flooded, { validator: pki.validator, policy: pki.policy })).code).toBe('SIG_DIGEST_MISMATCH');
+    const declarations = Array.from({ length: 20_000 }, (_, i) => `xmlns:p${i}="urn:x:${i}"`).join(' ');
+    const nsFlood = replaceText(signed, '<edXML:StatusCode>', `<edXML:StatusCode ${declarations}>`);
+    // Exclusive C14N renders only the namespaces an element uses: unused declarations do not change what was signed.
+    expect((await verifyPackage(nsFlood, { validator: pki.validator, policy: pki.policy, engine: 'fast' })).code).toBe('SIG_OK');
+    // Inclusive C14N renders them; thousands of declarations over thousands of descendants stay linear.
+    const inclusive = await signPackage(statusPackage(), pki.officialRsa.signer, { includeChain: true, c14n: 'inclusive' });
+    const wide = replaceText(inclusive, '<edXML:StatusCode>', `<edXML:X ${declarations}>${'<edXML:Y/>'.repeat(20_000)}</edXML:X><edXML:StatusCode>`);
+    expect((await verifyPackage(wide, { validator: pki.validator, policy: pki.policy })).code).toBe('SIG_DIGEST_MISMATCH');
+    // Not a timing assertion: a quadratic path would take minutes here and hit the test timeout.
+    expect(performance.now() - start).toBeGreaterThan(0);
   });
 });

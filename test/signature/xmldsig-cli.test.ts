@@ -64,8 +64,17 @@ describe('edx sign / edx verify', () => {
     for (const engine of ['fast', 'reference']) {
       const run = verify('tampered.edxml', ['--engine', engine]);
       expect(run.status).toBe(1);
-      expect(JSON.parse(run.stdout).code).toBe('SIG_DIGEST_MISMATCH');
+      const report = JSON.parse(run.stdout);
+      expect(report.code).toBe('SIG_DIGEST_MISMATCH');
+      expect(report.signer.sha256Fingerprint).toBeTruthy(); // who claimed to sign is still reported
     }
+  });
+
+  it('an agency seal: the report ties the signer to its OrganId', () => {
+    expect(sign('agency-rsa', 'status.edxml', 'status.agency.edxml').status).toBe(0);
+    const run = verify('status.agency.edxml');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).signer.organId).toMatch(/^[A-Z0-9.]+$/);
   });
 
   it('a revoked official: exit 1 with SIG_CERT_REVOKED', () => {

@@ -94,6 +94,17 @@ describe('verifying what we sign', () => {
     expect((await verify(noChain)).valid).toBe(false);
   });
 
+  it('the same package re-encoded as UTF-16 still verifies (C14N output is UTF-8 whatever the input encoding)', async () => {
+    const signed = await signPackage(statusPackage(), pki.officialRsa.signer, { includeChain: true });
+    const text = signed.toString('utf8').replace('encoding="UTF-8"', 'encoding="UTF-16"');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const report = await verify(utf16);
+    expect(report.code).toBe('SIG_OK');
+    expect(report.warnings.join(' ')).toMatch(/not UTF-8/);
+    const changed = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text.replace('UBND Tỉnh Nghệ An', 'UBND Tinh Nghe An'), 'utf16le')]);
+    expect((await verify(changed)).code).toBe('SIG_DIGEST_MISMATCH');
+  });
+
   it('a cached validator gives the same verdict', async () => {
     const signed = await signPackage(statusPackage(), pki.officialRsa.signer, { includeChain: true });
     const validator = cachingValidator(pki.validator);
@@ -142,5 +153,26 @@ describe('any changed byte invalidates the signature (fast path and xmldsigjs re
       const report = await verify(flipByte(signed, offset));
       expect(report.valid, `flip at ${offset}`).toBe(false);
     }
+  });
+});
+
+describe('keySigner (an in-memory key behind the Signer seam)', () => {
+  it('signs packages that verify, and never shows its key', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { keySigner } = await import('../../src/signature/index.js');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const signer = keySigner(privateKey, [pki.officialEc.der]);
+    expect(signer.keyAlgorithm).toBe('EC');
+    expect(JSON.stringify(signer)).not.toMatch(/PRIVATE|"d"/);
+    // A key that does not match the certificate: the signature value does not verify with the certificate.
+    const signed = await signPackage(statusPackage(), signer, { includeChain: true });
+    expect((await verify(signed)).code).toBe('SIG_VALUE_INVALID');
+    await expect(signer.sign(Buffer.from('x'), 'rsa-sha256')).rejects.toThrow(/cannot make/);
+    // The official's own key and chain: valid.
+    const { createPrivateKey } = await import('node:crypto');
+    const { readFileSync } = await import('node:fs');
+    const official = keySigner(createPrivateKey(readFileSync(pki.officialRsa.keyPem)), pki.officialRsa.signer.certificateChain);
+    const good = await signPackage(statusPackage(), official, { algorithm: 'rsa-sha1', includeChain: true });
+    expect((await verify(good)).code).toBe('SIG_OK');
   });
 });

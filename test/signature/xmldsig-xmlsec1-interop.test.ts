@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signPackage, verifyPackage } from '../../src/signature/index.js';
 import type { SignatureAlgorithmName } from '../../src/signature/signer.js';
 import { openXmldsigTestPki, type TestIdentity, type XmldsigTestPki } from '../fixtures/xmldsig/xmldsig-test-pki.js';
-import { documentPackage, flipByte, middleOfElement } from './xmldsig-helpers.js';
+import { documentPackage, flipByte, middleOfElement, statusPackage } from './xmldsig-helpers.js';
+
+const statusPackageText = () => statusPackage().toString('utf8');
 
 const hasXmlsec = spawnSync('xmlsec1', ['--version']).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'xmlsec-interop-'));
@@ -69,6 +71,10 @@ describe.skipIf(!hasXmlsec)('interoperability with xmlsec1', () => {
       const report = await verifyOurs(signed);
       expect(report.code).toBe('SIG_OK');
       expect(report.chain?.status).toBe('valid');
+      // The xmldsigjs reference path agrees on exclusive C14N; on inclusive it drops the namespaces SignedInfo inherits
+      // from the package and refuses a signature xmlsec1 and we accept (docs/xmldsig.md).
+      const reference = await verifyPackage(signed, { validator: pki.validator, policy: pki.policy, engine: 'reference' });
+      expect(reference.code).toBe(c14n === 'exc' ? 'SIG_OK' : 'SIG_VALUE_INVALID');
       for (const [what, element] of FLIPS) {
         const tampered = flipByte(signed, middleOfElement(signed, element));
         const verdict = await verifyOurs(tampered);
@@ -78,6 +84,57 @@ describe.skipIf(!hasXmlsec)('interoperability with xmlsec1', () => {
       }
     });
   }
+
+  it('a package in ISO-8859-1 signed by xmlsec1 verifies with ours (canonicalized from its declared encoding)', async () => {
+    const utf8 = Buffer.from(statusPackageText().replace('UBND Tỉnh Nghệ An', 'Café Hà Nội').replace(/[^\x00-\xff]/g, 'e'), 'utf8');
+    const ours = await signPackage(utf8, pki.officialRsa.signer, { c14n: 'inclusive' });
+    const template = ours.toString('utf8')
+      .replace('encoding="UTF-8"', 'encoding="ISO-8859-1"')
+      .replace(/<DigestValue>[^<]*<\/DigestValue>/, '<DigestValue></DigestValue>')
+      .replace(/<SignatureValue>[^<]*<\/SignatureValue>/, '<SignatureValue></SignatureValue>')
+      .replace(/<X509Data>[\s\S]*?<\/X509Data>/, '<X509Data/>');
+    const input = join(work, 'latin1-template.xml');
+    const output = join(work, 'latin1-signed.xml');
+    writeFileSync(input, Buffer.from(template, 'latin1'));
+    const run = spawnSync('xmlsec1', ['--sign', '--privkey-pem', `${pki.officialRsa.keyPem},${pki.officialRsa.certPem},${pki.subPem}`, '--output', output, input]);
+    expect(run.status, run.stderr.toString()).toBe(0);
+    const signed = readFileSync(output);
+    expect(signed.includes(Buffer.from('Caf\xe9', 'latin1'))).toBe(true);
+    const report = await verifyOurs(signed);
+    expect(report.code).toBe('SIG_OK');
+    expect(report.warnings.join(' ')).toMatch(/not UTF-8/);
+    expect((await verifyOurs(flipByte(signed, signed.indexOf('Caf')))).code).toBe('SIG_DIGEST_MISMATCH');
+  });
+
+  it('xmlsec1 signatures using InclusiveNamespaces PrefixList and #WithComments canonicalization verify with ours', async () => {
+    const ours = await signPackage(documentPackage(), pki.officialRsa.signer);
+    const exc = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+    const prefixList = `<InclusiveNamespaces xmlns="${exc}" PrefixList="edXML #default"/>`;
+    const variants = [
+      ['PrefixList on the Reference', (t: string) => t.replace(`<Transform Algorithm="${exc}"/>`, `<Transform Algorithm="${exc}">${prefixList}</Transform>`)],
+      ['PrefixList on SignedInfo', (t: string) => t.replace(`<CanonicalizationMethod Algorithm="${exc}"/>`, `<CanonicalizationMethod Algorithm="${exc}">${prefixList}</CanonicalizationMethod>`)],
+      ['inclusive #WithComments on SignedInfo, with a comment in it', (t: string) => t
+        .replace(`<CanonicalizationMethod Algorithm="${exc}"/>`, '<CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"/><!-- signed comment -->')],
+    ] as const;
+    for (const [name, edit] of variants) {
+      const template = edit(ours.toString('utf8'))
+        .replace(/<DigestValue>[^<]*<\/DigestValue>/, '<DigestValue></DigestValue>')
+        .replace(/<SignatureValue>[^<]*<\/SignatureValue>/, '<SignatureValue></SignatureValue>')
+        .replace(/<X509Data>[\s\S]*?<\/X509Data>/, '<X509Data/>');
+      const input = join(work, `variant-${n}.xml`);
+      const output = join(work, `variant-signed-${n++}.xml`);
+      writeFileSync(input, template);
+      const run = spawnSync('xmlsec1', ['--sign', '--privkey-pem', `${pki.officialRsa.keyPem},${pki.officialRsa.certPem},${pki.subPem}`, '--output', output, input]);
+      expect(run.status, `${name}: ${run.stderr.toString()}`).toBe(0);
+      const signed = readFileSync(output);
+      expect((await verifyOurs(signed)).code, name).toBe('SIG_OK');
+      expect((await verifyOurs(flipByte(signed, middleOfElement(signed, 'Subject')))).code, name).toBe('SIG_DIGEST_MISMATCH');
+    }
+    // Editing the signed comment changes SignedInfo under #WithComments: the signature no longer verifies.
+    const last = readFileSync(join(work, `variant-signed-${n - 1}.xml`));
+    const edited = Buffer.from(last.toString('utf8').replace('<!-- signed comment -->', '<!-- signed commenT -->'), 'utf8');
+    expect((await verifyOurs(edited)).code).toBe('SIG_VALUE_INVALID');
+  });
 
   it('a certificate from an unknown root: xmlsec1 and we both refuse', async () => {
     const signed = await signPackage(documentPackage(), pki.stranger.signer, { includeChain: true });

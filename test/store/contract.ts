@@ -79,8 +79,10 @@ export function storeContract(factory: StoreFactory): void {
       await store.createAgency(agency(H41));
       expect(await store.getAgency(G22)).toEqual(a);
       expect((await store.listAgencies()).map((x) => x.organId).sort()).toEqual([G22, H41]);
-      await store.updateAgency({ ...a, state: 'suspended' });
-      expect((await store.getAgency(G22))?.state).toBe('suspended');
+      const { endpointUrl: _dropped, ...pull } = a;
+      await store.updateAgency({ ...pull, state: 'suspended', deliveryMode: 'pull' });
+      // the record is replaced whole: a field left out is gone
+      expect(await store.getAgency(G22)).toEqual({ ...pull, state: 'suspended', deliveryMode: 'pull' });
       expect(await store.getAgency(K01)).toBeUndefined();
       await expect(store.updateAgency(agency(K01))).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
       await expect(store.createAgency(agency(G22))).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
@@ -438,7 +440,16 @@ export function storeContract(factory: StoreFactory): void {
     });
   });
 
-  it('answers ping while open', async () => {
+  it('answers ping while open, and "not there" for what was never stored', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
+    expect(await store.chainHead()).toBeUndefined();
+    expect(await store.getReceipt('rcp_nowhere')).toBeUndefined();
+    expect(await store.getEnvelope('pkg_nowhere')).toBeUndefined();
+    expect(await store.getDelivery('dlv_nowhere')).toBeUndefined();
+    expect(await store.findEnvelopeByDedupeKey('nobody|nothing')).toBeUndefined();
+    expect(await store.listEnvelopesForDocument('nothing')).toEqual([]);
+    expect(await store.listDocumentStatuses('nothing')).toEqual([]);
+    expect(await store.listReceipts({ limit: 10 })).toEqual([]);
+    expect(await store.listAgencies()).toEqual([]);
   });
 }

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
+import { SCHEMA_VERSION } from '../../src/store/embedded/schema.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storeContract } from './contract.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -50,7 +51,7 @@ describe('embedded store: on disk', () => {
     expect(await readdir(path.join(dataDir, 'blobs', 'tmp'))).toEqual([]);
     const db = new Database(path.join(dataDir, 'axis.sqlite'), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
   });
 
@@ -124,5 +125,27 @@ describe('embedded store: on disk', () => {
     writeFileSync(short, bytes.subarray(0, 10));
     await expect(store.blobs.putFile(short, sha256, 11)).rejects.toMatchObject({ code: 'STORE_BLOB_SIZE_MISMATCH' });
     await store.close();
+  });
+
+  it('brings a data directory written by an earlier version up to date at open, keeping its records', async () => {
+    const older = await mkdtemp(path.join(tmpdir(), 'edx-store-older-'));
+    const store = await openStore({ dataDir: older, sealer: createReceiptSealer(identity) });
+    const b = bundle();
+    await store.accept(b);
+    await store.close();
+    // Back to schema 1, as the first release left it.
+    const db = new Database(path.join(older, 'axis.sqlite'));
+    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL;');
+    db.pragma('user_version = 1');
+    db.close();
+
+    const reopened = await openStore({ dataDir: older, sealer: createReceiptSealer(identity) });
+    expect((await reopened.listReceipts({ envelopeId: b.envelope.id, limit: 5 })).map((r) => r.type)).toEqual(['accepted']);
+    await reopened.close();
+    const check = new Database(path.join(older, 'axis.sqlite'), { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect((check.prepare("SELECT sql FROM sqlite_master WHERE name = 'receipts_by_envelope'").get() as { sql: string }).sql).toContain('(envelope_id, seq)');
+    check.close();
+    await rm(older, { recursive: true, force: true });
   });
 });

@@ -10,6 +10,7 @@ import {
   acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
   type TestAxis, type TestReceiver,
 } from '../delivery/harness.js';
+import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { REDIS_URL } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
 
@@ -75,15 +76,22 @@ describe('Redis restarted mid-run', () => {
     // Some failures leave deliveries retrying with delayed jobs, which the restart wipes out with the rest.
     receiver.behave(({ index }) => (index % 5 === 0 ? { status: 503, delayMs: 40 } : { status: 200, delayMs: 40 }));
     workers = await startTestWorkers(axis, { concurrency: 4, schedule: { sweepEveryMs: 1000 } });
+    // The gateway's producer: its own connection, as src/main opens it.
+    const gateway = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix: workers.prefix, depthMetrics: false });
     const ids: string[] = [];
     for (let i = 0; i < 80; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
-    await workers.queue.enqueueDeliveries(ids);
+    await gateway.enqueueDeliveries(ids);
     await expect.poll(() => receiver.processed.size, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(10);
 
     await restartRedis(500);
     expect(await redisUp(5000)).toBe(true);
     const processedAtRestart = receiver.processed.size;
     expect(processedAtRestart).toBeLessThan(ids.length);
+    // Accepted after the restart: the gateway's connection is back too, and its enqueues land.
+    const after: string[] = [];
+    for (let i = 0; i < 10; i += 1) after.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
+    await gateway.enqueueOrThrow(after);
+    ids.push(...after);
 
     const done = await waitForDeliveries(axis.store, ids, ['delivered'], 40_000);
     expect(done).toHaveLength(ids.length);
@@ -93,5 +101,6 @@ describe('Redis restarted mid-run', () => {
     expect(receipts.filter((r) => r.type === 'delivered').map((r) => r.deliveryId).sort()).toEqual([...ids].sort());
     expect(verifyReceiptChain(receipts, { certificates: [axis.identity.certificateDer] }).valid).toBe(true);
     expect(workers.log.lines.some((l) => /Redis is back/.test(l.message))).toBe(true);
+    await gateway.close();
   });
 });

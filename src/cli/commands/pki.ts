@@ -1,6 +1,7 @@
 /**
- * `edx pki init DIR` writes a fresh TEST PKI (certs/README.md) and `edx pki inspect FILE` prints a certificate as a
- * person reads it. Output is one JSON object on stdout; errors are one JSON line on stderr with a stable code.
+ * `edx pki init DIR` writes a fresh TEST PKI (certs/README.md), `edx pki serve DIR` serves its CRLs and an OCSP
+ * responder on 127.0.0.1, and `edx pki inspect FILE` prints a certificate as a person reads it. Output is one JSON
+ * object on stdout; errors are one JSON line on stderr with a stable code.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { isAxisError } from '../../errors/axis-error.js';
 import { certificatesDer, summarizeCertificate } from '../../pki/index.js';
-import { generateTestPki, writeTestPki } from '../../pki/test-pki/index.js';
+import { generateTestPki, readTestPki, startTestPkiServer, writeTestPki } from '../../pki/test-pki/index.js';
 
 function fail(code: string, message: string): void {
   process.stderr.write(`${JSON.stringify({ ok: false, code, message })}\n`);
@@ -46,6 +47,24 @@ async function inspectCertificates(file: string): Promise<void> {
   }
 }
 
+/** Serves DIR's CRLs and an OCSP responder on 127.0.0.1, at the port its certificates name, until stopped. */
+async function serve(dir: string, opts: { port?: string }): Promise<void> {
+  let pki;
+  try {
+    pki = await readTestPki(dir);
+  } catch (error) {
+    fail('PKI_DIR_UNREADABLE', `${dir} does not hold a test PKI written by edx pki init (${(error as Error).message}).`);
+    return;
+  }
+  const port = Number(opts.port ?? (new URL(pki.urls.ocsp).port || '80'));
+  const server = await startTestPkiServer({ port });
+  server.serve(pki);
+  process.stdout.write(`${JSON.stringify({ ok: true, url: server.url, ocsp: `${server.url}/ocsp`, crls: [`${server.url}/crl/root.crl`, `${server.url}/crl/subordinate.crl`] })}\n`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
 export function registerPkiCommands(program: Command): void {
   const pki = program.command('pki').description('Certificates: a test PKI for development, certificate inspection');
   pki
@@ -56,6 +75,12 @@ export function registerPkiCommands(program: Command): void {
     .option('--force', 'replace a test PKI already in DIR')
     .description('Generate a TEST PKI (root -> subordinate -> agencies and officials, CRLs, PKCS#12) into DIR; see certs/README.md')
     .action(init);
+  pki
+    .command('serve')
+    .argument('<dir>', 'a test PKI written by edx pki init')
+    .option('--port <n>', 'port on 127.0.0.1 (default: the one in the certificates\' URLs)')
+    .description('Serve the test PKI\'s CRLs and a development OCSP responder on 127.0.0.1 until interrupted')
+    .action(serve);
   pki
     .command('inspect')
     .argument('<file>', 'certificate file (PEM, possibly several, or DER)')

@@ -9,7 +9,7 @@ export interface DeadLetterAlert {
   deliveryId: string;
   envelopeId: string;
   recipientOrganId: string;
-  /** permanent-failure | retries-exhausted | recipient-unknown | package-missing */
+  /** permanent-failure | retries-exhausted | recipient-unknown | package-missing | endpoint-invalid */
   reason: string;
   attempts: number;
   lastError: string;

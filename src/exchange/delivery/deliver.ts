@@ -59,6 +59,10 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
   if (!agency) return toDead(deps, delivery, envelope, 'recipient-unknown', `recipient agency ${delivery.recipientOrganId} is not registered`, false);
 
   if (agency.deliveryMode === 'pull' || !agency.endpointUrl) return makeAvailable(deps, delivery, envelope);
+  if (!isHttpUrl(agency.endpointUrl)) {
+    // No attempt can succeed until an operator corrects the agency: a dead letter says so, retrying would not.
+    return toDead(deps, delivery, envelope, 'endpoint-invalid', `the endpoint URL of ${agency.organId} is not an http(s) URL`, false);
+  }
   return pushOnce(deps, delivery, envelope, { ...agency, endpointUrl: agency.endpointUrl });
 }
 
@@ -76,15 +80,18 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   const leaseMs = deps.policy.connectTimeoutMs + deps.policy.responseTimeoutMs + 5000;
   const slot = deps.gate ? await deps.gate.acquire(agency.organId, deps.policy.recipient, leaseMs) : undefined;
   if (slot && !slot.granted) return deferred(deps, slot.retryInMs, 'recipient-busy');
-  let result: PushResult;
+  let result: PushResult | 'package-missing';
   try {
-    if (!(await deps.store.blobs.has(envelope.sha256))) {
-      return await toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', true);
-    }
-    const request = await buildPushRequest({ delivery, envelope, agency, blobs: deps.store.blobs, identity: deps.identity, policy: deps.policy, now: now() });
-    result = await deps.push.push(request);
+    result = await buildPushRequest({ delivery, envelope, agency, blobs: deps.store.blobs, identity: deps.identity, policy: deps.policy, now: now() })
+      .then((request) => deps.push.push(request), (error: unknown) => {
+        if ((error as { code?: unknown }).code === 'STORE_BLOB_NOT_FOUND') return 'package-missing' as const;
+        throw error;
+      });
   } finally {
     if (slot?.granted) await slot.release();
+  }
+  if (result === 'package-missing') {
+    return toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', false);
   }
   const attempts = delivery.attempts + 1;
   const at = now();
@@ -160,6 +167,15 @@ function skipped(deps: DeliverDeps, state: string): DeliverOutcome {
 function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy'): DeliverOutcome {
   deps.observer.outcome('deferred', 'none');
   return { kind: 'deferred', delayMs: Math.max(1, Math.round(delayMs)), reason };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function secondsSince(iso: string, at: Date): number {

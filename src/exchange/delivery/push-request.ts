@@ -1,6 +1,7 @@
 /** Builds the signed POST of one delivery attempt: the raw package as accepted, byte for byte. */
 import type { AgencyRecord, DeliveryRecord, EnvelopeRecord } from '../../store/records.js';
 import type { BlobStore } from '../../store/ports.js';
+import { AxisError } from '../../errors/axis-error.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
 import type { PushRequest } from './push-client.js';
 import { PUSH_HEADERS, signPush, type PushSigningIdentity } from './push-signature.js';
@@ -43,7 +44,15 @@ export async function buildPushRequest(input: {
     'x-edx-package-kind': envelope.kind,
     'x-edx-attempt': String(delivery.attempts + 1),
   };
-  const body = envelope.size <= IN_MEMORY_BYTES ? await blobs.read(envelope.sha256) : () => blobs.openRead(envelope.sha256);
+  // A missing blob fails here (STORE_BLOB_NOT_FOUND), before anything is sent: the bytes are read now, or, for a
+  // large package streamed later, their presence is checked now.
+  let body: PushRequest['body'];
+  if (envelope.size <= IN_MEMORY_BYTES) {
+    body = await blobs.read(envelope.sha256);
+  } else {
+    if (!(await blobs.has(envelope.sha256))) throw new AxisError('STORE_BLOB_NOT_FOUND', `The raw package ${envelope.sha256} is not in the blob store.`, { key: envelope.sha256 });
+    body = () => blobs.openRead(envelope.sha256);
+  }
   return {
     url: url.href,
     headers,

@@ -64,11 +64,13 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     let result: Awaited<ReturnType<GatewayExchange['submitPackage']>>;
     try {
       assertBodyDigest(res, upload.sha256);
-      result = await exchange().submitPackage({ callerOrganId: caller.organId, ...upload });
+      result = await exchange().submitPackage('bytes' in upload
+        ? { callerOrganId: caller.organId, bytes: upload.bytes }
+        : { callerOrganId: caller.organId, tempPath: upload.tempPath, sha256: upload.sha256, size: upload.size });
     } finally {
       // The use-case moves the temp file into the blob store; whatever is left behind is garbage, removed before
       // the answer so a refused upload has left nothing by the time the caller reads the refusal.
-      await rm(upload.tempPath, { force: true });
+      if ('tempPath' in upload) await rm(upload.tempPath, { force: true });
     }
     if (result.outcome === 'created') options.counters?.accepted(result.envelope?.kind ?? 'unknown');
     res.status(result.outcome === 'created' ? 202 : 200).location(`/v1/packages/${result.envelopeId}`).json({

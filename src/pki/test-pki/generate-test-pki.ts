@@ -24,7 +24,8 @@ export type TestIdentityName =
   | 'official-revoked' | 'official-expired' | 'official-not-yet-valid' | 'ca-as-signer' | 'wrong-key-usage' | 'ocsp-responder';
 
 export interface TestIdentity {
-  name: TestIdentityName | 'root' | 'subordinate';
+  /** A TestIdentityName, 'root', 'subordinate', or agency-<OrganId> / official-<n> for later issues. */
+  name: string;
   description: string;
   keyAlgorithm: KeyKind;
   /** DER. */
@@ -59,8 +60,14 @@ export interface TestPki {
   /** DER CRLs: the root's (lists nothing), the subordinate's (lists official-revoked), and a stale subordinate CRL. */
   crls: { root: Buffer; subordinate: Buffer; subordinateExpired: Buffer };
   revoked: RevokedSerial[];
+  /** Certificates issued after generation (issueAgency, issueOfficial): the OCSP responder answers good for them. */
+  extraIdentities: TestIdentity[];
   password: string;
   urls: { rootCrl: string; subordinateCrl: string; ocsp: string };
+  /** Another agency seal certificate (issued by the subordinate) carrying `organId`; not known to the OCSP responder's list unless added to identities. */
+  issueAgency(input: { organId: string; name: string; kind?: KeyKind }): Promise<TestIdentity>;
+  /** Another official's personal certificate. */
+  issueOfficial(input: { name: string; title?: string; agency?: string; kind?: KeyKind }): Promise<TestIdentity>;
   pkcs12(identity: TestIdentity, password?: string): Promise<Buffer>;
   privateKeyPem(identity: TestIdentity): Promise<string>;
 }
@@ -105,7 +112,7 @@ export async function generateTestPki(options: TestPkiOptions = {}): Promise<Tes
   };
 
   interface LeafSpec {
-    name: TestIdentityName;
+    name: string;
     description: string;
     kind: KeyKind;
     subject: NameSpec;
@@ -130,12 +137,13 @@ export async function generateTestPki(options: TestPkiOptions = {}): Promise<Tes
     { name: 'wrong-key-usage', description: 'An encryption-only certificate (keyEncipherment, dataEncipherment) used to sign', kind: 'RSA', keyUsage: ['keyEncipherment', 'dataEncipherment'], subject: [...province, [O, 'UBND tỉnh Hà Nam'], [CN, 'Vũ Văn Giang']] },
     { name: 'ocsp-responder', description: 'Delegated OCSP responder of the subordinate CA (id-kp-OCSPSigning, ocsp-nocheck)', kind: 'RSA', keyUsage: ['digitalSignature'], extKeyUsage: [OCSP_SIGNING_EKU], ocspNoCheck: true, subject: [...vn, [CN, 'OCSP CA phục vụ các cơ quan Nhà nước G2 (TEST)']] },
   ];
-  const keys = await Promise.all(specs.map((s) => generateKeyPair(s.kind)));
-  const entries = await Promise.all(specs.map(async (spec, i): Promise<[TestIdentityName, TestIdentity]> => {
+  const extra: TestIdentity[] = [];
+  async function issueLeaf(spec: LeafSpec): Promise<TestIdentity> {
+    const keyPair = await generateKeyPair(spec.kind);
     const serial = randomSerial();
     const isResponder = spec.name === 'ocsp-responder';
     const built = await buildCertificate({
-      subject: spec.subject, publicKey: keys[i]!.publicKey, issuer: sub.issuer, serial,
+      subject: spec.subject, publicKey: keyPair.publicKey, issuer: sub.issuer, serial,
       notBefore: spec.notBefore ?? at(-DAY), notAfter: spec.notAfter ?? at(2 * YEAR),
       keyUsage: spec.keyUsage ?? ['digitalSignature', 'nonRepudiation'],
       ...(spec.ca ? { ca: {} } : {}),
@@ -143,13 +151,14 @@ export async function generateTestPki(options: TestPkiOptions = {}): Promise<Tes
       ...(spec.ocspNoCheck ? { ocspNoCheck: true } : {}),
       ...(isResponder ? {} : { crlUrl: urls.subordinateCrl, ocspUrl: urls.ocsp }),
     });
-    return [spec.name, {
+    return {
       name: spec.name, description: spec.description, keyAlgorithm: spec.kind, certificate: built.der,
       chain: [built.der, subCert.der, rootCert.der], serialNumber: serialText(serial),
-      ...(spec.organId ? { organId: spec.organId } : {}), privateKey: keys[i]!.privateKey,
-    }];
-  }));
-  const identities = Object.fromEntries(entries) as Record<TestIdentityName, TestIdentity>;
+      ...(spec.organId ? { organId: spec.organId } : {}), privateKey: keyPair.privateKey,
+    };
+  }
+  const issued = await Promise.all(specs.map(issueLeaf));
+  const identities = Object.fromEntries(issued.map((identity) => [identity.name, identity])) as Record<TestIdentityName, TestIdentity>;
 
   const revokedIdentity = identities['official-revoked'];
   const revoked: RevokedSerial[] = [{ serial: revokedIdentity.serialNumber, revokedAt: at(-DAY), reason: 1 }];
@@ -168,6 +177,18 @@ export async function generateTestPki(options: TestPkiOptions = {}): Promise<Tes
     revoked,
     password,
     urls,
+    extraIdentities: extra,
+    async issueAgency({ organId, name, kind = 'RSA' }) {
+      const identity = await issueLeaf({ name: `agency-${organId}`, description: `Agency seal: ${name}, OrganId ${organId}`, kind, organId, subject: [[C, 'VN'], [O, name], [ORGANIZATION_IDENTIFIER_OID, organId], [CN, name]] });
+      extra.push(identity);
+      return identity;
+    },
+    async issueOfficial({ name, title, agency, kind = 'RSA' }) {
+      const subject: NameSpec = [[C, 'VN'], ...(agency ? [[O, agency] as const] : []), ...(title ? [[T, title] as const] : []), [CN, name]];
+      const identity = await issueLeaf({ name: `official-${extra.length + 1}`, description: `Official: ${name}`, kind, subject });
+      extra.push(identity);
+      return identity;
+    },
     pkcs12: (identity, pass) => writePkcs12(identity.privateKey, identity.chain, pass ?? password, identity.name),
     async privateKeyPem(identity) {
       const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', identity.privateKey));

@@ -5,4 +5,5 @@ export type { ServeOptions, TestPkiServer } from './test-pki-server.js';
 export { answerOcspRequest } from './ocsp-responder.js';
 export type { OcspAnswer, OcspResponderOptions } from './ocsp-responder.js';
 export { writePkcs12 } from './pkcs12-writer.js';
-export { writeTestPki } from './write-test-pki.js';
+export { readTestPki, writeTestPki } from './write-test-pki.js';
+export type { TestPkiIndex } from './write-test-pki.js';

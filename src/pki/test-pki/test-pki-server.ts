@@ -3,6 +3,7 @@
  * (port 0 unless told) so its URL can be written into the certificates, then serves a PKI handed to it. Each part
  * can be switched off to play "responder down" or "CRL server down".
  */
+import type { webcrypto } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerOcspRequest, ocspError, type OcspAnswer } from './ocsp-responder.js';
@@ -17,6 +18,10 @@ export interface ServeOptions {
   crls?: { root?: Uint8Array; subordinate?: Uint8Array };
   /** Override the OCSP status of a serial; return undefined to keep the PKI's own answer. */
   statusOverride?: (serialHex: string) => OcspAnswer | undefined;
+  /** Who signs OCSP answers (default: the delegated responder). Tests use the CA itself, or an unauthorised key. */
+  ocspSigner?: { certificate: Uint8Array; privateKey: webcrypto.CryptoKey };
+  /** Misbehave: answer every request with the first answer given (stale nonce), as a replaying attacker would. */
+  replayFirstAnswer?: boolean;
 }
 
 export interface TestPkiServer {
@@ -30,7 +35,7 @@ export interface TestPkiServer {
 function statusFor(pki: TestPki, serial: string): OcspAnswer {
   const revoked = pki.revoked.find((r) => r.serial === serial);
   if (revoked) return { revokedAt: revoked.revokedAt, reason: revoked.reason };
-  const issued = Object.values(pki.identities).some((i) => i.serialNumber === serial);
+  const issued = [...Object.values(pki.identities), ...pki.extraIdentities].some((i) => i.serialNumber === serial);
   return issued ? 'good' : 'unknown';
 }
 
@@ -48,6 +53,7 @@ async function body(req: IncomingMessage): Promise<Buffer | undefined> {
 export async function startTestPkiServer(options: { port?: number } = {}): Promise<TestPkiServer> {
   let pki: TestPki | undefined;
   let serving: ServeOptions = {};
+  let firstAnswer: Buffer | undefined;
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -65,12 +71,14 @@ export async function startTestPkiServer(options: { port?: number } = {}): Promi
     if (path === '/ocsp' && req.method === 'POST' && serving.ocsp !== false) {
       void body(req).then(async (request) => {
         if (!request) return send(413, 'application/ocsp-response', ocspError(1));
-        const responder = current.identities['ocsp-responder'];
+        const responder = serving.ocspSigner ?? current.identities['ocsp-responder'];
+        if (serving.replayFirstAnswer && firstAnswer) return send(200, 'application/ocsp-response', firstAnswer);
         const answer = await answerOcspRequest(request, {
           signer: { certificate: responder.certificate, privateKey: responder.privateKey },
           includeSignerCertificate: true,
           statusOf: (serial) => serving.statusOverride?.(serial) ?? statusFor(current, serial),
         });
+        firstAnswer ??= answer;
         send(200, 'application/ocsp-response', answer);
       }).catch(() => send(500, 'application/ocsp-response', ocspError(2)));
       return undefined;
@@ -88,6 +96,7 @@ export async function startTestPkiServer(options: { port?: number } = {}): Promi
     serve(next, opts = {}) {
       pki = next;
       serving = opts;
+      firstAnswer = undefined;
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

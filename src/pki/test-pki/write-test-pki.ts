@@ -3,9 +3,12 @@
  * identity as certificate PEM + private key PEM + PKCS#12, and index.json listing each file and the password.
  * Everything written is TEST material: the keys are fresh and worthless outside tests.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { webcrypto } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { certificatesDer } from '../certificate-parse.js';
 import { summarizeCertificate } from '../certificate-summary.js';
+import { writePkcs12 } from './pkcs12-writer.js';
 import { toPem, type TestIdentity, type TestPki } from './generate-test-pki.js';
 
 export interface TestPkiIndex {
@@ -15,6 +18,7 @@ export interface TestPkiIndex {
   urls: TestPki['urls'];
   trustDir: string;
   crls: Record<'root' | 'subordinate' | 'subordinateExpired', string>;
+  revoked: Array<{ serial: string; revokedAt: string; reason: number }>;
   identities: Array<{
     name: string;
     description: string;
@@ -25,6 +29,59 @@ export interface TestPkiIndex {
     notAfter: string;
     files: { certificate: string; chain: string; privateKey: string; pkcs12: string };
   }>;
+}
+
+async function importKey(pem: string, kind: string): Promise<webcrypto.CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const algorithm = kind === 'EC' ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+  return webcrypto.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
+}
+
+/**
+ * Reads back a test PKI written by writeTestPki (for `edx pki serve DIR`): certificates, keys, CRLs and the revoked
+ * list. Issuing more certificates needs the generator's state, so issueAgency/issueOfficial refuse here.
+ */
+export async function readTestPki(dir: string): Promise<TestPki> {
+  const index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as TestPkiIndex;
+  const identities = new Map<string, TestIdentity>();
+  for (const entry of index.identities) {
+    const chainPem = await readFile(join(dir, entry.files.chain), 'latin1');
+    const chain = certificatesDer(Buffer.from(chainPem, 'latin1'));
+    identities.set(entry.name, {
+      name: entry.name, description: entry.description, keyAlgorithm: entry.keyAlgorithm === 'EC' ? 'EC' : 'RSA',
+      certificate: chain[0]!, chain, serialNumber: entry.serialNumber, ...(entry.organId ? { organId: entry.organId } : {}),
+      privateKey: await importKey(await readFile(join(dir, entry.files.privateKey), 'utf8'), entry.keyAlgorithm),
+    });
+  }
+  const need = (name: string): TestIdentity => {
+    const found = identities.get(name);
+    if (!found) throw new Error(`${dir}/index.json lists no identity "${name}"`);
+    return found;
+  };
+  const refuse = async (): Promise<TestIdentity> => {
+    throw new Error('A test PKI read from disk cannot issue new certificates; generate a new one with edx pki init.');
+  };
+  const named = Object.fromEntries([...identities].filter(([name]) => name !== 'root' && name !== 'subordinate')) as TestPki['identities'];
+  return {
+    root: need('root'),
+    subordinate: need('subordinate'),
+    identities: named,
+    crls: {
+      root: await readFile(join(dir, index.crls.root)),
+      subordinate: await readFile(join(dir, index.crls.subordinate)),
+      subordinateExpired: await readFile(join(dir, index.crls.subordinateExpired)),
+    },
+    revoked: (index.revoked ?? []).map((r) => ({ serial: r.serial, revokedAt: new Date(r.revokedAt), reason: r.reason })),
+    extraIdentities: [],
+    password: index.password,
+    urls: index.urls,
+    issueAgency: refuse,
+    issueOfficial: refuse,
+    pkcs12: (identity, pass) => writePkcs12(identity.privateKey, identity.chain, pass ?? index.password, identity.name),
+    async privateKeyPem(identity) {
+      return toPem(Buffer.from(await webcrypto.subtle.exportKey('pkcs8', identity.privateKey)), 'PRIVATE KEY');
+    },
+  };
 }
 
 export async function writeTestPki(pki: TestPki, dir: string): Promise<TestPkiIndex> {
@@ -56,6 +113,7 @@ export async function writeTestPki(pki: TestPki, dir: string): Promise<TestPkiIn
     urls: pki.urls,
     trustDir: 'trust',
     crls,
+    revoked: pki.revoked.map((r) => ({ serial: r.serial, revokedAt: r.revokedAt.toISOString(), reason: r.reason })),
     identities,
   };
   await writeFile(join(dir, 'index.json'), `${JSON.stringify(index, null, 2)}\n`);

@@ -31,8 +31,12 @@ interface GateCommands {
   edxGateAcquire(slots: string, rate: string, token: string, concurrency: number, ratePerSecond: number, leaseMs: number): Promise<[number, number]>;
 }
 
-/** How long a job waits before asking again when every slot of its recipient is taken. */
+/**
+ * How long a job waits before asking again when every slot of its recipient is taken: 25 ms plus up to 100 ms of
+ * jitter, so the jobs queued behind a busy recipient do not all come back at the same instant.
+ */
 const BUSY_RETRY_MS = 25;
+const BUSY_JITTER_MS = 100;
 
 export function createRedisRecipientGate(redis: Redis, prefix: string): RecipientGate {
   const commands = redis as Redis & GateCommands;
@@ -44,7 +48,7 @@ export function createRedisRecipientGate(redis: Redis, prefix: string): Recipien
       const [granted, waitMs] = await commands.edxGateAcquire(
         `${base}:slots`, `${base}:rate`, token, Math.max(1, limits.concurrency), Math.max(0, limits.ratePerSecond), Math.max(1, Math.ceil(leaseMs)),
       );
-      if (granted !== 1) return { granted: false, retryInMs: waitMs > 0 ? waitMs : BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_RETRY_MS) };
+      if (granted !== 1) return { granted: false, retryInMs: waitMs > 0 ? waitMs : BUSY_RETRY_MS + Math.floor(Math.random() * BUSY_JITTER_MS) };
       return {
         granted: true,
         async release() {

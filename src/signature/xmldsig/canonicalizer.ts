@@ -25,6 +25,8 @@ export interface C14nOptions {
   tolerateUndeclaredPrefixes?: boolean;
   /** Scan only this element (a fragment of a document already checked whole), with its ancestors' context. */
   fragment?: { start: number; end: number; inScope: ReadonlyMap<string, string>; xmlAttributes?: ReadonlyMap<string, string> };
+  /** An earlier pass (readPackageStructure) already found the bytes to be UTF-8. */
+  utf8Checked?: boolean;
 }
 
 export interface C14nSink {
@@ -128,12 +130,15 @@ class Canonicalizer implements ScanHandler {
     const parentRendered = parent.output ? parent.rendered : EMPTY;
     let xmlAttributes = parent.xmlAttributes;
     const regular: { qname: string; uri: string; local: string; value: string }[] = [];
+    const seen = new Set<string>();
     for (const a of attributes) {
       if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) continue;
       const [prefix, local] = splitQName(a.qname);
       const uri = prefix === '' ? '' : resolvePrefix(inScope, prefix, start, this.o.tolerateUndeclaredPrefixes);
-      if (regular.some((r) => r.uri === uri && r.local === local && uri !== '')) {
-        throw new XmlScanError('SIG_XML_MALFORMED', `Attribute {${uri}}${local} appears twice`, start);
+      if (uri !== '') {
+        const expanded = `{${uri}}${local}`;
+        if (seen.has(expanded)) throw new XmlScanError('SIG_XML_MALFORMED', `Attribute ${expanded} appears twice`, start);
+        seen.add(expanded);
       }
       regular.push({ qname: a.qname, uri, local: uri === '' ? a.qname : local, value: a.value });
       if (prefix === 'xml') xmlAttributes = new Map([...xmlAttributes, [a.qname, a.value]]);
@@ -158,7 +163,10 @@ class Canonicalizer implements ScanHandler {
       if (before !== uri) emitted.push([p, uri]);
     };
     if (this.o.mode === 'inclusive') {
-      for (const p of inScope.keys()) consider(p);
+      // Below the apex, what the parent rendered is exactly its scope, so only this element's declarations can
+      // differ (and a package with thousands of declarations does not cost thousands per element).
+      if (isApex) for (const p of inScope.keys()) consider(p);
+      else if (decls) for (const p of decls.keys()) consider(p);
     } else {
       const used = new Set<string>([prefix]);
       for (const r of regular) {
@@ -237,7 +245,10 @@ class Canonicalizer implements ScanHandler {
 /** Canonicalizes `buf` (a whole document, or `options.fragment`) into `sink`. Throws XmlScanError on bad input. */
 export function canonicalize(buf: Buffer, sink: C14nSink, options: C14nOptions): void {
   const fragment = options.fragment;
-  scanXml(buf, new Canonicalizer(buf, sink, options), fragment ? { start: fragment.start, end: fragment.end } : undefined);
+  scanXml(buf, new Canonicalizer(buf, sink, options), {
+    ...(fragment ? { fragment: { start: fragment.start, end: fragment.end } } : {}),
+    ...(options.utf8Checked ? { utf8Checked: true } : {}),
+  });
 }
 
 /** A sink that gathers small writes into one string before handing them on, so a hash sees few large updates. */

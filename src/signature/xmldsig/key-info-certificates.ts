@@ -3,6 +3,7 @@
  * signer (the one that issues none of the others). A truncated or garbled certificate is a verdict, not a crash.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { summarizeCertificate as summarizePkiCertificate } from '../../pki/certificate-summary.js';
 import type { CertificateSummary } from '../../pki/types.js';
 
 export class KeyInfoError extends Error {
@@ -22,9 +23,31 @@ export interface KeyInfoCertificates {
   signer: X509Certificate;
   signerDer: Buffer;
   others: Buffer[];
+  /** The signer as src/pki describes it (UTF-8 subject fields, key usage, OrganId); absent if pkijs cannot read it. */
+  summary?: CertificateSummary;
+  /** SHA-256 of the signer DER, lower-case hex. */
+  fingerprint: string;
 }
 
+/**
+ * Parsed KeyInfo certificate sets, by the hash of their text: an official signs many packages, and parsing plus
+ * finding the signer (a signature check per pair) costs more than canonicalizing a small package. X509Certificate
+ * objects are immutable, so sharing them is safe. Failures are not cached (they are cheap and rare).
+ */
+const parsedSets = new Map<string, KeyInfoCertificates>();
+const PARSED_SETS_LIMIT = 256;
+
 export function readKeyInfoCertificates(texts: readonly string[]): KeyInfoCertificates {
+  const key = createHash('sha256').update(texts.join('|')).digest('hex');
+  const known = parsedSets.get(key);
+  if (known) return known;
+  const result = parseKeyInfoCertificates(texts);
+  if (parsedSets.size >= PARSED_SETS_LIMIT) parsedSets.delete(parsedSets.keys().next().value!);
+  parsedSets.set(key, result);
+  return result;
+}
+
+function parseKeyInfoCertificates(texts: readonly string[]): KeyInfoCertificates {
   if (texts.length === 0) throw new KeyInfoError('SIG_CERT_MISSING', 'The signature carries no X509Certificate in KeyInfo: the signer cannot be identified.');
   const parsed = texts.map((text, i) => {
     const der = decodeBase64(text);
@@ -43,33 +66,17 @@ export function readKeyInfoCertificates(texts: readonly string[]): KeyInfoCertif
   });
   const leaves = parsed.filter((p) => !parsed.some((o) => o !== p && o.cert.checkIssued(p.cert) && o.cert.verify(p.cert.publicKey)));
   const signer = leaves[0] ?? parsed[0]!;
-  return { signer: signer.cert, signerDer: signer.der, others: parsed.filter((p) => p !== signer).map((p) => p.der) };
-}
-
-function rdn(text: string): { display: string; fields: Record<string, string> } {
-  const parts = text.split('\n').filter(Boolean);
-  const fields: Record<string, string> = {};
-  for (const part of parts) {
-    const eq = part.indexOf('=');
-    if (eq > 0) fields[part.slice(0, eq)] = part.slice(eq + 1);
+  let summary: CertificateSummary | undefined;
+  try {
+    summary = summarizePkiCertificate(signer.der);
+  } catch {
+    summary = undefined; // node:crypto read it; the chain validator will give the verdict on what pkijs cannot read
   }
-  return { display: parts.slice().reverse().join(', '), fields };
-}
-
-/** A plain summary for reports made before (or without) chain validation; src/pki's is richer. */
-export function summarizeCertificate(cert: X509Certificate, der: Buffer): CertificateSummary {
-  const subject = rdn(cert.subject);
-  const keyType = cert.publicKey.asymmetricKeyType;
   return {
-    subject: subject.display,
-    subjectFields: subject.fields,
-    issuer: rdn(cert.issuer).display,
-    serialNumber: cert.serialNumber.toLowerCase(),
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
-    keyUsage: [],
-    isCA: cert.ca,
-    sha256Fingerprint: createHash('sha256').update(der).digest('hex'),
-    publicKeyAlgorithm: keyType === 'rsa' ? 'RSA' : keyType === 'ec' ? 'EC' : 'other',
+    signer: signer.cert,
+    signerDer: signer.der,
+    others: parsed.filter((p) => p !== signer).map((p) => p.der),
+    ...(summary ? { summary } : {}),
+    fingerprint: createHash('sha256').update(signer.der).digest('hex'),
   };
 }

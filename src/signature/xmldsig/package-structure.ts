@@ -103,10 +103,13 @@ class StructureReader implements ScanHandler {
   comment(): void {}
 }
 
-/** Scans the package once; throws XmlScanError (malformed, DTD, unsupported encoding). */
+/**
+ * Scans the package's markup once; throws XmlScanError (malformed, DTD, unsupported encoding). Character data is
+ * skipped here: references in it are read and checked by the canonicalizing pass that always follows.
+ */
 export function readPackageStructure(buf: Buffer): PackageStructure {
   const reader = new StructureReader();
-  scanXml(buf, reader);
+  scanXml(buf, reader, { characterData: 'skip' });
   const result = reader.result;
   if (result.insertion && result.insertion.offset < 0) {
     const headerEnd = -result.insertion.offset;

@@ -47,7 +47,7 @@ export async function signPackage(bytes: Uint8Array, signer: Signer, options: Si
 
   const hash = createHash(uris.digest === ALG.sha1 ? 'sha1' : 'sha256');
   const sink = new BufferedSink(hash);
-  canonicalize(buf, sink, { mode, tolerateUndeclaredPrefixes: true });
+  canonicalize(buf, sink, { mode, tolerateUndeclaredPrefixes: true, utf8Checked: true });
   sink.flush();
   const digest = hash.digest('base64');
 

@@ -51,7 +51,7 @@ class TreeBuilder implements ScanHandler {
 
 export function readElement(buf: Buffer, location: SignatureLocation): XmlElement {
   const builder = new TreeBuilder(buf, location.parentInScope);
-  scanXml(buf, builder, { start: location.start, end: location.end });
+  scanXml(buf, builder, { fragment: { start: location.start, end: location.end } });
   return builder.root!;
 }
 
@@ -93,6 +93,8 @@ export interface SignatureParts {
   /** KeyValue, KeyName, RetrievalMethod... anything in KeyInfo besides X509Data. */
   otherKeyInfo: string[];
   signingTime?: string;
+  /** SignedInfo, SignatureValue or KeyInfo appears more than once (a malformed or crafted Signature). */
+  repeatedParts: string[];
 }
 
 const EXC_NS = 'http://www.w3.org/2001/10/xml-exc-c14n#';
@@ -133,5 +135,6 @@ export function readSignatureParts(element: XmlElement): SignatureParts {
     certificates,
     otherKeyInfo,
     ...(signingTime ? { signingTime } : {}),
+    repeatedParts: ['SignedInfo', 'SignatureValue', 'KeyInfo'].filter((name) => dsigChildren(element, name).length > 1),
   };
 }

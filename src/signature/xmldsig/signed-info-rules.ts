@@ -54,6 +54,9 @@ function c14nOf(spec: TransformSpec, what: string): C14nChoice {
 export function checkSignedInfo(parts: SignatureParts, policy: SignaturePolicy): CheckedSignedInfo {
   const warnings: string[] = [];
   if (!parts.signedInfo) throw new SignatureRuleError('SIG_XML_MALFORMED', 'The Signature has no SignedInfo.');
+  if (parts.repeatedParts.length > 0) {
+    throw new SignatureRuleError('SIG_WRAPPING', `The Signature carries more than one ${parts.repeatedParts.join(', ')}: only the first would be checked.`);
+  }
   const alg = parts.signatureAlgorithm ?? '';
   if (isHmac(alg) || parts.hmacOutputLength) {
     throw new SignatureRuleError('SIG_HMAC_FORBIDDEN', 'The package is authenticated with an HMAC (a shared secret), not signed with a certificate.');

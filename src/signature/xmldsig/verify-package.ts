@@ -8,7 +8,7 @@ import { createHash, verify as verifySignature, type X509Certificate } from 'nod
 import type { CertificateValidator } from '../../pki/types.js';
 import type { SignaturePolicy, SignatureReport } from '../signature-report.js';
 import { BufferedSink, canonicalBytes, canonicalize } from './canonicalizer.js';
-import { decodeBase64, KeyInfoError, readKeyInfoCertificates, summarizeCertificate } from './key-info-certificates.js';
+import { decodeBase64, KeyInfoError, readKeyInfoCertificates } from './key-info-certificates.js';
 import { isExpectedPlace, readPackageStructure, type PackageStructure, type SignatureLocation } from './package-structure.js';
 import { verifyWithXmldsigjs } from './reference-verifier.js';
 import { descendants, readElement, readSignatureParts } from './signature-element.js';
@@ -22,16 +22,17 @@ export interface VerifyOptions {
   engine?: 'fast' | 'reference';
 }
 
-type Partial = Omit<SignatureReport, 'valid' | 'code' | 'message' | 'warnings'>;
+type ReportFacts = Omit<SignatureReport, 'valid' | 'code' | 'message' | 'warnings'>;
 
-function report(code: string, message: string, facts: Partial = {}, warnings: string[] = []): SignatureReport {
+function report(code: string, message: string, facts: ReportFacts = {}, warnings: string[] = []): SignatureReport {
   return { valid: code === 'SIG_OK', code, message, ...facts, warnings };
 }
 
 /** A package in another encoding than UTF-8 is read through TextDecoder: C14N output is UTF-8 either way. */
 function asUtf8(buf: Buffer): Buffer {
+  const bom = buf[0] === 0xff && buf[1] === 0xfe ? 'utf-16le' : buf[0] === 0xfe && buf[1] === 0xff ? 'utf-16be' : undefined;
   const head = buf.toString('latin1', 0, 200);
-  const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(head)?.[1] ?? 'utf-8';
+  const encoding = bom ?? /encoding\s*=\s*["']([^"']*)["']/.exec(head)?.[1] ?? 'utf-8';
   const text = new TextDecoder(encoding, { fatal: true }).decode(buf);
   return Buffer.from(text.replace(/^(<\?xml[^>]*encoding\s*=\s*["'])[^"']*/, '$1UTF-8'), 'utf8');
 }
@@ -72,7 +73,7 @@ function digestOf(buf: Buffer, sig: SignatureLocation, rules: CheckedSignedInfo)
   const hash = createHash(rules.digestHash);
   const sink = new BufferedSink(hash);
   const c = rules.referenceC14n;
-  canonicalize(buf, sink, { mode: c.mode, omitElementAt: sig.start, tolerateUndeclaredPrefixes: true, ...(c.inclusivePrefixes ? { inclusivePrefixes: c.inclusivePrefixes } : {}) });
+  canonicalize(buf, sink, { mode: c.mode, omitElementAt: sig.start, tolerateUndeclaredPrefixes: true, utf8Checked: true, ...(c.inclusivePrefixes ? { inclusivePrefixes: c.inclusivePrefixes } : {}) });
   sink.flush();
   return hash.digest('base64');
 }
@@ -110,7 +111,7 @@ function foreignSignatureMessage(buf: Buffer, location: SignatureLocation): stri
 export async function verifyPackage(bytes: Uint8Array, options: VerifyOptions): Promise<SignatureReport> {
   const policy = options.policy ?? {};
   const warnings: string[] = [];
-  let facts: Partial = {};
+  let facts: ReportFacts = {};
   try {
     const read = readStructure(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), warnings);
     const { buf, structure } = read;
@@ -134,8 +135,7 @@ export async function verifyPackage(bytes: Uint8Array, options: VerifyOptions): 
       return report('SIG_KEY_ONLY', `KeyInfo holds only ${parts.otherKeyInfo.join(', ')}: a bare key is not an official's certificate.`, facts, warnings);
     }
     const certs = readKeyInfoCertificates(parts.certificates);
-    facts.signer = summarizeCertificate(certs.signer, certs.signerDer);
-    const signerFingerprint = facts.signer.sha256Fingerprint;
+    if (certs.summary) facts.signer = certs.summary;
     if (!keyMatches(certs.signer, rules)) {
       return report('SIG_VALUE_INVALID', 'The signer certificate\'s key does not fit the signature algorithm.', facts, warnings);
     }
@@ -161,7 +161,7 @@ export async function verifyPackage(bytes: Uint8Array, options: VerifyOptions): 
     const validation = await options.validator.validate(certs.signerDer, certs.others, policy);
     facts = { ...facts, ...(validation.signer ? { signer: validation.signer } : {}), chain: validation.chain, revocation: validation.revocation };
     warnings.push(...validation.warnings);
-    if (validation.signer && validation.signer.sha256Fingerprint.replace(/:/g, '').toLowerCase() !== signerFingerprint) {
+    if (validation.signer && validation.signer.sha256Fingerprint.replace(/:/g, '').toLowerCase() !== certs.fingerprint) {
       return report('SIG_CERT_UNTRUSTED', 'Chain validation judged another certificate than the one that signed.', facts, warnings);
     }
     if (!validation.valid) {

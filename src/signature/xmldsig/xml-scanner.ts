@@ -49,6 +49,9 @@ export class ByteFinder {
   }
 }
 
+/** Far beyond any edXML package (about 10 levels); bounds the work namespace scopes cost per element. */
+export const MAX_DEPTH = 256;
+
 const LT = 0x3c, GT = 0x3e, AMP = 0x26, CR = 0x0d, LF = 0x0a, QUEST = 0x3f, BANG = 0x21, SLASH = 0x2f;
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -81,12 +84,21 @@ export interface ScanRange {
   end: number;
 }
 
-/**
- * Scans a whole document, or (with `fragment`) exactly one element found at fragment.start..fragment.end of a document
- * already scanned whole.
- */
-export function scanXml(buf: Buffer, handler: ScanHandler, fragment?: ScanRange): void {
-  new Scanner(buf, handler, fragment).run();
+export interface ScanOptions {
+  /** Scan exactly one element at fragment.start..fragment.end of a document already scanned whole. */
+  fragment?: ScanRange;
+  /**
+   * 'skip': character data is handed over as one raw range, references and CRs unread (a structure-only pass; the
+   * canonicalizing pass that follows reads and checks them). Default 'read'.
+   */
+  characterData?: 'read' | 'skip';
+  /** The bytes were already found to be UTF-8 by an earlier pass. */
+  utf8Checked?: boolean;
+}
+
+/** Scans a whole document, or one element of it (`options.fragment`). */
+export function scanXml(buf: Buffer, handler: ScanHandler, options: ScanOptions = {}): void {
+  new Scanner(buf, handler, options).run();
 }
 
 class Scanner {
@@ -96,9 +108,12 @@ class Scanner {
   private readonly open: string[] = [];
   private rootSeen = false;
 
-  constructor(private readonly buf: Buffer, private readonly h: ScanHandler, private readonly fragment?: ScanRange) {
-    this.pos = fragment?.start ?? 0;
-    this.end = fragment?.end ?? buf.length;
+  private readonly fragment: ScanRange | undefined;
+
+  constructor(private readonly buf: Buffer, private readonly h: ScanHandler, private readonly options: ScanOptions) {
+    this.fragment = options.fragment;
+    this.pos = this.fragment?.start ?? 0;
+    this.end = this.fragment?.end ?? buf.length;
     this.finder = new ByteFinder(buf);
   }
 
@@ -148,7 +163,7 @@ class Scanner {
       }
       this.pos = close + 2;
     }
-    if (!isUtf8(buf)) this.fail('The package is not valid UTF-8', 0);
+    if (!this.options.utf8Checked && !isUtf8(buf)) this.fail('The package is not valid UTF-8', 0);
   }
 
   private markup(): void {
@@ -226,7 +241,9 @@ class Scanner {
     while (p < this.end && !isSpace(buf[p]) && buf[p] !== GT && buf[p] !== SLASH) p++;
     const qname = this.str(start + 1, p);
     if (!NAME.test(qname)) this.fail(`Bad element name "${qname}"`);
+    if (this.open.length >= MAX_DEPTH) this.fail(`Elements nested more than ${MAX_DEPTH} deep`);
     const attributes: ScannedAttribute[] = [];
+    const names = new Set<string>();
     let selfClosing = false;
     for (;;) {
       const before = p;
@@ -252,7 +269,8 @@ class Scanner {
       if (quote !== 0x22 && quote !== 0x27) this.fail(`Attribute ${name} value is not quoted`, p);
       const close = buf.indexOf(quote, p + 1);
       if (close < 0 || close >= this.end) this.fail(`Unterminated value of attribute ${name}`, p);
-      if (attributes.some((a) => a.qname === name)) this.fail(`Attribute ${name} appears twice`, nameStart);
+      if (names.has(name)) this.fail(`Attribute ${name} appears twice`, nameStart);
+      names.add(name);
       attributes.push({ qname: name, value: this.attributeValue(p + 1, close) });
       p = close + 1;
     }
@@ -290,6 +308,11 @@ class Scanner {
   private characterData(): void {
     const lt = Math.min(this.finder.find(LT, this.pos), this.end);
     if (lt >= this.end) this.fail('Character data runs past the end of the document');
+    if (this.options.characterData === 'skip') {
+      this.h.text(this.pos, lt, false);
+      this.pos = lt;
+      return;
+    }
     let s = this.pos;
     while (s < lt) {
       const amp = this.finder.find(AMP, s), cr = this.finder.find(CR, s);

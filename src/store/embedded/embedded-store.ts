@@ -3,12 +3,10 @@
  * directory plus content-addressed blob files. Every write runs in a BEGIN IMMEDIATE transaction, which takes the
  * database's write lock up front: together with busy_timeout that makes the gateway and an `edx admin` process on the
  * same data directory queue behind each other instead of failing, and makes every compare-and-set exact.
- *
- * Group commit: writes requested in the same turn of the event loop share one transaction (one fsync), each inside
- * its own SAVEPOINT, so one write that fails is undone alone and its neighbours are kept. A caller's promise settles
- * only after the shared COMMIT, so "accepted" still means "on disk".
+ * Writes go through a group commit (group-commit.ts): the fsync runs off the event loop and covers many commits.
  */
 import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
@@ -26,6 +24,7 @@ import {
   type StatusCode,
 } from '../records.js';
 import { FileBlobStore } from './file-blob-store.js';
+import { GroupCommit } from './group-commit.js';
 import { ReceiptChain } from './receipt-chain.js';
 import { migrate } from './schema.js';
 import { prepareStatements, type Statements } from './statements.js';
@@ -39,15 +38,6 @@ export interface EmbeddedStoreOptions {
 
 /** A revocation withholds what the recipient has not received yet (Decree 30/2020); received copies stay. */
 const WITHHELD_ON_REVOCATION: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'dead'];
-
-/** Writes per group commit: bounds how long one transaction holds the database's write lock. */
-const MAX_GROUP_COMMIT = 256;
-
-interface PendingWrite {
-  work: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
 
 const parse = <T>(row: { body: string } | undefined): T | undefined => (row ? (JSON.parse(row.body) as T) : undefined);
 const parseAll = <T>(rows: { body: string }[]): T[] => rows.map((row) => JSON.parse(row.body) as T);
@@ -66,15 +56,45 @@ function translate(error: unknown): unknown {
   return new AxisError('STORE_FAILED', `The embedded store failed: ${error.message}`, { sqlite: code }, { cause: error });
 }
 
+/**
+ * Makes every commit so far durable: fdatasync of the write-ahead log (a fresh descriptor each time, so a log that
+ * SQLite recreated is still the one synced), on the thread pool. The directory is synced once, after the first
+ * commit, so the log's own name survives a power loss too.
+ */
+function walSync(dataDir: string): () => Promise<void> {
+  const database = path.join(dataDir, 'axis.sqlite');
+  let directorySynced = false;
+  return async () => {
+    if (!directorySynced) {
+      await datasync(dataDir);
+      directorySynced = true;
+    }
+    // No log: everything was checkpointed into the database file, whose sync SQLite does itself.
+    await datasync(`${database}-wal`).catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await datasync(database);
+    });
+  };
+}
+
+async function datasync(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly chain: ReceiptChain;
-  private readonly pending: PendingWrite[] = [];
-  private flushScheduled = false;
+  private readonly commits: GroupCommit;
 
-  private constructor(private readonly db: Database.Database, readonly blobs: FileBlobStore, sealer: ReceiptSealer) {
+  private constructor(private readonly db: Database.Database, readonly blobs: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
     this.chain = new ReceiptChain(db, sealer);
+    this.commits = new GroupCommit(db, { translate, sync: walSync(dataDir) });
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
@@ -84,63 +104,26 @@ export class EmbeddedStore implements Store {
     try {
       db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 10_000)}`);
       db.pragma('journal_mode = WAL');
-      // FULL: a commit is on disk before the caller is told "accepted" (receipts are evidence).
-      db.pragma('synchronous = FULL');
+      // NORMAL: SQLite does not fsync at COMMIT; group-commit.ts fsyncs the log off the event loop and tells no one
+      // (writer or reader) about a commit before that fsync: "accepted" still means "on disk".
+      db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db);
-      return new EmbeddedStore(db, blobs, options.sealer);
+      return new EmbeddedStore(db, blobs, options.sealer, options.dataDir);
     } catch (error) {
       db.close();
       throw translate(error);
     }
   }
 
-  /** Runs `work` all-or-nothing (a savepoint in the next group commit); settles once that commit is on disk. */
+  /** Runs `work` all-or-nothing in the next group commit; settles once that commit is on disk. */
   private write<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.commits.write(work);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending.splice(0, MAX_GROUP_COMMIT);
-    if (this.pending.length > 0) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (batch.length === 0) return;
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const { work } of batch) {
-          try {
-            // A transaction function called inside a transaction runs as a SAVEPOINT: undone alone if it throws.
-            outcomes.push({ ok: true, value: this.db.transaction(work)() });
-          } catch (error) {
-            // Some failures (disk full, I/O) make SQLite roll back the whole transaction: then nothing is kept.
-            if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }).immediate();
-    } catch (error) {
-      const failure = translate(error);
-      for (const write of batch) write.reject(failure);
-      return;
-    }
-    batch.forEach((write, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(translate(outcome.error));
-    });
-  }
-
-  private read<T>(work: () => T): T {
+  /** Reads see only durable commits: they wait for the fsync of any commit still on its way to disk. */
+  private async read<T>(work: () => T): Promise<T> {
+    await this.commits.durable();
     try {
       return work();
     } catch (error) {
@@ -247,7 +230,7 @@ export class EmbeddedStore implements Store {
     // One index range per state, each already in seq order and cut at `limit`, merged here: SQLite would otherwise
     // read every row of every state (IN) and sort them all before applying the limit.
     // The ranges are read in one read transaction: one snapshot, even if another process writes meanwhile.
-    const pages = this.read(() => this.db.transaction(() => states.map((state) => this.deliveryRange(query.recipientOrganId, state, query.after ?? 0, limit))).deferred());
+    const pages = await this.read(() => this.db.transaction(() => states.map((state) => this.deliveryRange(query.recipientOrganId, state, query.after ?? 0, limit))).deferred());
     return pages.length === 1 ? pages[0]! : pages.flat().sort((a, b) => a.seq - b.seq).slice(0, limit);
   }
 
@@ -291,17 +274,17 @@ export class EmbeddedStore implements Store {
 
   async countDeliveriesByState(): Promise<Record<DeliveryState, number>> {
     const counts = Object.fromEntries(DELIVERY_STATES.map((state) => [state, 0])) as Record<DeliveryState, number>;
-    for (const row of this.read(() => this.sql.countByState.all())) counts[row.state as DeliveryState] = row.count;
+    for (const row of await this.read(() => this.sql.countByState.all())) counts[row.state as DeliveryState] = row.count;
     return counts;
   }
 
   async getDocumentStatus(documentId: string, senderOrganId: string, recipientOrganId: string): Promise<DocumentStatusRecord | undefined> {
-    const row = this.read(() => this.sql.status.get(documentId, senderOrganId, recipientOrganId));
+    const row = await this.read(() => this.sql.status.get(documentId, senderOrganId, recipientOrganId));
     return row ? statusOf(row) : undefined;
   }
 
   async listDocumentStatuses(documentId: string): Promise<DocumentStatusRecord[]> {
-    return this.read(() => this.sql.statusesOfDocument.all(documentId)).map(statusOf);
+    return (await this.read(() => this.sql.statusesOfDocument.all(documentId))).map(statusOf);
   }
 
   async appendReceipt(draft: ReceiptDraft): Promise<ReceiptRecord> {
@@ -340,13 +323,13 @@ export class EmbeddedStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.read(() => this.sql.ping.get());
+    await this.read(() => this.sql.ping.get());
     await this.blobs.has('0'.repeat(64));
   }
 
   async close(): Promise<void> {
     // Writes already asked for are committed (or refused) before the database closes.
-    while (this.pending.length > 0) this.flush();
+    await this.commits.drain();
     if (this.db.open) this.db.close();
   }
 }

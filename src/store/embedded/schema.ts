@@ -61,7 +61,7 @@ const MIGRATIONS: readonly string[] = [
     hash        TEXT NOT NULL,
     body        TEXT NOT NULL
   ) STRICT;
-  CREATE INDEX receipts_by_envelope ON receipts (envelope_id, seq) WHERE envelope_id IS NOT NULL;
+  CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL;
   CREATE INDEX receipts_by_document ON receipts (document_id, seq) WHERE document_id IS NOT NULL;
 
   -- Who may read a receipt: one row per party, so "receipts of agency X after seq N" is one index range.
@@ -70,6 +70,11 @@ const MIGRATIONS: readonly string[] = [
     seq      INTEGER NOT NULL REFERENCES receipts (seq),
     PRIMARY KEY (organ_id, seq)
   ) STRICT, WITHOUT ROWID;
+  `,
+  // 2: receipts of one package in chain order straight from the index (listReceipts by envelope, the accepted receipt).
+  `
+  DROP INDEX receipts_by_envelope;
+  CREATE INDEX receipts_by_envelope ON receipts (envelope_id, seq) WHERE envelope_id IS NOT NULL;
   `,
 ];
 

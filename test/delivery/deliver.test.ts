@@ -1,0 +1,123 @@
+/**
+ * The deliver use-case on its own (no BullMQ): the cases that end without a push, the deferrals that are not
+ * attempts, and two workers racing on one delivery.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DeadLetterAlert } from '../../src/exchange/delivery/dead-letter-alert.js';
+import { deliver, type DeliverDeps } from '../../src/exchange/delivery/deliver.js';
+import { deliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
+import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
+import { createMetrics } from '../../src/observability/metrics.js';
+import { createRedisRecipientGate } from '../../src/queue/bullmq/recipient-gate.js';
+import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
+import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
+
+const RECIPIENT = '000.00.00.H41';
+
+describe('deliver', () => {
+  let axis: TestAxis;
+  let receiver: TestReceiver;
+  let alerts: DeadLetterAlert[];
+  let deps: DeliverDeps;
+  let redis: Redis;
+  const prefix = uniquePrefix('deliver');
+  const push = createHttpPushClient();
+
+  beforeAll(() => { redis = new Redis(REDIS_URL); });
+  afterAll(async () => {
+    push.close();
+    await dropPrefix(prefix);
+    await redis.quit();
+  });
+  beforeEach(async () => {
+    axis = await openTestAxis();
+    receiver = await startReceiver(axis.identity.certificateDer);
+    await addAgency(axis.store, SENDER);
+    await addAgency(axis.store, RECIPIENT, receiver.url);
+    alerts = [];
+    deps = {
+      store: axis.store,
+      push,
+      identity: axis.identity,
+      policy: deliveryPolicy({ baseDelayMs: 1000, maxDelayMs: 1000, minDelayMs: 1000 }),
+      observer: createMetrics().deliveryObserver,
+      alert: (a) => alerts.push(a),
+    };
+  });
+  afterEach(async () => {
+    await receiver.close();
+    await axis.close();
+  });
+
+  const pending = async (): Promise<string> => (await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries[0]!.id;
+
+  it('dead-letters a delivery to an agency that is not registered, without a push', async () => {
+    const { deliveries } = await acceptPackage(axis.store, { to: ['000.00.00.X99'] });
+    // acceptPackage made it available (unknown agency = no endpoint); put it back to pending as a push would be.
+    await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['available'], patch: { state: 'pending' } });
+    expect(await deliver(deps, deliveries[0]!.id)).toMatchObject({ kind: 'dead', reason: 'recipient-unknown', attempts: 0 });
+    expect(alerts).toMatchObject([{ deliveryId: deliveries[0]!.id, reason: 'recipient-unknown' }]);
+    expect((await allReceipts(axis.store)).map((r) => r.type)).toEqual(['accepted', 'failed']);
+  });
+
+  it('dead-letters a delivery whose endpoint URL no push can use', async () => {
+    const id = await pending();
+    await addAgency(axis.store, RECIPIENT, 'ftp://dms.example/inbox');
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'dead', reason: 'endpoint-invalid' });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('dead-letters a delivery whose raw package is gone from the blob store', async () => {
+    const { envelope, deliveries } = await acceptPackage(axis.store, { to: [RECIPIENT] });
+    await axis.store.blobs.delete(envelope.sha256);
+    expect(await deliver(deps, deliveries[0]!.id)).toMatchObject({ kind: 'dead', reason: 'package-missing', attempts: 0 });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('streams a large package from the blob store byte for byte, and dead-letters one whose bytes are gone', async () => {
+    const big = await acceptPackage(axis.store, { to: [RECIPIENT], bytes: samplePackage(3 * 1024 * 1024) });
+    expect(await deliver(deps, big.deliveries[0]!.id)).toMatchObject({ kind: 'delivered' });
+    expect(receiver.requests).toMatchObject([{ digestMatches: true, signatureValid: true }]);
+    const gone = await acceptPackage(axis.store, { to: [RECIPIENT], bytes: samplePackage(2 * 1024 * 1024) });
+    await axis.store.blobs.delete(gone.envelope.sha256);
+    expect(await deliver(deps, gone.deliveries[0]!.id)).toMatchObject({ kind: 'dead', reason: 'package-missing' });
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('does nothing for a delivery already delivered, and defers one whose next attempt is not due', async () => {
+    const id = await pending();
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1, status: 202 });
+    expect(await deliver(deps, id)).toEqual({ kind: 'skipped', state: 'delivered' });
+    expect(await deliver(deps, 'dlv_unknown')).toEqual({ kind: 'skipped', state: 'missing' });
+
+    receiver.behave(() => ({ status: 503 }));
+    const later = await pending();
+    expect(await deliver(deps, later)).toMatchObject({ kind: 'retry', attempts: 1, delayMs: 1000 });
+    const deferred = await deliver(deps, later);
+    expect(deferred).toMatchObject({ kind: 'deferred', reason: 'not-due' });
+    expect(receiver.requests).toHaveLength(2);
+    expect((await axis.store.getDelivery(later))?.attempts).toBe(1);
+  });
+
+  it('defers without counting an attempt while the recipient has no free slot', async () => {
+    const gate = createRedisRecipientGate(redis, prefix);
+    const limits = { concurrency: 1, ratePerSecond: 0 };
+    const held = await gate.acquire(RECIPIENT, limits, 10_000);
+    const id = await pending();
+    const outcome = await deliver({ ...deps, gate, policy: deliveryPolicy({ recipient: limits }) }, id);
+    expect(outcome).toMatchObject({ kind: 'deferred', reason: 'recipient-busy' });
+    expect((await axis.store.getDelivery(id))).toMatchObject({ state: 'pending', attempts: 0 });
+    if (held.granted) await held.release();
+    expect(await deliver({ ...deps, gate, policy: deliveryPolicy({ recipient: limits }) }, id)).toMatchObject({ kind: 'delivered' });
+  });
+
+  it('two workers racing on one delivery record one outcome and one receipt', async () => {
+    receiver.behave(() => ({ status: 200, delayMs: 50 }));
+    const id = await pending();
+    const outcomes = await Promise.all([deliver(deps, id), deliver(deps, id)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['delivered', 'skipped']);
+    expect((await allReceipts(axis.store)).filter((r) => r.type === 'delivered')).toHaveLength(1);
+    expect(receiver.processed.get(id)).toBe(1);
+  });
+});

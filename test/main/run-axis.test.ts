@@ -1,0 +1,70 @@
+/**
+ * One axis process as `npm start` wires it (ROLE=all): the gateway accepts a signed document for an agency that
+ * receives by push, and the delivery worker in the same process pushes the raw bytes to that agency's endpoint (a
+ * local HTTP server), with the delivered receipt in the chain.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.js';
+import { buildDocumentPackage } from '../../src/edxml/index.js';
+import { createAgencyClient } from '../../src/http/agency-client.js';
+import { createDemoPki, memorySigner } from '../../src/main/demo-pki.js';
+import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
+import { signPackage } from '../../src/signature/xmldsig/index.js';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
+let running: RunningAxis | undefined;
+let endpoint: Server | undefined;
+afterAll(async () => {
+  await running?.stop();
+  await new Promise((resolve) => endpoint ? endpoint.close(resolve) : resolve(undefined));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('gateway and workers in one process', () => {
+  it('a document for a push agency is accepted (202) and pushed byte-exact to its endpoint, with a delivered receipt', async () => {
+    const received: Buffer[] = [];
+    endpoint = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => { received.push(Buffer.concat(chunks)); res.writeHead(200).end('{}'); });
+    });
+    await new Promise<void>((resolve) => endpoint!.listen(0, '127.0.0.1', resolve));
+    const endpointUrl = `http://127.0.0.1:${(endpoint.address() as { port: number }).port}/edx/inbox`;
+
+    const demo = await createDemoPki(path.join(dataDir, 'trust'));
+    const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all', REVOCATION_POLICY: 'off' });
+    running = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-run-axis-${randomBytes(4).toString('hex')}` });
+    const a = await running.axis.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
+    await running.axis.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
+
+    const signed = await signPackage(buildDocumentPackage({
+      from: { organId: '000.00.00.H40', organName: 'UBND tỉnh Hà Nam' },
+      to: [{ organId: '000.00.12.H40', organName: 'Sở Tài chính tỉnh Hà Nam' }],
+      code: { codeNumber: '7', codeNotation: 'UBND-VP' },
+      subject: 'V/v đẩy văn bản đến hệ thống của đơn vị nhận',
+      attachments: [{ name: 'a.txt', bytes: Buffer.from('nội dung') }],
+    }), memorySigner(demo.pki.identities['agency-rsa']));
+    const client = createAgencyClient({ baseUrl: `http://127.0.0.1:${running.port}`, keyId: a.credentials.keyId, secret: a.credentials.secret });
+    const sent = await client.sendPackage<{ packageId: string }>(signed);
+    expect(sent.status).toBe(202);
+
+    for (let i = 0; i < 150 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(1);
+    expect(createHash('sha256').update(received[0]!).digest('hex')).toBe(createHash('sha256').update(signed).digest('hex'));
+    let deliveries: { state: string }[] = [];
+    for (let i = 0; i < 50; i++) {
+      deliveries = (await client.call<{ deliveries: { state: string }[] }>('GET', `/v1/packages/${sent.body.packageId}/report`)).body.deliveries;
+      if (deliveries[0]?.state === 'delivered') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(deliveries.map((d) => d.state)).toEqual(['delivered']);
+    const receipts = await running.axis.store.listReceipts({ envelopeId: sent.body.packageId, limit: 10 });
+    expect(receipts.map((r) => r.type)).toEqual(['accepted', 'delivered']);
+  });
+});
