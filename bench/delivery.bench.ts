@@ -7,6 +7,7 @@
  *
  *   npm run bench:delivery                      (BENCH_PACKAGES=1000 BENCH_PACKAGES_5=300 by default)
  *   BENCH_WORKER_CONCURRENCY=64 BENCH_PACKAGES=2000 npm run bench:delivery
+ *   BENCH_WORKER_PROCESSES=1 (workers as a process), BENCH_SEND_CONCURRENCY=16, BENCH_DATA_DIR=/dev/shm (no disk fsync)
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -21,6 +22,8 @@ const SIZE = 20 * 1024;
 const PACKAGES_1 = Number(process.env['BENCH_PACKAGES'] ?? 1000);
 const PACKAGES_5 = Number(process.env['BENCH_PACKAGES_5'] ?? 300);
 const CONCURRENCY = Number(process.env['BENCH_WORKER_CONCURRENCY'] ?? 32);
+/** Packages being accepted at once, as concurrent gateway requests would be (a store that groups commits gains). */
+const SEND_CONCURRENCY = Number(process.env['BENCH_SEND_CONCURRENCY'] ?? 16);
 /** 0: the workers run in this process (as `npm start` does); n: n delivery worker processes (scale-out). */
 const WORKER_PROCESSES = Number(process.env['BENCH_WORKER_PROCESSES'] ?? 0);
 
@@ -87,8 +90,17 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
   if (mode === 'backlog') for (const bytes of bodies) ids.push(...(await accept(axis.store, undefined, to, bytes)).deliveryIds);
   const cpu = process.cpuUsage();
   const started = Date.now();
-  if (mode === 'live') for (const bytes of bodies) ids.push(...(await accept(axis.store, workers.queue, to, bytes)).deliveryIds);
-  else await workers.queue.enqueueOrThrow(ids);
+  if (mode === 'live') {
+    let next = 0;
+    await Promise.all(Array.from({ length: SEND_CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const bytes = bodies[next++]!;
+        ids.push(...(await accept(axis.store, workers.queue, to, bytes)).deliveryIds);
+      }
+    }));
+  } else {
+    await workers.queue.enqueueOrThrow(ids);
+  }
   const sendSeconds = Math.max(0.001, (Date.now() - started) / 1000);
   await until(() => receiver.received.size - before >= ids.length, 600_000, 'every push');
   await until(async () => (await axis.store.countDeliveriesByState()).delivered === ids.length, 60_000, 'every delivered record');
@@ -151,7 +163,7 @@ async function main(): Promise<void> {
     const drain = await runCase(1, PACKAGES_1, receiver, 'backlog');
     const line = (r: CaseResult): string =>
       `${String(r.recipients).padStart(10)} ${String(r.packages).padStart(9)} ${String(r.deliveries).padStart(10)} ${r.packagesPerSecond.toFixed(0).padStart(11)} ${r.deliveriesPerSecond.toFixed(0).padStart(13)} ${r.p50Ms.toFixed(0).padStart(8)} ${r.p99Ms.toFixed(0).padStart(8)} ${(r.packages / r.sendSeconds).toFixed(0).padStart(12)} ${r.cpuMsPerPackage.toFixed(2).padStart(12)}`;
-    console.log(`\nDelivery, end to end (accept -> enqueue -> signed push -> delivered receipt), ${SIZE / 1024} KiB packages, worker concurrency ${CONCURRENCY}, ${WORKER_PROCESSES === 0 ? 'workers in-process' : `${WORKER_PROCESSES} worker process(es)`}`);
+    console.log(`\nDelivery, end to end (accept -> enqueue -> signed push -> delivered receipt), ${SIZE / 1024} KiB packages, ${SEND_CONCURRENCY} sends at once, worker concurrency ${CONCURRENCY}, ${WORKER_PROCESSES === 0 ? 'workers in-process' : `${WORKER_PROCESSES} worker process(es)`}`);
     console.log('recipients  packages deliveries  packages/s  deliveries/s  p50 ms   p99 ms  accepted/s  CPU ms/pkg');
     console.log(line(one));
     console.log(line(five));

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { buildDocumentPackage } from '../src/edxml/index.js';
 import { signRequest } from '../src/http/auth/request-signing.js';
-import { createDemoPki, memorySigner } from '../src/main/demo-pki.js';
+import { createDemoPki, type DemoPki } from '../src/main/demo-pki.js';
 import { signPackage } from '../src/signature/xmldsig/index.js';
 
 const KiB = 1024;
@@ -173,16 +173,19 @@ const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-bench-gateway-'));
   const children: ChildProcess[] = [];
+  let demo: DemoPki | undefined;
   try {
     process.stdout.write(`gateway benchmark: node ${process.version}, ${GATEWAY_PROCESSES} gateway process(es), ${cpus().length} cores, data ${dataDir}\n`);
-    const demo = await createDemoPki(path.join(dataDir, 'trust'));
-    const seal = memorySigner(demo.pki.identities['agency-rsa']);
+    // The test PKI's CRL/OCSP server runs in this process: the gateway checks the seal's revocation under the default
+    // policy (require), as in production; the verdict is cached per certificate, as a real gateway's is.
+    demo = await createDemoPki(path.join(dataDir, 'trust'));
+    const seal = demo.signerOf(demo.pki.identities['agency-rsa']);
     const operatorToken = randomBytes(16).toString('hex');
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const gateway = start(['dist/src/main/start.js'], {
       DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway', LOG_LEVEL: 'error', ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
-      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', REVOCATION_POLICY: 'off', GATEWAY_PROCESSES: String(GATEWAY_PROCESSES),
+      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', GATEWAY_PROCESSES: String(GATEWAY_PROCESSES),
       OPERATOR_TOKENS: createHash('sha256').update(operatorToken).digest('hex'),
     });
     children.push(gateway);
@@ -243,6 +246,7 @@ async function main(): Promise<void> {
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     for (const child of children) await stop(child);
+    await demo?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { verifyReceiptChain } from '../src/ledger/index.js';
 import { createBullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import type { ReceiptRecord } from '../src/store/records.js';
@@ -97,6 +98,15 @@ async function main(): Promise<void> {
   await queue.close();
   await receiver.close();
   await axis.store.close();
+  // Leave Redis as it was: this run's keys all live under its own prefix.
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
   process.exit(ok ? 0 : 1);
 }
 

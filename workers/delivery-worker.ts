@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { deliver, type DeliverDeps } from '../src/exchange/delivery/deliver.js';
 import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import { DELIVERY_QUEUE, type DeliveryJobData } from '../src/queue/names.js';
+import { within } from './within.js';
 
 export interface DeliveryWorkerOptions {
   connection: Redis;
@@ -67,14 +68,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
   return {
     worker,
     async close(deadlineMs) {
-      let timer: NodeJS.Timeout | undefined;
-      const gracefully = worker.close().then(() => true);
-      const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
-      const done = await Promise.race([gracefully, late]);
-      clearTimeout(timer);
-      if (!done) {
+      if (!(await within(worker.close(), deadlineMs))) {
         logger.warn({ deadlineMs }, 'delivery worker: in-flight pushes did not finish in time; their jobs will be taken over after the lock expires');
-        await worker.close(true);
+        await within(worker.close(true), 1000);
       }
     },
   };

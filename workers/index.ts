@@ -7,7 +7,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AxisError } from '../src/errors/axis-error.js';
 import { createDeadLetterAlerter } from '../src/exchange/delivery/dead-letter-alert.js';
-import { deliveryPolicy, type DeliveryPolicy } from '../src/exchange/delivery/delivery-policy.js';
+import type { WorkerSettings } from '../src/config/config.js';
+import { deliveryPolicy, type DeliveryPolicyOverrides } from '../src/exchange/delivery/delivery-policy.js';
 import { SILENT_LOGGER, type DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
 import type { RetentionPolicy } from '../src/exchange/delivery/package-retention.js';
@@ -39,7 +40,7 @@ export interface StartWorkersOptions {
   /** BullMQ key prefix (tests use a unique one). */
   prefix?: string;
   roles?: { delivery?: boolean; maintenance?: boolean };
-  delivery?: Partial<DeliveryPolicy>;
+  delivery?: DeliveryPolicyOverrides;
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -50,8 +51,8 @@ export interface StartWorkersOptions {
   push?: PushClient;
 }
 
-/** The worker settings a configuration can carry (workers/process-options.ts reads them for a worker process). */
-export type WorkerSettings = Pick<StartWorkersOptions, 'prefix' | 'delivery' | 'concurrency' | 'lockDurationMs' | 'stalledIntervalMs' | 'schedule' | 'retention' | 'alertWebhookUrl'>;
+/** The worker settings of the configuration (src/config AxisConfig.workers: QUEUE_PREFIX, DELIVERY_*, WORKER_*, ...). */
+export type { WorkerSettings };
 
 export interface RunningWorkers {
   /** The delivery queue these workers consume (enqueue, depth, the sweeper's hasJob). */
@@ -77,11 +78,11 @@ function signingIdentity(identity: unknown): PushSigningIdentity {
 }
 
 export async function startWorkers(input: StartWorkersOptions): Promise<RunningWorkers> {
-  const fromConfig = input.config?.workers ?? {};
+  const fromConfig: Partial<WorkerSettings> = input.config?.workers ?? {};
   const options: StartWorkersOptions = {
     ...fromConfig,
     ...(definedOnly(input) as StartWorkersOptions),
-    delivery: { ...fromConfig.delivery, ...input.delivery },
+    delivery: { ...fromConfig.delivery, ...input.delivery, recipient: { ...fromConfig.delivery?.recipient, ...input.delivery?.recipient } },
     schedule: { ...fromConfig.schedule, ...input.schedule },
   };
   const logger = options.logger ?? SILENT_LOGGER;

@@ -11,6 +11,7 @@ import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.
 import type { BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import { MAINTENANCE_JOB_OPTIONS, MAINTENANCE_QUEUE, type MaintenanceJobData, type MaintenanceTask } from '../src/queue/names.js';
 import type { Store } from '../src/store/ports.js';
+import { within } from './within.js';
 
 export interface MaintenanceHooks {
   /** Refreshes cached CRLs / OCSP answers (src/pki). */
@@ -124,12 +125,8 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     runTask,
     async close(deadlineMs) {
       options.connection.off('ready', onReady);
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
-      const done = await Promise.race([worker.close().then(() => true), late]);
-      clearTimeout(timer);
-      if (!done) await worker.close(true);
-      await queue.close();
+      if (!(await within(worker.close(), deadlineMs))) await within(worker.close(true), 1000);
+      await within(queue.close(), 1000);
     },
   };
 }

@@ -7,23 +7,21 @@ import { ConfigError, loadConfig } from '../src/config/config.js';
 import { isAxisError } from '../src/errors/axis-error.js';
 import { openAxisStore } from '../src/main/open-axis-store.js';
 import { startWorkers } from './index.js';
-import { workerSettingsFromEnv } from './process-options.js';
 
 export async function runWorkerProcess(role: 'delivery' | 'maintenance'): Promise<void> {
   try {
     const config = loadConfig(process.env);
-    const settings = workerSettingsFromEnv(process.env);
     const logger = pino({ level: config.logLevel, base: { role: `worker:${role}`, pid: process.pid } });
     const axis = await openAxisStore(config);
+    // The worker settings (QUEUE_PREFIX, DELIVERY_*, ...) arrive in config.workers, which startWorkers reads.
     const running = await startWorkers({
-      ...settings,
       store: axis.store,
       identity: axis.identity,
       config,
       logger,
       roles: { delivery: role === 'delivery', maintenance: role === 'maintenance' },
     });
-    logger.info({ prefix: settings.prefix ?? 'edx' }, `${role} worker started`);
+    logger.info({ prefix: config.workers.prefix ?? 'edx' }, `${role} worker started`);
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;

@@ -15,6 +15,8 @@ const tokenDigests = z
   .transform((raw) => raw.split(',').map((t) => t.trim().toLowerCase().replace(/^sha256:/, '')).filter((t) => t.length > 0))
   .refine((list) => list.every((t) => sha256Hex.test(t)), 'must be comma-separated SHA-256 hex digests of the tokens (printf %s TOKEN | sha256sum)');
 
+const milliseconds = z.coerce.number().int().positive();
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -34,15 +36,57 @@ const envSchema = z.object({
   ARCHIVIST_TOKENS: tokenDigests,
   TOKEN_FILE: z.string().min(1).optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
-  REVOCATION_POLICY: z.enum(['require', 'prefer', 'off']).default('prefer'),
+  // Issue 3: fail-closed by default. A signer whose revocation cannot be established is not trusted.
+  REVOCATION_POLICY: z.enum(['require', 'prefer', 'off']).default('require'),
   AUTH_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
   METRICS_PUBLIC: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  // Workers (issue 5). Unset = the defaults of src/exchange/delivery/delivery-policy.ts and workers/index.ts.
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
+  DELIVERY_BASE_DELAY_MS: milliseconds.optional(),
+  DELIVERY_MAX_DELAY_MS: milliseconds.optional(),
+  DELIVERY_MIN_DELAY_MS: z.coerce.number().int().min(0).optional(),
+  DELIVERY_CONNECT_TIMEOUT_MS: milliseconds.optional(),
+  DELIVERY_RESPONSE_TIMEOUT_MS: milliseconds.optional(),
+  DELIVERY_RECIPIENT_CONCURRENCY: z.coerce.number().int().min(1).optional(),
+  DELIVERY_RECIPIENT_RATE: z.coerce.number().int().min(0).optional(),
+  DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  WORKER_LOCK_MS: milliseconds.optional(),
+  WORKER_STALLED_INTERVAL_MS: milliseconds.optional(),
+  SWEEP_EVERY_MS: milliseconds.optional(),
+  RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  DEAD_LETTER_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
+
+/**
+ * The delivery and maintenance workers' settings (workers/index.ts startWorkers reads them from `config.workers`).
+ * Only what the environment sets is present: the defaults live with the code they tune (delivery-policy.ts,
+ * workers/index.ts), so an unset variable here never overrides them.
+ */
+export interface WorkerSettings {
+  /** BullMQ key prefix (QUEUE_PREFIX); default 'edx'. */
+  prefix?: string;
+  delivery: {
+    maxAttempts?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    minDelayMs?: number;
+    connectTimeoutMs?: number;
+    responseTimeoutMs?: number;
+    recipient?: { concurrency?: number; ratePerSecond?: number };
+  };
+  concurrency?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  schedule?: { sweepEveryMs?: number };
+  retention?: { keepRawPackagesDays: number };
+  alertWebhookUrl?: string;
+}
 
 export interface AxisConfig {
   port: number;
@@ -60,6 +104,10 @@ export interface AxisConfig {
   archivistTokenDigests: string[];
   tokenFile: string | undefined;
   trustAnchorsDir: string;
+  /**
+   * require (default, fail-closed): a signer whose revocation status cannot be established (OCSP responder down, CRL
+   * unreachable or stale) is refused. prefer (fail-open): accepted with a warning in the report. off: no look-up.
+   */
   revocationPolicy: 'require' | 'prefer' | 'off';
   authWindowSeconds: number;
   keyRotationGraceSeconds: number;
@@ -67,6 +115,7 @@ export interface AxisConfig {
   shutdownTimeoutMs: number;
   /** HTTP gateway processes sharing the port (node:cluster); 1 = the gateway runs in the main process. */
   gatewayProcesses: number;
+  workers: WorkerSettings;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -115,6 +164,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     metricsPublic: e.METRICS_PUBLIC,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gatewayProcesses: e.GATEWAY_PROCESSES,
+    workers: workerSettings(e),
+  };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** Keeps only the keys that were set, so the workers' own defaults apply to the rest. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function workerSettings(e: Env): WorkerSettings {
+  const recipient = defined({ concurrency: e.DELIVERY_RECIPIENT_CONCURRENCY, ratePerSecond: e.DELIVERY_RECIPIENT_RATE });
+  return {
+    ...defined({ prefix: e.QUEUE_PREFIX }),
+    delivery: {
+      ...defined({
+        maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+        baseDelayMs: e.DELIVERY_BASE_DELAY_MS,
+        maxDelayMs: e.DELIVERY_MAX_DELAY_MS,
+        minDelayMs: e.DELIVERY_MIN_DELAY_MS,
+        connectTimeoutMs: e.DELIVERY_CONNECT_TIMEOUT_MS,
+        responseTimeoutMs: e.DELIVERY_RESPONSE_TIMEOUT_MS,
+      }),
+      ...(Object.keys(recipient).length > 0 ? { recipient } : {}),
+    },
+    ...defined({ concurrency: e.DELIVERY_CONCURRENCY, lockDurationMs: e.WORKER_LOCK_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS, alertWebhookUrl: e.DEAD_LETTER_WEBHOOK_URL }),
+    ...(e.SWEEP_EVERY_MS !== undefined ? { schedule: { sweepEveryMs: e.SWEEP_EVERY_MS } } : {}),
+    ...(e.RETENTION_DAYS !== undefined ? { retention: { keepRawPackagesDays: e.RETENTION_DAYS } } : {}),
   };
 }
 

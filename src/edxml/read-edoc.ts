@@ -1,5 +1,5 @@
 /** Document package (edoc): MessageHeader, TraceHeaderList, manifest and the attachments' metadata. */
-import type { XmlDocument, XmlElement } from 'libxml2-wasm';
+import { XmlXPath, type XmlDocument, type XmlElement } from 'libxml2-wasm';
 import { EncodedAttachment, type Attachment } from './attachment.js';
 import { EdxmlError } from './edxml-error.js';
 import type { EdocPackage, ManifestReference, OtherInfo } from './model.js';
@@ -73,11 +73,15 @@ function readReference(node: TreeReader): ManifestReference {
   });
 }
 
+/** Compiled once per process: compiling the expression took about as long as evaluating it on every upload. */
+let contentTransferEncoded: XmlXPath | undefined;
+
 function readAttachments(root: TreeReader, doc: XmlDocument, bytes: Uint8Array, spans: EncodedSpan[]): Attachment[] {
   const list = root.one('AttachmentEncoded');
   if (!list) return [];
   // The byte scan saw the same ContentTransferEncoded elements, in the same order, as the tree holds.
-  const texts = doc.find("//*[local-name()='ContentTransferEncoded']") as XmlElement[];
+  contentTransferEncoded ??= XmlXPath.compile("//*[local-name()='ContentTransferEncoded']");
+  const texts = doc.find(contentTransferEncoded) as XmlElement[];
   if (texts.length !== spans.length) {
     throw new EdxmlError('EDXML_NOT_WELL_FORMED', 'The attachments could not be located consistently in the package bytes');
   }

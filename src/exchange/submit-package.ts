@@ -20,7 +20,8 @@ import { planStatus } from './status-routing.js';
 export type PackageSource =
   /** A fully written file under the blob store's tempDir, hashed while it was written; moved into the store on accept. */
   | { tempPath: string; sha256: string; size: number }
-  | { bytes: Uint8Array };
+  /** sha256: when the caller hashed the bytes already while receiving them (the gateway does), not hashed again. */
+  | { bytes: Uint8Array; sha256?: string };
 
 export interface SubmitInput {
   callerOrganId: string;
@@ -44,7 +45,7 @@ export interface SubmitResult {
 
 function sourceOf(input: SubmitInput): PackageSource {
   if (input.source) return input.source;
-  if (input.bytes) return { bytes: input.bytes };
+  if (input.bytes) return input.sha256 ? { bytes: input.bytes, sha256: input.sha256 } : { bytes: input.bytes };
   if (input.tempPath && input.sha256 && input.size !== undefined) return { tempPath: input.tempPath, sha256: input.sha256, size: input.size };
   throw new TypeError('submitPackage needs the package bytes or a temporary file with its SHA-256 and size.');
 }
@@ -68,7 +69,7 @@ export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): P
     throw new ExchangeError('EXCHANGE_TOO_LARGE', `The package is ${size} bytes; the axis accepts packages up to ${ctx.limits.maxPackageBytes} bytes.`, { size, limit: ctx.limits.maxPackageBytes });
   }
   const bytes = 'bytes' in source ? source.bytes : await readFile(source.tempPath);
-  const sha256 = 'bytes' in source ? createHash('sha256').update(bytes).digest('hex') : source.sha256;
+  const sha256 = source.sha256 ?? createHash('sha256').update(bytes).digest('hex');
 
   const pkg = await ctx.inspector.inspect(bytes);
   if (pkg.fromOrganId !== caller) {

@@ -18,8 +18,8 @@ export type SubmittedPackage =
     sha256: string;
     size: number;
   }
-  /** A small package read into memory. */
-  | { callerOrganId: string; bytes: Uint8Array };
+  /** A small package read into memory, with the SHA-256 computed while it arrived (not computed twice). */
+  | { callerOrganId: string; bytes: Uint8Array; sha256?: string };
 
 export interface SubmitResult {
   /** created: 202; duplicate: 200 with the original receipt. */

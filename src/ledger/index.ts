@@ -7,4 +7,4 @@ export { receiptHash, GENESIS_PREV_HASH } from './receipt-hash.js';
 export { canonicalJson } from './canonical-json.js';
 export { createReceiptExporter, SIGNED_RECEIPT_FORMAT, type SignedReceipt, type ReceiptExporter } from './signed-receipt.js';
 export { verifyReceipt, verifyReceiptChain, isSignedReceipt, isReceiptRecord, type ReceiptVerification, type ChainVerification, type ReceiptCheckCode } from './receipt-verifier.js';
-export { loadTrustAnchors, certificatesOf } from './trust-anchors.js';
+export { loadTrustAnchors } from './trust-anchors.js';

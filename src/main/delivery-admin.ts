@@ -9,7 +9,8 @@ import { connectRedis } from './redis-connection.js';
 export async function openDeliveryAdmin(config: AxisConfig, axis: AxisStore): Promise<{ deliveries: GatewayDeliveries; close(): Promise<void> }> {
   // Fail with the one-line Redis message before building a queue that would retry in silence.
   const redis = await connectRedis(config.redisUrl);
-  const queue = createBullmqDeliveryQueue({ connection: redis });
+  // The same QUEUE_PREFIX as the workers, or a replay would enqueue where no worker listens.
+  const queue = createBullmqDeliveryQueue({ connection: redis, ...(config.workers.prefix ? { prefix: config.workers.prefix } : {}) });
   return {
     deliveries: createDeliveryAdmin({ store: axis.store, queue, by: 'operator (cli)' }),
     async close() {

@@ -13,7 +13,10 @@ export interface SignatureCheckSettings {
   revocationPolicy: AxisConfig['revocationPolicy'];
 }
 
-/** REVOCATION_POLICY: require = unknown revocation refuses; prefer = it warns; off = no network look-up at all. */
+/**
+ * REVOCATION_POLICY: require (default) = unknown revocation refuses the package (fail-closed, issue 3); prefer = it is
+ * accepted with a warning in the report (fail-open); off = no network look-up at all, also with a warning.
+ */
 function policyOf(revocation: AxisConfig['revocationPolicy']): ValidationPolicy {
   if (revocation === 'require') return { revocation: 'fail-closed' };
   if (revocation === 'prefer') return { revocation: 'fail-open' };
@@ -38,15 +41,37 @@ const NOTHING_TRUSTED = (dir: string): CertificateValidator => ({
   },
 });
 
-export async function createPackageSignatureCheck(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureCheck> {
+export interface PackageSignatureChecking {
+  verify: PackageSignatureCheck;
+  /** Re-fetches every CRL the validator has used (the maintenance worker's hourly hook); failures are warned, not thrown. */
+  refreshRevocation(): Promise<void>;
+}
+
+export async function createSignatureChecking(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureChecking> {
   const anchors = await loadTrustAnchors(settings.trustAnchorsDir).catch((error: unknown) => {
     warn?.(`no trust anchors loaded from ${settings.trustAnchorsDir} (${(error as Error).message}): every signed package will be refused as untrusted; put the root certificates there (TRUST_ANCHORS_DIR)`);
     return [];
   });
   const policy = policyOf(settings.revocationPolicy);
+  if (settings.revocationPolicy !== 'require') {
+    warn?.(`REVOCATION_POLICY=${settings.revocationPolicy}: a signer whose revocation status cannot be established is accepted with a warning in the package report (fail-open${settings.revocationPolicy === 'off' ? ', and CRL/OCSP are never fetched' : ''}); the default, require, refuses it`);
+  }
+  if (anchors.length === 0) {
+    const validator = NOTHING_TRUSTED(settings.trustAnchorsDir);
+    return { verify: (bytes) => verifyPackage(bytes, { validator, policy }), refreshRevocation: async () => undefined };
+  }
+  const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy });
   // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
-  const validator = anchors.length > 0
-    ? cachingValidator(createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy }))
-    : NOTHING_TRUSTED(settings.trustAnchorsDir);
-  return (bytes) => verifyPackage(bytes, { validator, policy });
+  const validator = cachingValidator(certificates);
+  return {
+    verify: (bytes) => verifyPackage(bytes, { validator, policy }),
+    async refreshRevocation() {
+      const { failed } = await certificates.refreshCrls();
+      for (const f of failed) warn?.(`CRL refresh failed for ${f.url}: ${f.reason}`);
+    },
+  };
+}
+
+export async function createPackageSignatureCheck(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureCheck> {
+  return (await createSignatureChecking(settings, warn)).verify;
 }

@@ -26,7 +26,7 @@ export interface RunningAxis {
 export interface RunAxisOptions {
   logger?: Logger;
   metrics?: AxisMetrics;
-  /** BullMQ and replay-cache key prefix (the demo and tests use a unique one). */
+  /** BullMQ and replay-cache key prefix (the demo and tests use a unique one); default QUEUE_PREFIX, else 'edx'. */
   prefix?: string;
 }
 
@@ -34,12 +34,13 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
   const logger = options.logger ?? pino({ level: config.logLevel, redact: { paths: ['*.secret', '*.password', '*.authorization', 'secretKey'], censor: '[redacted]' } });
   const metrics = options.metrics ?? processMetrics;
   const tokens = loadTokenDigests(config);
+  const prefix = options.prefix ?? config.workers.prefix;
   const redis = await connectRedis(config.redisUrl);
   const stoppers: (() => Promise<void>)[] = [];
   let axis: AxisStore | undefined;
   try {
     axis = await openAxisStore(config);
-    const wired = await wireUseCases({ config, axis, logger, metrics, ...(options.prefix ? { queuePrefix: options.prefix } : {}) });
+    const wired = await wireUseCases({ config, axis, logger, metrics, ...(prefix ? { queuePrefix: prefix } : {}) });
     stoppers.push(() => wired.close());
 
     let server: Server | undefined;
@@ -57,7 +58,7 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
         tokens,
         maxPackageBytes: config.maxPackageBytes,
         authWindowSeconds: config.authWindowSeconds,
-        redisKeyPrefix: `${options.prefix ?? 'edx'}:auth:`,
+        redisKeyPrefix: `${prefix ?? 'edx'}:auth:`,
         metricsPublic: config.metricsPublic,
         exchangeStatus: statusForCode,
         packageCounters: {

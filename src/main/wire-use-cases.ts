@@ -13,7 +13,7 @@ import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { AxisStore } from './open-axis-store.js';
-import { createPackageSignatureCheck } from './package-signature-check.js';
+import { createSignatureChecking } from './package-signature-check.js';
 
 export interface WiredUseCases {
   exchange: Exchange;
@@ -27,11 +27,11 @@ export interface WiredUseCases {
 export async function wireUseCases(input: { config: AxisConfig; axis: AxisStore; logger: Logger; metrics: AxisMetrics; queuePrefix?: string }): Promise<WiredUseCases> {
   const { config, axis, logger, metrics } = input;
   const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
-  const verifySignature = await createPackageSignatureCheck(config, (message) => logger.warn(message));
+  const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
   const exchange = createExchangeUseCases({
     store: axis.store,
     queue,
-    inspector: createEdxmlInspector({ verifySignature, limits: { maxBytes: config.maxPackageBytes } }),
+    inspector: createEdxmlInspector({ verifySignature: signatures.verify, limits: { maxBytes: config.maxPackageBytes } }),
     receiptExporter: axis.exportReceipt,
     limits: { maxPackageBytes: config.maxPackageBytes },
     logger,
@@ -46,6 +46,8 @@ export async function wireUseCases(input: { config: AxisConfig; axis: AxisStore;
       config,
       logger,
       metrics,
+      // In-process workers (ROLE=all) refresh the CRLs of the validator this gateway verifies with.
+      hooks: { refreshRevocation: signatures.refreshRevocation },
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,

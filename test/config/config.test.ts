@@ -34,6 +34,7 @@ describe('configuration is read once from the environment and validated', () => 
     expect(c.secretKey).toBeUndefined();
     expect(c.gatewayProcesses).toBe(1);
     expect(c.trustAnchorsDir).toBe(path.resolve('data', 'trust'));
+    expect(c.revocationPolicy).toBe('require');
   });
 
   it('GATEWAY_PROCESSES is a process count from 1 to 64', () => {
@@ -57,10 +58,28 @@ describe('configuration is read once from the environment and validated', () => 
     ['OPERATOR_TOKENS', 'plain-token-not-a-digest'],
     ['SECRET_KEY', 'short'],
     ['LOG_LEVEL', 'loud'],
-  ])('an invalid %s is named in one line', (variable, value) => {
+    ['REVOCATION_POLICY', 'maybe'],
+    // The workers' settings (AxisConfig.workers).
+    ['QUEUE_PREFIX', 'a:b'],
+    ['DELIVERY_MAX_ATTEMPTS', '0'],
+    ['DELIVERY_MAX_ATTEMPTS', 'many'],
+    ['DELIVERY_BASE_DELAY_MS', 'soon'],
+    ['DELIVERY_MAX_DELAY_MS', '0'],
+    ['DELIVERY_MIN_DELAY_MS', '-1'],
+    ['DELIVERY_CONNECT_TIMEOUT_MS', '1.5'],
+    ['DELIVERY_RESPONSE_TIMEOUT_MS', 'never'],
+    ['DELIVERY_RECIPIENT_CONCURRENCY', '0'],
+    ['DELIVERY_RECIPIENT_RATE', '-3'],
+    ['DELIVERY_CONCURRENCY', '5000'],
+    ['WORKER_LOCK_MS', '0'],
+    ['WORKER_STALLED_INTERVAL_MS', 'x'],
+    ['SWEEP_EVERY_MS', '-100'],
+    ['RETENTION_DAYS', '0'],
+    ['DEAD_LETTER_WEBHOOK_URL', 'not a url'],
+  ])('an invalid %s=%s is named in one line', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.code).toBe('CONFIG_INVALID');
-    expect(error.message).toContain(variable);
+    expect(error.message).toMatch(new RegExp(`^Configuration error: ${variable} `));
     expect(error.message.split('\n')).toHaveLength(1);
   });
 
@@ -91,6 +110,43 @@ describe('configuration is read once from the environment and validated', () => 
   });
 });
 
+describe('worker settings (AxisConfig.workers): only what is set, the workers keep their own defaults', () => {
+  it('an empty environment sets nothing, so delivery-policy.ts and workers/index.ts defaults apply', () => {
+    expect(loadConfig({}).workers).toEqual({ delivery: {} });
+  });
+
+  it('reads the queue prefix, delivery policy, limits, schedule, retention and alert webhook', () => {
+    const c = loadConfig({
+      QUEUE_PREFIX: 'edx-a', DELIVERY_MAX_ATTEMPTS: '5', DELIVERY_BASE_DELAY_MS: '1000', DELIVERY_MAX_DELAY_MS: '60000',
+      DELIVERY_MIN_DELAY_MS: '0', DELIVERY_CONNECT_TIMEOUT_MS: '2000', DELIVERY_RESPONSE_TIMEOUT_MS: '9000',
+      DELIVERY_RECIPIENT_CONCURRENCY: '4', DELIVERY_RECIPIENT_RATE: '50', DELIVERY_CONCURRENCY: '64', WORKER_LOCK_MS: '20000',
+      WORKER_STALLED_INTERVAL_MS: '7000', SWEEP_EVERY_MS: '5000', RETENTION_DAYS: '3650', DEAD_LETTER_WEBHOOK_URL: 'https://ops.example/hook',
+    });
+    expect(c.workers).toEqual({
+      prefix: 'edx-a',
+      delivery: {
+        maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, minDelayMs: 0, connectTimeoutMs: 2000, responseTimeoutMs: 9000,
+        recipient: { concurrency: 4, ratePerSecond: 50 },
+      },
+      concurrency: 64,
+      lockDurationMs: 20_000,
+      stalledIntervalMs: 7000,
+      schedule: { sweepEveryMs: 5000 },
+      retention: { keepRawPackagesDays: 3650 },
+      alertWebhookUrl: 'https://ops.example/hook',
+    });
+  });
+
+  it('one recipient limit alone leaves the other to the default; an empty variable counts as unset', () => {
+    const c = loadConfig({ DELIVERY_RECIPIENT_RATE: '10', DELIVERY_MIN_DELAY_MS: '' });
+    expect(c.workers.delivery).toEqual({ recipient: { ratePerSecond: 10 } });
+  });
+
+  it('the webhook URL (it may carry a token) is not echoed', () => {
+    expect(configError({ DEAD_LETTER_WEBHOOK_URL: 'ftp://secret-token@ops' }).message).not.toContain('secret-token');
+  });
+});
+
 describe('npm start refuses to run on a bad environment, in one clear line', () => {
   const start = (env: Record<string, string>) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/main/start.ts'], {
@@ -99,11 +155,14 @@ describe('npm start refuses to run on a bad environment, in one clear line', () 
       timeout: 30_000,
     });
 
-  it('an invalid variable: exit 2, one line naming it', () => {
-    const run = start({ PORT: 'not-a-port' });
+  it.each([
+    ['PORT', 'not-a-port'],
+    ['DELIVERY_MAX_ATTEMPTS', 'many'],
+  ])('an invalid %s: exit 2, one line naming it', (variable, value) => {
+    const run = start({ [variable]: value });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^Configuration error: PORT /);
+    expect(run.stderr).toMatch(new RegExp(`^Configuration error: ${variable} `));
   });
 
   it('Redis unreachable: exit 1, one line saying so and how to start it', () => {

@@ -192,6 +192,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number }
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
       await store.close();
+      await signing.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

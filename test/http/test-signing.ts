@@ -4,10 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { createDemoPki, memorySigner } from '../../src/main/demo-pki.js';
+import { createDemoPki } from '../../src/main/demo-pki.js';
+import { loadConfig } from '../../src/config/config.js';
 import { createPackageSignatureCheck } from '../../src/main/package-signature-check.js';
 import type { PackageSignatureCheck } from '../../src/exchange/edxml-inspector.js';
 import { generateTestPki, type TestIdentity, type TestIdentityName } from '../../src/pki/test-pki/generate-test-pki.js';
+import { testSigner } from '../../src/pki/test-pki/index.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 
 export interface AgencySigner {
@@ -22,12 +24,14 @@ export interface TestSigning {
   /** The seal carrying this OrganId, or the next official certificate (to be registered by fingerprint). */
   agencySigner(organId: string): Promise<AgencySigner>;
   signUntrusted(bytes: Uint8Array): Promise<Buffer>;
+  /** Stops the test PKI's CRL/OCSP server. */
+  close(): Promise<void>;
 }
 
 const OFFICIALS: TestIdentityName[] = ['official-rsa', 'official-ec', 'wrong-key-usage'];
 
 function signerFor(identity: TestIdentity): AgencySigner {
-  const signer = memorySigner(identity);
+  const signer = testSigner(identity);
   return {
     sign: (bytes) => signPackage(bytes, signer),
     fingerprint: createHash('sha256').update(identity.certificate).digest('hex'),
@@ -36,8 +40,9 @@ function signerFor(identity: TestIdentity): AgencySigner {
 }
 
 export async function createTestSigning(dir: string): Promise<TestSigning> {
+  // The test PKI's CRL/OCSP server runs, so signers are checked under the default policy (require, fail-closed).
   const demo = await createDemoPki(path.join(dir, 'trust'));
-  const verifySignature = await createPackageSignatureCheck({ trustAnchorsDir: demo.trustDir, revocationPolicy: 'off' });
+  const verifySignature = await createPackageSignatureCheck({ trustAnchorsDir: demo.trustDir, revocationPolicy: loadConfig({}).revocationPolicy });
   const seals = Object.values(demo.pki.identities).filter((i) => i.organId !== undefined);
   let nextOfficial = 0;
   let stranger: TestIdentity | undefined;
@@ -53,5 +58,6 @@ export async function createTestSigning(dir: string): Promise<TestSigning> {
       stranger ??= (await generateTestPki()).identities['agency-rsa'];
       return signerFor(stranger).sign(bytes);
     },
+    close: () => demo.close(),
   };
 }

@@ -59,7 +59,7 @@ describe('edx receipt verify', () => {
   it('exits 2 when it cannot check: no trust anchors, or a file that is not JSON', () => {
     const noTrust = verify(write('ok2.json', JSON.stringify(signed[0])), path.join(root, 'nowhere'));
     expect(noTrust.status).toBe(2);
-    expect(noTrust.stderr).toMatch(/cannot check: LEDGER_TRUST_UNREADABLE/);
+    expect(noTrust.stderr).toMatch(/cannot check: PKI_TRUST_UNREADABLE/);
     expect(verify(write('junk.json', '1212<?xml')).status).toBe(2);
   });
 });

@@ -9,6 +9,9 @@ describe('edx demo', () => {
     const text = lines.join('\n');
     expect(text).toMatch(/202 created: package pkg_\w+; receipt #1 \(accepted\)/);
     expect(text).toMatch(/->\s+valid: Receipt .* is intact and signed by the axis/);
+    // The demo runs the test PKI's CRL/OCSP server, so the default fail-closed policy checks the signer for real.
+    expect(text).toContain('REVOCATION_POLICY=require');
+    expect(text).toContain("signature valid (SIG_OK); signer's revocation status: good (ocsp)");
     expect(text).toMatch(/from 000\.00\.00\.H40: "V\/v triển khai liên thông văn bản điện tử" \[available\]/);
     expect(text).toContain('identical to what A sent: yes');
     expect(text).toMatch(/delivery acknowledged; receipt #3 \(acknowledged\)/);

@@ -8,20 +8,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { createAgencyClient } from '../../src/http/agency-client.js';
-import { createDemoPki, memorySigner } from '../../src/main/demo-pki.js';
+import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
 let running: RunningAxis | undefined;
 let endpoint: Server | undefined;
+let demo: DemoPki | undefined;
 afterAll(async () => {
   await running?.stop();
+  await demo?.close();
   await new Promise((resolve) => endpoint ? endpoint.close(resolve) : resolve(undefined));
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -37,8 +40,9 @@ describe('gateway and workers in one process', () => {
     await new Promise<void>((resolve) => endpoint!.listen(0, '127.0.0.1', resolve));
     const endpointUrl = `http://127.0.0.1:${(endpoint.address() as { port: number }).port}/edx/inbox`;
 
-    const demo = await createDemoPki(path.join(dataDir, 'trust'));
-    const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all', REVOCATION_POLICY: 'off' });
+    // The test PKI's CRL/OCSP server runs: the default revocation policy (require) checks the seal for real.
+    demo = await createDemoPki(path.join(dataDir, 'trust'));
+    const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
     running = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-run-axis-${randomBytes(4).toString('hex')}` });
     const a = await running.axis.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
     await running.axis.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
@@ -49,7 +53,7 @@ describe('gateway and workers in one process', () => {
       code: { codeNumber: '7', codeNotation: 'UBND-VP' },
       subject: 'V/v đẩy văn bản đến hệ thống của đơn vị nhận',
       attachments: [{ name: 'a.txt', bytes: Buffer.from('nội dung') }],
-    }), memorySigner(demo.pki.identities['agency-rsa']));
+    }), demo.signerOf(demo.pki.identities['agency-rsa']));
     const client = createAgencyClient({ baseUrl: `http://127.0.0.1:${running.port}`, keyId: a.credentials.keyId, secret: a.credentials.secret });
     const sent = await client.sendPackage<{ packageId: string }>(signed);
     expect(sent.status).toBe(202);
@@ -66,5 +70,26 @@ describe('gateway and workers in one process', () => {
     expect(deliveries.map((d) => d.state)).toEqual(['delivered']);
     const receipts = await running.axis.store.listReceipts({ envelopeId: sent.body.packageId, limit: 10 });
     expect(receipts.map((r) => r.type)).toEqual(['accepted', 'delivered']);
+  });
+
+  it('the workers and the gateway use QUEUE_PREFIX from the configuration (AxisConfig.workers.prefix)', async () => {
+    const prefix = `test-run-axis-env-${randomBytes(4).toString('hex')}`;
+    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'env-prefix'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000' });
+    const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
+    const redis = new Redis('redis://127.0.0.1:6379');
+    try {
+      // A signed request leaves its nonce in the gateway's replay cache; the maintenance worker keeps its schedules.
+      const { credentials } = await axis.axis.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
+      const inbox = await createAgencyClient({ baseUrl: `http://127.0.0.1:${axis.port}`, ...credentials }).call('GET', '/v1/inbox');
+      expect(inbox.status).toBe(200);
+      const keys = await redis.keys(`${prefix}:*`);
+      expect(keys.some((k) => k.startsWith(`${prefix}:auth:`))).toBe(true);
+      expect(keys.some((k) => k.startsWith(`${prefix}:edx-maintenance:`))).toBe(true);
+    } finally {
+      await axis.stop();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as pkijs from 'pkijs';
@@ -9,6 +10,7 @@ import { organIdFromAttribute } from '../../src/pki/organ-id.js';
 import { buildCrl } from '../../src/pki/test-pki/certificate-builder.js';
 import { generateTestPki, toPem, type TestPki } from '../../src/pki/test-pki/index.js';
 
+const FIXTURES = fileURLToPath(new URL('../fixtures/edxml/', import.meta.url));
 let pki: TestPki;
 let dir: string;
 
@@ -48,6 +50,22 @@ describe('a certificate as a person reads it', () => {
   it('an agency certificate gives back its OrganId; the CA certificates say they are CAs', () => {
     expect(summarizeCertificate(pki.identities['agency-rsa'].certificate)).toMatchObject({ organId: '000.00.00.H40', subjectFields: { organizationIdentifier: '000.00.00.H40' } });
     expect(summarizeCertificate(pki.root.certificate)).toMatchObject({ isCA: true, keyUsage: ['keyCertSign', 'cRLSign'] });
+  });
+
+  it('the real VNPT-CA certificate in the samples reads like OpenSSL reads it, and is not trusted by the test root', async () => {
+    const xml = readFileSync(join(FIXTURES, 'edoc.edxml'), 'utf8');
+    const base64 = /<X509Certificate>([^<]*)</.exec(xml)![1]!;
+    const summary = summarizeCertificate(base64);
+    expect(summary).toMatchObject({
+      subject: 'UID=CMND:142587899, CN=TRẦN ANH TUẤN',
+      issuer: 'CN=VNPT Certification Authority, OU=VNPT-CA Trust Network, O=VNPT Group, C=VN',
+      serialNumber: '5401f8b96391ca0971053be87920ef25',
+      notAfter: '2018-10-19T16:55:00.000Z',
+      keyUsage: ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment'],
+      publicKeyAlgorithm: 'RSA',
+    });
+    const report = await createCertificateValidator({ trustAnchors: [pki.root.certificate] }).validate(Buffer.from(base64.replace(/\s+/g, ''), 'base64'), []);
+    expect(report).toMatchObject({ valid: false, code: 'SIG_CERT_UNTRUSTED', signer: { subjectFields: { CN: 'TRẦN ANH TUẤN' } } });
   });
 
   it('the OrganId attribute: plain or in the ETSI semantic form, and nothing that is not a code', () => {
@@ -101,5 +119,19 @@ describe('a revoked CA in the chain', () => {
     const report = await validator.validate(official.certificate, [pki.subordinate.certificate], { offline: true, crls: [rootCrl, pki.crls.subordinate] });
     expect(report).toMatchObject({ valid: false, code: 'SIG_CERT_REVOKED', revocation: { status: 'revoked', reason: 'cACompromise' } });
     expect(report.message).toMatch(/CA certificate/);
+  });
+});
+
+describe('a CRL that is not the issuer\'s', () => {
+  it('a CRL in the subordinate CA\'s name but signed by another key proves nothing', async () => {
+    const sub = pkijs.Certificate.fromBER(pki.subordinate.certificate);
+    const forged = await buildCrl({
+      issuer: sub.subject, issuerKeyId: Buffer.alloc(20, 1), privateKey: pki.identities['official-rsa'].privateKey,
+      thisUpdate: new Date(Date.now() - 60_000), nextUpdate: new Date(Date.now() + 86_400_000), revoked: [], number: 7,
+    });
+    const validator = createCertificateValidator({ trustAnchors: [pki.root.certificate] });
+    const revokedOfficial = pki.identities['official-revoked'];
+    const report = await validator.validate(revokedOfficial.certificate, [pki.subordinate.certificate], { offline: true, crls: [pki.crls.root, forged] });
+    expect(report).toMatchObject({ valid: false, code: 'SIG_REVOCATION_UNKNOWN', revocation: { status: 'unknown' } });
   });
 });

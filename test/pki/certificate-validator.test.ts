@@ -93,6 +93,11 @@ describe('certificates that must be refused, each with its code', () => {
     expect(await check('ca-as-signer')).toMatchObject({ valid: false, code: 'SIG_CERT_CA_AS_SIGNER' });
   });
 
+  it('the trust anchor itself used as a signer: SIG_CERT_CA_AS_SIGNER, not "trusted"', async () => {
+    const report = await validator.validate(pki.root.certificate, []);
+    expect(report).toMatchObject({ valid: false, code: 'SIG_CERT_CA_AS_SIGNER' });
+  });
+
   it('an encryption-only certificate used to sign: SIG_CERT_KEY_USAGE', async () => {
     const report = await check('wrong-key-usage');
     expect(report).toMatchObject({ valid: false, code: 'SIG_CERT_KEY_USAGE' });
@@ -273,5 +278,17 @@ describe('refreshing CRLs (maintenance)', () => {
     } finally {
       served.server.serve(pki);
     }
+  });
+});
+
+describe('many packages from the same official at once', () => {
+  it('twenty concurrent validations share one OCSP request and one CRL download', async () => {
+    const fresh = createCertificateValidator({ trustAnchors: [pki.root.certificate] });
+    const ocspBefore = served.server.hits.get('/ocsp') ?? 0;
+    const crlBefore = served.server.hits.get('/crl/root.crl') ?? 0;
+    const reports = await Promise.all(Array.from({ length: 20 }, () => check('official-ec', fresh)));
+    expect(reports.every((r) => r.valid)).toBe(true);
+    expect((served.server.hits.get('/ocsp') ?? 0) - ocspBefore).toBe(1);
+    expect((served.server.hits.get('/crl/root.crl') ?? 0) - crlBefore).toBe(1);
   });
 });

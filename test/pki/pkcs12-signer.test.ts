@@ -137,3 +137,15 @@ describe('PKCS#12 bundles written by OpenSSL', () => {
     }
   });
 });
+
+describe('the in-memory test signer', () => {
+  it('is a Signer and signs like the PKCS#12 one', async () => {
+    const { testSigner } = await import('../../src/pki/test-pki/index.js');
+    const official = pki.identities['official-ec'];
+    const signer: import('../../src/signature/signer.js').Signer = testSigner(official);
+    const data = Buffer.from('Giấy mời');
+    const key = new X509Certificate(official.certificate).publicKey;
+    expect(nodeVerify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(await signer.sign(data, 'ecdsa-sha256')))).toBe(true);
+    await expect(signer.sign(data, 'rsa-sha256')).rejects.toThrow(/cannot make/);
+  });
+});

@@ -55,6 +55,27 @@ describe('embedded store: on disk', () => {
     db.close();
   });
 
+  it('stores a blob again after its fan-out directory was removed under the running store (directories are remembered)', async () => {
+    const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
+    try {
+      const first = Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`);
+      const { key } = await store.blobs.putBytes(first);
+      const fanOut = path.join(dataDir, 'blobs', key.slice(0, 2));
+      await rm(fanOut, { recursive: true, force: true });
+      expect(await store.blobs.has(key)).toBe(false);
+      expect(await store.blobs.putBytes(first)).toEqual({ key, size: first.byteLength });
+      expect(Buffer.compare(await store.blobs.read(key), first)).toBe(0);
+      // The same for a temporary file moved in.
+      await rm(fanOut, { recursive: true, force: true });
+      const temp = path.join(store.blobs.tempDir, `upload-${randomBytes(6).toString('hex')}.tmp`);
+      writeFileSync(temp, first);
+      expect(await store.blobs.putFile(temp, key, first.byteLength)).toEqual({ key, size: first.byteLength });
+      expect(Buffer.compare(await store.blobs.read(key), first)).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps one unbroken receipt chain when two processes write to the same data directory at once', async () => {
     const shared = await mkdtemp(path.join(tmpdir(), 'edx-store-shared-'));
     const child = path.join(import.meta.dirname, 'fixtures', 'append-receipts.ts');

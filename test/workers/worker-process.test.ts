@@ -1,20 +1,22 @@
 /**
- * A worker role as its own process: its settings come from the environment (validated, one line naming a bad
- * variable), and SIGTERM drains it: no new jobs, the push in flight finishes, exit 0.
+ * A worker role as its own process: its settings come from the configuration (src/config: validated, one line
+ * naming a bad variable), and SIGTERM drains it: no new jobs, the push in flight finishes, exit 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
-import { workerSettingsFromEnv } from '../../workers/process-options.js';
+import { loadConfig } from '../../src/config/config.js';
 import { acceptPackage, addAgency, openTestAxis, SENDER, startReceiver, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
+import { startWorkers } from '../../workers/index.js';
 import { spawnWorker } from './worker-process.js';
+import { waitForDeliveries } from '../delivery/harness.js';
 
-describe('worker process settings', () => {
-  it('reads the delivery policy, limits and schedule from the environment', () => {
-    const settings = workerSettingsFromEnv({
+describe('worker settings in the configuration', () => {
+  it('carry the delivery policy, limits and schedule from the environment', () => {
+    const settings = loadConfig({
       QUEUE_PREFIX: 'edx-a', DELIVERY_MAX_ATTEMPTS: '5', DELIVERY_BASE_DELAY_MS: '1000', DELIVERY_RECIPIENT_CONCURRENCY: '4',
       DELIVERY_CONCURRENCY: '64', SWEEP_EVERY_MS: '5000', RETENTION_DAYS: '3650', DEAD_LETTER_WEBHOOK_URL: 'https://ops.example/hook', DELIVERY_MIN_DELAY_MS: '',
-    });
+    }).workers;
     expect(settings).toMatchObject({
       prefix: 'edx-a',
       delivery: { maxAttempts: 5, baseDelayMs: 1000, recipient: { concurrency: 4 } },
@@ -24,7 +26,7 @@ describe('worker process settings', () => {
       alertWebhookUrl: 'https://ops.example/hook',
     });
     expect(settings.delivery).not.toHaveProperty('minDelayMs');
-    expect(workerSettingsFromEnv({})).toEqual({ delivery: {} });
+    expect(loadConfig({}).workers).toEqual({ delivery: {} });
   });
 
   it.each([
@@ -33,7 +35,7 @@ describe('worker process settings', () => {
     ['QUEUE_PREFIX', 'a:b'],
     ['DEAD_LETTER_WEBHOOK_URL', 'not a url'],
   ])('refuses %s=%s with a configuration error naming it', (name, value) => {
-    expect(() => workerSettingsFromEnv({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
+    expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
   });
 });
 
@@ -73,6 +75,20 @@ describe('a delivery worker process', () => {
     expect(receiver.requests).toHaveLength(1);
     expect((await queue.depth()).waiting).toBe(2);
     expect(worker.output.join('')).toContain('delivery worker stopping');
+  });
+
+  it('in-process workers take their settings from config.workers, as npm start passes the configuration', async () => {
+    receiver.behave(() => ({ status: 500 }));
+    const config = loadConfig({ REDIS_URL, QUEUE_PREFIX: prefix, DELIVERY_MAX_ATTEMPTS: '2', DELIVERY_BASE_DELAY_MS: '20', DELIVERY_MAX_DELAY_MS: '40', DELIVERY_MIN_DELAY_MS: '5' });
+    const running = await startWorkers({ store: axis.store, identity: axis.identity, config, roles: { delivery: true, maintenance: false } });
+    try {
+      const { deliveries } = await acceptPackage(axis.store, { to: ['000.00.00.H41'] });
+      await running.queue.enqueueDeliveries([deliveries[0]!.id]);
+      const [dead] = await waitForDeliveries(axis.store, [deliveries[0]!.id], ['dead']);
+      expect(dead?.attempts).toBe(2);
+    } finally {
+      await running.close(2000);
+    }
   });
 
   it('exits 2 with one line naming a bad setting', async () => {

@@ -17,7 +17,7 @@ import { buildDocumentPackage, buildStatusPackage } from '../../edxml/index.js';
 import { isAxisError } from '../../errors/axis-error.js';
 import { createAgencyClient, type AgencyClient } from '../../http/agency-client.js';
 import { devTrustDir } from '../../ledger/index.js';
-import { createDemoPki, memorySigner } from '../../main/demo-pki.js';
+import { createDemoPki } from '../../main/demo-pki.js';
 import { TEST_ROOT_NAME } from '../../pki/test-pki/generate-test-pki.js';
 import { runAxis, type RunningAxis } from '../../main/run-axis.js';
 import { signPackage } from '../../signature/xmldsig/index.js';
@@ -82,15 +82,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     HOST: '127.0.0.1',
     ROLE: 'all',
     OPERATOR_TOKENS: sha256(Buffer.from(operatorToken)),
-    // The test PKI's CRL and OCSP addresses point nowhere: revocation is not looked up in the demo.
-    REVOCATION_POLICY: 'off',
     TRUST_ANCHORS_DIR: path.join(dataDir, 'trust'),
   });
 
   say('edX axis demo');
   say(`  data directory  ${dataDir}`);
+  // The test PKI's own CRL/OCSP server runs for the demo: the axis checks every signer's revocation for real.
   const demoPki = await createDemoPki(config.trustAnchorsDir);
   say(`  test PKI        "${TEST_ROOT_NAME}" and its subordinate CA, written to ${config.trustAnchorsDir}`);
+  say(`  revocation      CRLs and OCSP served at ${demoPki.revocationServer?.url ?? '(nowhere)'}; REVOCATION_POLICY=${config.revocationPolicy}`);
   let running: RunningAxis | undefined;
   try {
     running = await runAxis(config, { logger: pino({ level: 'error' }, pino.destination(2)), prefix: `edx-demo-${randomBytes(4).toString('hex')}` });
@@ -115,11 +115,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
       attachments: [{ name: 'cong-van-123.pdf', bytes: pdf, contentType: 'application/pdf', description: 'Công văn số 123/UBND-VP' }],
     });
     const seal = demoPki.pki.identities['agency-rsa'];
-    const signed = await signPackage(unsigned, memorySigner(seal));
+    const signed = await signPackage(unsigned, demoPki.signerOf(seal));
     say(`   package ${signed.length} bytes, SHA-256 ${short(sha256(signed))}, XMLDSig by "${seal.description}"`);
     const sent = await a.sendPackage<{ packageId: string; outcome: string; receipt: { receipt: { seq: number; type: string; hash: string } } }>(signed);
     const packageId = sent.body.packageId;
     say(`   ${sent.status} ${sent.body.outcome}: package ${packageId}; receipt #${sent.body.receipt.receipt.seq} (${sent.body.receipt.receipt.type}) hash ${short(sent.body.receipt.receipt.hash)}`);
+    const report = await a.call<{ verification?: { signature?: { valid?: boolean; code?: string; revocation?: { status: string; source?: string } } } }>('GET', `/v1/packages/${packageId}/report`);
+    const checked = report.body.verification?.signature;
+    say(`   signature ${checked?.valid ? 'valid' : 'NOT valid'} (${checked?.code ?? '?'}); signer's revocation status: ${checked?.revocation?.status ?? 'not checked'}${checked?.revocation?.source ? ` (${checked.revocation.source})` : ''}`);
     const receiptFile = path.join(dataDir, 'receipts', 'accepted.json');
     await mkdir(path.dirname(receiptFile), { recursive: true });
     await writeFile(receiptFile, JSON.stringify(sent.body, null, 2));
@@ -171,8 +174,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<void> {
     say('\nDone: every step above went through the public API with signed requests; every fact is a signed receipt in one hash chain.');
   } finally {
     await running?.stop();
+    await demoPki.close();
     if (options.keep) say(`\nKept ${dataDir} (receipts in ${path.join(dataDir, 'receipts')}, trust anchors in ${devTrustDir(dataDir)}).`);
-    else if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    else if (!options.dataDir) {
+      rmSync(dataDir, { recursive: true, force: true });
+      say(`\nRemoved ${dataDir}; run \`edx demo --keep\` to keep the receipts and trust anchors for a look afterwards.`);
+    }
   }
 }
 

@@ -31,7 +31,10 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   recipient: { concurrency: 16, ratePerSecond: 1000 },
 };
 
-export function deliveryPolicy(overrides: Partial<DeliveryPolicy> = {}): DeliveryPolicy {
+/** What a configuration may override: any field, and either of the per-recipient limits. */
+export type DeliveryPolicyOverrides = Partial<Omit<DeliveryPolicy, 'recipient'>> & { recipient?: Partial<RecipientLimits> };
+
+export function deliveryPolicy(overrides: DeliveryPolicyOverrides = {}): DeliveryPolicy {
   return {
     ...DEFAULT_DELIVERY_POLICY,
     ...overrides,

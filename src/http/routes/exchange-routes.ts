@@ -65,7 +65,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     try {
       assertBodyDigest(res, upload.sha256);
       result = await exchange().submitPackage('bytes' in upload
-        ? { callerOrganId: caller.organId, bytes: upload.bytes }
+        ? { callerOrganId: caller.organId, bytes: upload.bytes, sha256: upload.sha256 }
         : { callerOrganId: caller.organId, tempPath: upload.tempPath, sha256: upload.sha256, size: upload.size });
     } finally {
       // The use-case moves the temp file into the blob store; whatever is left behind is garbage, removed before

@@ -7,3 +7,5 @@ export type { OcspAnswer, OcspResponderOptions } from './ocsp-responder.js';
 export { writePkcs12 } from './pkcs12-writer.js';
 export { readTestPki, writeTestPki } from './write-test-pki.js';
 export type { TestPkiIndex } from './write-test-pki.js';
+export { testSigner } from './test-signer.js';
+export type { TestSigner } from './test-signer.js';

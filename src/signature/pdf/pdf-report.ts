@@ -1,3 +1,4 @@
+import { isCouldNotCheck } from '../../pki/pki-codes.js';
 import type { CertificateSummary, CertificateValidator, ChainReport, RevocationReport, ValidationPolicy } from '../../pki/types.js';
 
 /**
@@ -83,11 +84,8 @@ export interface PdfSignOptions {
   contactInfo?: string;
 }
 
-/** Codes that mean the check could not be done, not that the document is bad (CLI exit 2). */
-const COULD_NOT_CHECK = new Set(['SIG_REVOCATION_UNKNOWN', 'PDF_CHECK_FAILED']);
-
-/** Exit code the CLI uses: 0 valid, 1 invalid, 2 could not check. */
+/** Exit code the CLI uses: 0 valid, 1 invalid, 2 could not check (revocation not established, or the check itself failed). */
 export function pdfExitCodeOf(report: PdfVerificationReport): 0 | 1 | 2 {
   if (report.valid) return 0;
-  return COULD_NOT_CHECK.has(report.code) ? 2 : 1;
+  return isCouldNotCheck(report.code) || report.code === 'PDF_CHECK_FAILED' ? 2 : 1;
 }

@@ -36,6 +36,8 @@ async function fsyncPath(target: string, flags = 'r'): Promise<void> {
 
 export class FileBlobStore implements BlobStore {
   readonly tempDir: string;
+  /** Fan-out directories known to exist: one mkdir per directory per process, not one per blob. */
+  private readonly madeDirs = new Set<string>();
 
   private constructor(private readonly root: string) {
     this.tempDir = path.join(root, 'tmp');
@@ -65,9 +67,8 @@ export class FileBlobStore implements BlobStore {
     }
     // The caller wrote the file; make sure its bytes are on disk before the name says the blob exists.
     await fsyncPath(tempPath, 'r+');
-    await mkdir(path.dirname(target), { recursive: true });
     try {
-      await rename(tempPath, target);
+      await this.renameInto(tempPath, target);
     } catch (error) {
       if (!isErrno(error, 'EXDEV')) throw error;
       // Another filesystem: copy next to the target first, so the final step is still one rename.
@@ -93,10 +94,26 @@ export class FileBlobStore implements BlobStore {
       await handle.close();
     }
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    await rename(staged, target);
+    await this.renameInto(staged, target);
     await fsyncPath(path.dirname(target));
     return { key, size: bytes.byteLength };
+  }
+
+  /** rename into the fan-out directory, creating it the first time (or again, should someone have removed it). */
+  private async renameInto(from: string, target: string): Promise<void> {
+    const dir = path.dirname(target);
+    if (!this.madeDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    try {
+      await rename(from, target);
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT') || !this.madeDirs.delete(dir)) throw error;
+      await mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+      await rename(from, target);
+    }
   }
 
   async has(key: string): Promise<boolean> {
