@@ -16,6 +16,7 @@ import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { statusForCode } from '../../src/exchange/error-status.js';
 import { createAgencyClient, type AgencyClient } from '../../src/http/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
+import { createSignatureChecking } from '../../src/main/package-signature-check.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 
@@ -76,6 +77,19 @@ describe('revocation policy (issue 3: fail-closed by default, fail-open by optio
     expect(demo.revocationServer?.hits.get('/ocsp')).toBeGreaterThan(0);
   });
 
+  it('the maintenance hook (hooks.refreshRevocation) re-fetches the CRLs the gateway has used', async () => {
+    // OCSP off: the validator falls back to the CRLs, which the hook then refreshes.
+    demo.revocationServer?.serve(demo.pki, { ocsp: false });
+    const checking = await createSignatureChecking({ trustAnchorsDir: demo.trustDir, revocationPolicy: 'require' });
+    expect(await checking.verify(await signedDocument())).toMatchObject({ valid: true });
+    const crlHits = () => [...(demo.revocationServer?.hits ?? new Map<string, number>())].filter(([p]) => p.startsWith('/crl/')).reduce((n, [, c]) => n + c, 0);
+    const before = crlHits();
+    expect(before).toBeGreaterThan(0);
+    await checking.refreshRevocation();
+    expect(crlHits()).toBeGreaterThan(before);
+    demo.revocationServer?.serve(demo.pki);
+  });
+
   describe('CRL/OCSP server down', () => {
     beforeAll(async () => {
       await demo.close();
@@ -100,6 +114,13 @@ describe('revocation policy (issue 3: fail-closed by default, fail-open by optio
       expect(signature.valid).toBe(true);
       expect(signature.revocation?.status).toBe('unknown');
       expect(signature.warnings.join('\n')).toMatch(new RegExp(`(${COULD_NOT_CHECK.join('|')}).*fail-open`));
+    });
+
+    it('REVOCATION_POLICY=off: nothing is fetched; accepted with a warning too', async () => {
+      const checking = await createSignatureChecking({ trustAnchorsDir: demo.trustDir, revocationPolicy: 'off' });
+      const report = await checking.verify(await signedDocument());
+      expect(report).toMatchObject({ valid: true, revocation: { status: 'unknown' } });
+      expect(report.warnings.join('\n')).toMatch(/fail-open/);
     });
   });
 });
