@@ -5,6 +5,7 @@
 import { acknowledge, fetchPackage, getReport, listInbox, type AcknowledgeResult, type FetchedPackage, type InboxItem, type PackageReport } from './receive-package.js';
 import { timeline, type DocumentTimeline, type TimelineInput } from './document-timeline.js';
 import { contextOf, type ExchangeDeps } from './exchange-deps.js';
+import { listPartyReceipts, type PartyReceipts, type PartyReceiptsInput } from './party-receipts.js';
 import { submitPackage, type SubmitInput, type SubmitResult } from './submit-package.js';
 
 export interface PartyRequest {
@@ -21,6 +22,8 @@ export interface Exchange {
   getReport(input: PartyRequest): Promise<PackageReport>;
   acknowledge(input: PartyRequest): Promise<AcknowledgeResult>;
   timeline(input: TimelineInput): Promise<DocumentTimeline>;
+  /** The receipts the agency is party to (its `rejected` refusals included), signed, in chain order. */
+  listReceipts(input: PartyReceiptsInput): Promise<PartyReceipts>;
 }
 
 export function createExchangeUseCases(deps: ExchangeDeps): Exchange {
@@ -32,5 +35,6 @@ export function createExchangeUseCases(deps: ExchangeDeps): Exchange {
     getReport: (input) => getReport(ctx, input),
     acknowledge: (input) => acknowledge(ctx, input),
     timeline: (input) => timeline(ctx, input),
+    listReceipts: (input) => listPartyReceipts(ctx, input),
   };
 }

@@ -4,7 +4,7 @@
  *   02 and 06 end the document's progress. 13 (take-back request) is sent only by the original sender; 15/16
  *   (change accepted/refused) only by a recipient, and only to answer a pending take-back (13) or change package
  *   (revoke, update or replace). Accepting a take-back or a revocation (15) ends the document too.
- * The state is derived by replaying what was accepted, in order; see docs/exchange.md.
+ * The state is derived by replaying what was accepted, in order; see docs/api.md.
  */
 import type { StatusCode } from '../store/records.js';
 

@@ -2,7 +2,8 @@
  * Flow 1 of ARCHITECTURE.md, the send: size -> parse, schema and rules (inspector) -> From is the caller ->
  * the same package again returns the original receipt -> signature policy -> document or status rules ->
  * blob + envelope + deliveries + receipt in one store transaction -> enqueue the push deliveries.
- * A refused package stores nothing and leaves no receipt (docs/exchange.md says why).
+ * A refused package stores nothing but one sealed `rejected` receipt naming the caller (package-refusal.ts; an
+ * oversized package, refused before its bytes are all in hand, leaves none).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { planDocument } from './document-rules.js';
 import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
 import type { ExchangeContext } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
+import { recordRefusal } from './package-refusal.js';
 import type { InspectedPackage } from './package-inspector.js';
 import { assertSignaturePolicy } from './signature-policy.js';
 import { planStatus } from './status-routing.js';
@@ -70,7 +72,15 @@ export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): P
   }
   const bytes = 'bytes' in source ? source.bytes : await readFile(source.tempPath);
   const sha256 = source.sha256 ?? createHash('sha256').update(bytes).digest('hex');
+  try {
+    return await judge(ctx, caller, source, bytes, sha256, size);
+  } catch (error) {
+    throw await recordRefusal(ctx, error, { callerOrganId: caller, sha256, size });
+  }
+}
 
+/** Every check after the bytes are in hand; a coded error thrown here is a refusal the chain records. */
+async function judge(ctx: ExchangeContext, caller: string, source: PackageSource, bytes: Uint8Array, sha256: string, size: number): Promise<SubmitResult> {
   const pkg = await ctx.inspector.inspect(bytes);
   if (pkg.fromOrganId !== caller) {
     throw new ExchangeError('EXCHANGE_FROM_NOT_CALLER', `The package says it is from ${pkg.fromOrganId}, but it was sent by agency ${caller}: an agency sends only its own packages.`, { from: pkg.fromOrganId });

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { TokenDigest } from '../config/tokens.js';
 import type { AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import type { ReceiptType } from '../store/records.js';
 import type { NonceCache } from './auth/agency-auth.js';
 import type { StatusForCode } from './status-codes.js';
 
@@ -45,6 +46,8 @@ export interface GatewayExchange {
   acknowledge(input: { organId: string; envelopeId: string }): Promise<unknown>;
   /** organId undefined: an archivist, who may read every timeline. */
   timeline(input: { organId?: string; documentId: string }): Promise<unknown>;
+  /** The caller's own signed receipts (accepted, rejected, fetched, ...), in chain order. */
+  listReceipts(input: { organId: string; after?: number; limit: number; type?: ReceiptType }): Promise<unknown>;
 }
 
 /** Counts accepted and refused uploads (edx_packages_accepted_total / edx_packages_rejected_total). */

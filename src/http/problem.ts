@@ -18,9 +18,12 @@ export interface Problem {
 
 export class HttpError extends AxisError {
   readonly status: number;
-  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
-    super(code, message, details);
+  /** Seconds a 503 asks the caller to wait before trying again (sent as Retry-After). */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>, options?: { retryAfterSeconds?: number; cause?: unknown }) {
+    super(code, message, details, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 
@@ -50,7 +53,11 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
 
 export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    if (error instanceof HttpError) return sendProblem(req, res, error.status, error.code, error.message);
+    if (error instanceof HttpError) {
+      if (error.status >= 500) req.log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+      if (error.retryAfterSeconds !== undefined && !res.headersSent) res.set('Retry-After', String(error.retryAfterSeconds));
+      return sendProblem(req, res, error.status, error.code, error.message);
+    }
     if (isAxisError(error)) {
       const status = exchangeStatus?.(error.code) ?? gatewayStatusForCode(error.code);
       if (status >= 500) req.log?.error({ err: error }, 'request failed');

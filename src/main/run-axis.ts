@@ -76,6 +76,13 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
       const address = listening.address();
       port = typeof address === 'object' && address ? address.port : config.port;
       logger.info({ port, role: config.role, store: config.mongodbUrl ? 'mongodb' : 'embedded', dataDir: config.dataDir }, 'gateway listening');
+      if (!config.axisP12) {
+        logger.warn({ dataDir: config.dataDir }, 'receipts are sealed by a development axis identity generated under DATA_DIR: set AXIS_P12 and AXIS_P12_PASSWORD to the axis certificate in production');
+      }
+      if ((await axis.store.listAgencies()).length === 0) {
+        // A newcomer's first start: say what to do next rather than sit silent on an empty registry.
+        logger.info(`no agencies registered yet: add one with "npx edx admin agency add CODE --name NAME", or watch a whole exchange with "npm run demo"; API docs at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/docs`);
+      }
       stoppers.unshift(() => new Promise<void>((resolve) => {
         listening.close(() => resolve());
         listening.closeIdleConnections();

@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { signRequest } from '../../src/http/auth/request-signing.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { buildHarness, fakeExchange, type Harness } from './harness.js';
+import { freePort } from '../delivery/redis-fixture.js';
 
 const XML = Buffer.from('<?xml version="1.0"?><edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"/>');
 
@@ -97,5 +99,47 @@ describe('agency systems authenticate every request with an HMAC signature', () 
     }
     expect(rotated.agency.keys.find((k) => k.keyId === c.keyId)?.expiresAt).toBeDefined();
     expect(await h.agencies.resolveKey(c.keyId)).toBeDefined();
+  });
+});
+
+describe('when Redis, the replay cache, is down', () => {
+  let h: Harness;
+  let a: AgencyCredentials;
+  let submitted = 0;
+  beforeAll(async () => {
+    const exchange = fakeExchange([]);
+    h = await buildHarness({
+      exchange: { ...exchange, submitPackage: async (input) => { submitted += 1; return exchange.submitPackage(input); } },
+      unreachableRedisUrl: `redis://127.0.0.1:${await freePort()}`,
+    });
+    a = await h.add('000.00.00.A01');
+  });
+  afterAll(async () => h.close());
+
+  it('a correctly signed request is refused with 503 AUTH_REPLAY_CACHE_UNAVAILABLE and Retry-After, never served unchecked', async () => {
+    const res = await request(h.app).get('/v1/inbox?limit=5')
+      .set({ ...signRequest({ method: 'GET', path: '/v1/inbox?limit=5', keyId: a.keyId, secret: a.secret }) });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('AUTH_REPLAY_CACHE_UNAVAILABLE');
+    expect(res.body.detail).toMatch(/replay/);
+    expect(res.headers['retry-after']).toBe('5');
+  });
+
+  it('a signed upload is refused the same way: nothing reaches the use-case and no temporary file is left', async () => {
+    const headers = signRequest({ method: 'POST', path: '/v1/packages', keyId: a.keyId, secret: a.secret, body: XML });
+    const res = await request(h.app).post('/v1/packages').set({ ...headers, 'Content-Type': 'application/xml' }).send(XML);
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('AUTH_REPLAY_CACHE_UNAVAILABLE');
+    expect(submitted).toBe(0);
+    expect(readdirSync(h.dir)).toEqual([]);
+  });
+
+  it('checks that need no Redis still answer first: a bad signature is 401, and the gateway keeps running', async () => {
+    const bad = await request(h.app).get('/v1/inbox?limit=5')
+      .set({ ...signRequest({ method: 'GET', path: '/v1/inbox?limit=5', keyId: a.keyId, secret: 'not-the-secret' }) });
+    expect(bad.status).toBe(401);
+    expect(bad.body.code).toBe('AUTH_INVALID');
+    expect((await request(h.app).get('/healthz')).status).toBe(200);
   });
 });

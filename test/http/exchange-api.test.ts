@@ -1,7 +1,7 @@
 /**
  * Exchange API v1 end to end: the real gateway, the real exchange use-cases over the embedded store, real Redis,
- * real XMLDSig signatures by certificates of a test PKI. Every refused request is checked to store nothing and to
- * leave the service up.
+ * real XMLDSig signatures by certificates of a test PKI. Every refused request is checked to leave the service up and
+ * to store nothing, except one sealed `rejected` receipt for a package refused after its sender was authenticated.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,31 @@ async function refused(send: () => Promise<request.Response>, status: number, co
   return res;
 }
 
+/**
+ * Sends a package the axis refuses after authenticating the caller: the expected status and code, and exactly one
+ * new sealed `rejected` receipt naming only the caller (SHA-256, size, code), handed back in the problem body; no
+ * envelope, blob, delivery or upload left; the chain still verifies; the service still answers.
+ */
+async function rejected(as: TestAgency, bytes: Uint8Array, status: number, code: string): Promise<request.Response> {
+  const before = await f.snapshot();
+  const res = await f.send(as, bytes);
+  expect({ status: res.status, code: res.body.code }).toEqual({ status, code });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body.detail.length).toBeGreaterThan(10);
+  const after = await f.snapshot();
+  expect(after).toEqual({ ...before, chainSeq: before.chainSeq + 1 });
+  const [receipt] = await f.store.listReceipts({ after: before.chainSeq, limit: 10 });
+  expect(receipt).toMatchObject({ type: 'rejected', seq: before.chainSeq + 1, parties: [as.organId], subjectSha256: sha256(bytes), detail: { code, size: bytes.byteLength } });
+  expect(receipt?.envelopeId).toBeUndefined();
+  expect(receipt?.documentId).toBeUndefined();
+  expect(res.body.receiptId).toBe(receipt?.id);
+  expect(res.body.receipt.receipt).toEqual(receipt);
+  expect(verifyReceipt(res.body.receipt, { trustAnchors: f.receiptTrust })).toMatchObject({ valid: true, code: 'RECEIPT_OK' });
+  expect(await f.store.blobs.has(sha256(bytes))).toBe(false);
+  expect((await request(f.app).get('/healthz')).status).toBe(200);
+  return res;
+}
+
 describe('send, receive, acknowledge', () => {
   let doc: Buffer;
   let packageId: string;
@@ -67,7 +92,7 @@ describe('send, receive, acknowledge', () => {
 
   it('the same DocumentId with other bytes as a new document is 409 EXCHANGE_DOCUMENT_ID_CONFLICT', async () => {
     const other = await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,1/A01-VP', subject: 'Một nội dung khác' });
-    await refused(() => f.send(A, other), 409, 'EXCHANGE_DOCUMENT_ID_CONFLICT', other);
+    await rejected(A, other, 409, 'EXCHANGE_DOCUMENT_ID_CONFLICT');
   });
 
   it('the recipient finds it in its inbox; nobody else does', async () => {
@@ -160,16 +185,16 @@ describe('statuses travel back to the sender through the state machine', () => {
 
   it('a transition the machine does not allow is 409 EXCHANGE_STATUS_TRANSITION_FORBIDDEN', async () => {
     const again01 = await f.statusFrom(B, { sender: A.organId, documentId, code: '01', description: 'again' });
-    await refused(() => f.send(B, again01), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', again01);
+    await rejected(B, again01, 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN');
     const answer15 = await f.statusFrom(B, { sender: A.organId, documentId, code: '15' });
-    await refused(() => f.send(B, answer15), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', answer15);
+    await rejected(B, answer15, 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN');
   });
 
   it('the sender cannot report a recipient status (409); 13 only from the sender', async () => {
     const fromSender = await f.statusFrom(A, { sender: B.organId, documentId, code: '05' });
-    await refused(() => f.send(A, fromSender), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', fromSender);
+    await rejected(A, fromSender, 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN');
     const takeBackByRecipient = await f.statusFrom(B, { sender: A.organId, documentId, code: '13' });
-    await refused(() => f.send(B, takeBackByRecipient), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', takeBackByRecipient);
+    await rejected(B, takeBackByRecipient, 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN');
   });
 
   it('a take-back request (13) from the sender is routed to the recipient, who answers 16 (refused) once', async () => {
@@ -179,12 +204,12 @@ describe('statuses travel back to the sender through the state machine', () => {
     expect(routed).toMatchObject({ kind: 'status', statusCode: '13', from: A.organId, to: [B.organId] });
     expect((await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId, code: '16' }))).status).toBe(202);
     const again = await f.statusFrom(B, { sender: A.organId, documentId, code: '16', description: 'again' });
-    await refused(() => f.send(B, again), 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN', again);
+    await rejected(B, again, 409, 'EXCHANGE_STATUS_TRANSITION_FORBIDDEN');
   });
 
   it('a status about an unknown document is 404 EXCHANGE_UNKNOWN_ORIGINAL', async () => {
     const unknown = await f.statusFrom(B, { sender: A.organId, documentId: '000.00.00.A01,2026/12/01,404/NOPE', code: '01' });
-    await refused(() => f.send(B, unknown), 404, 'EXCHANGE_UNKNOWN_ORIGINAL', unknown);
+    await rejected(B, unknown, 404, 'EXCHANGE_UNKNOWN_ORIGINAL');
   });
 
   it('the timeline holds the original, the statuses and the receipts, for parties and archivists only', async () => {
@@ -214,10 +239,10 @@ describe('revoke, update, replace', () => {
 
   it('only the original sender may revoke: a recipient gets 403, a stranger 404', async () => {
     const byRecipient = await f.documentFrom(B, { to: [C.organId], documentId: '000.00.00.B02,2026/12/01,9/B02-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
-    await refused(() => f.send(B, byRecipient), 403, 'EXCHANGE_NOT_ORIGINAL_SENDER', byRecipient);
+    await rejected(B, byRecipient, 403, 'EXCHANGE_NOT_ORIGINAL_SENDER');
     const D = await f.agency('000.00.00.D04');
     const byStranger = await f.documentFrom(D, { to: [C.organId], documentId: '000.00.00.D04,2026/12/01,9/D04-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
-    await refused(() => f.send(D, byStranger), 404, 'EXCHANGE_UNKNOWN_ORIGINAL', byStranger);
+    await rejected(D, byStranger, 404, 'EXCHANGE_UNKNOWN_ORIGINAL');
   });
 
   it('a revoked original is 410 for a recipient that had not fetched it, still served to one that had', async () => {
@@ -239,7 +264,7 @@ describe('revoke, update, replace', () => {
     const answer = await f.send(B, await f.statusFrom(B, { sender: A.organId, documentId: '000.00.00.A01,2026/12/01,4/A01-VP', code: '15' }));
     expect(answer.status).toBe(202);
     const twice = await f.documentFrom(A, { to: [B.organId], documentId: '000.00.00.A01,2026/12/01,5/A01-VP', business: { type: 1, original: { organId: A.organId, documentId } } });
-    await refused(() => f.send(A, twice), 409, 'EXCHANGE_ORIGINAL_REVOKED', twice);
+    await rejected(A, twice, 409, 'EXCHANGE_ORIGINAL_REVOKED');
   });
 
   it('an update (2) and a replacement (3) of the sender\'s own original are accepted', async () => {
@@ -265,49 +290,52 @@ describe('bad input: a clear code, nothing stored, the service still up', () => 
 
   it('not edXML: 400', async () => {
     const html = Buffer.from('<html><body>hello</body></html>');
-    await refused(() => f.send(A, html), 400, 'EDXML_NOT_EDXML', html);
+    await rejected(A, html, 400, 'EDXML_NOT_EDXML');
     const junk = Buffer.from('%PDF-1.4 not xml at all');
-    const res = await refused(() => f.send(A, junk), 400, 'EDXML_NOT_WELL_FORMED', junk);
+    const res = await rejected(A, junk, 400, 'EDXML_NOT_WELL_FORMED');
     expect(res.body.detail).toMatch(/./);
   });
 
   it('unknown recipient and suspended recipient: 422', async () => {
     const unknown = await f.documentFrom(A, { to: ['000.00.00.Z99'] });
-    await refused(() => f.send(A, unknown), 422, 'EXCHANGE_UNKNOWN_RECIPIENT', unknown);
+    await rejected(A, unknown, 422, 'EXCHANGE_UNKNOWN_RECIPIENT');
     const S = await f.agency('000.00.00.S05');
     await f.agencies.suspend(S.organId);
     const toSuspended = await f.documentFrom(A, { to: [S.organId] });
-    await refused(() => f.send(A, toSuspended), 422, 'EXCHANGE_RECIPIENT_SUSPENDED', toSuspended);
+    await rejected(A, toSuspended, 422, 'EXCHANGE_RECIPIENT_SUSPENDED');
   });
 
   it('From is not the caller: 403', async () => {
     const fromA = await f.documentFrom(A, { to: [C.organId] });
-    await refused(() => f.send(B, fromA), 403, 'EXCHANGE_FROM_NOT_CALLER', fromA);
+    await rejected(B, fromA, 403, 'EXCHANGE_FROM_NOT_CALLER');
   });
 
   it('missing signature: 422 SIG_MISSING', async () => {
     const unsigned = await f.documentFrom(A, { to: [B.organId], unsigned: true });
-    await refused(() => f.send(A, unsigned), 422, 'SIG_MISSING', unsigned);
+    await rejected(A, unsigned, 422, 'SIG_MISSING');
   });
 
   it('invalid signature (bytes changed after signing): 422', async () => {
     const doc = await f.documentFrom(A, { to: [B.organId], subject: 'Nội dung gốc' });
     const tampered = Buffer.from(doc.toString('utf8').replace('Nội dung gốc', 'Nội dung sửa'), 'utf8');
-    const res = await refused(() => f.send(A, tampered), 422, 'SIG_DIGEST_MISMATCH', tampered);
+    const res = await rejected(A, tampered, 422, 'SIG_DIGEST_MISMATCH');
     expect(res.body.detail).toMatch(/./);
   });
 
   it('signed by a certificate not tied to the sender: 422 EXCHANGE_SIGNER_NOT_SENDER', async () => {
     const signedByB = await f.documentFrom(A, { to: [C.organId], signAs: B });
-    await refused(() => f.send(A, signedByB), 422, 'EXCHANGE_SIGNER_NOT_SENDER', signedByB);
+    await rejected(A, signedByB, 422, 'EXCHANGE_SIGNER_NOT_SENDER');
   });
 
   it('signed by a certificate from an untrusted issuer: 422', async () => {
     const rogue = await f.documentFrom(A, { to: [C.organId], untrusted: true });
+    const before = await f.snapshot();
     const res = await f.send(A, rogue);
     expect(res.status).toBe(422);
     expect(res.body.code).toMatch(/^SIG_CERT_/);
     expect(await f.store.blobs.has(sha256(rogue))).toBe(false);
+    expect(await f.snapshot()).toEqual({ ...before, chainSeq: before.chainSeq + 1 });
+    expect(await f.store.getReceipt(res.body.receiptId)).toMatchObject({ type: 'rejected', parties: [A.organId], subjectSha256: sha256(rogue), detail: { code: res.body.code } });
   });
 
   it('bad credentials, a replayed request, an expired timestamp: 401', async () => {
@@ -330,10 +358,39 @@ describe('receipts', () => {
     const receipts = await f.store.listReceipts({ limit: 100_000 });
     expect(receipts.map((r) => r.seq)).toEqual(receipts.map((_, i) => i + 1));
     const types = new Set(receipts.map((r) => r.type));
-    for (const type of ['accepted', 'fetched', 'acknowledged', 'revoked']) expect(types).toContain(type);
+    for (const type of ['accepted', 'rejected', 'fetched', 'acknowledged', 'revoked']) expect(types).toContain(type);
     const identity = await loadAxisIdentity({ dataDir: f.dataDir });
     expect(verifyReceiptChain(receipts, { certificates: identity.chainDer, trustAnchors: f.receiptTrust })).toMatchObject({ valid: true, checked: receipts.length });
     const statusReceipt = receipts.find((r) => (r.detail as { statusCode?: string } | undefined)?.statusCode === '03');
     expect(statusReceipt).toMatchObject({ type: 'accepted', parties: [B.organId, A.organId], detail: { kind: 'status', statusCode: '03', routedTo: [A.organId] } });
+  });
+
+  it('refusals before authentication or before the whole body arrived leave no receipt; every other one leaves one', async () => {
+    const receipts = await f.store.listReceipts({ limit: 100_000 });
+    const codes = receipts.filter((r) => r.type === 'rejected').map((r) => (r.detail as { code: string }).code);
+    for (const code of ['AUTH_INVALID', 'AUTH_REPLAYED', 'AUTH_EXPIRED', 'AUTH_BODY_DIGEST_MISMATCH', 'HTTP_UNSUPPORTED_MEDIA_TYPE', 'EDXML_TOO_LARGE']) expect(codes).not.toContain(code);
+    for (const code of ['EXCHANGE_FROM_NOT_CALLER', 'EXCHANGE_UNKNOWN_RECIPIENT', 'SIG_MISSING', 'EDXML_NOT_EDXML']) expect(codes).toContain(code);
+  });
+
+  it('an agency lists its own receipts, rejected ones included, signed; never another agency\'s', async () => {
+    const mine = await f.get(A, '/v1/receipts?type=rejected&limit=500');
+    expect(mine.status).toBe(200);
+    const stored = (await f.store.listReceipts({ organId: A.organId, limit: 100_000 })).filter((r) => r.type === 'rejected');
+    expect(stored.length).toBeGreaterThan(0);
+    expect(mine.body.items.map((s: { receipt: { id: string } }) => s.receipt.id)).toEqual(stored.map((r) => r.id));
+    for (const signed of mine.body.items) expect(verifyReceipt(signed, { trustAnchors: f.receiptTrust })).toMatchObject({ valid: true });
+    const all = await f.get(A, '/v1/receipts?limit=500');
+    expect(all.body.items.every((s: { receipt: { parties: string[] } }) => s.receipt.parties.includes(A.organId))).toBe(true);
+    expect(all.body.items.map((s: { receipt: { type: string } }) => s.receipt.type)).toContain('accepted');
+    const theirs = await f.get(C, '/v1/receipts?type=rejected&limit=500');
+    expect(theirs.status).toBe(200);
+    const ids = new Set(stored.map((r) => r.id));
+    expect(theirs.body.items.some((s: { receipt: { id: string } }) => ids.has(s.receipt.id))).toBe(false);
+    const page = await f.get(A, '/v1/receipts?type=rejected&limit=1');
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.nextCursor).toBe(String(stored[0]?.seq));
+    const next = await f.get(A, `/v1/receipts?type=rejected&limit=1&after=${page.body.nextCursor}`);
+    expect(next.body.items[0]?.receipt.id).toBe(stored[1]?.id);
+    expect((await f.get(A, '/v1/receipts?type=nonsense')).body.code).toBe('HTTP_QUERY_INVALID');
   });
 });

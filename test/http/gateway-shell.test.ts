@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { signRequest } from '../../src/http/auth/request-signing.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
+import { freePort } from '../delivery/redis-fixture.js';
 import { ARCHIVIST_TOKEN, buildHarness, fakeExchange, OPERATOR_TOKEN, type Harness } from './harness.js';
 
 const PROBLEM_KEYS = ['code', 'detail', 'instance', 'requestId', 'status', 'title', 'type'];
@@ -83,6 +84,19 @@ describe('the gateway shell', () => {
       expect(down.body.checks.redis).toBe('ok');
     } finally {
       storeUp = true;
+    }
+  });
+
+  it('/readyz is 503 naming Redis when Redis does not answer, while the store is fine', async () => {
+    const downRedis = await buildHarness({ unreachableRedisUrl: `redis://127.0.0.1:${await freePort()}` });
+    try {
+      const down = await request(downRedis.app).get('/readyz');
+      expect(down.status).toBe(503);
+      expect(down.body.status).toBe('not-ready');
+      expect(down.body.checks.redis).toMatch(/^unreachable: /);
+      expect(down.body.checks.store).toBe('ok');
+    } finally {
+      await downRedis.close();
     }
   });
 

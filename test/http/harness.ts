@@ -16,7 +16,7 @@ import type { Registry } from 'prom-client';
 import { AxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createApp } from '../../src/http/app.js';
-import type { GatewayExchange } from '../../src/http/gateway-ports.js';
+import type { GatewayDeliveries, GatewayExchange } from '../../src/http/gateway-ports.js';
 import type { AgencyRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/ports.js';
 
@@ -67,6 +67,9 @@ export function fakeExchange(packages: StoredPackage[]): GatewayExchange {
       if (!p) throw new AxisError('DOCUMENT_NOT_FOUND', 'No such document for this caller.');
       return { documentId, envelopes: [p.id] };
     },
+    async listReceipts({ organId }) {
+      return { items: packages.filter((p) => p.from === organId).map((p) => ({ type: 'accepted', packageId: p.id })) };
+    },
   };
 }
 
@@ -80,15 +83,34 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function buildHarness(options: { exchange?: GatewayExchange; maxPackageBytes?: number; storePing?: () => Promise<void>; adminUi?: Router; metrics?: Registry } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  exchange?: GatewayExchange;
+  deliveries?: GatewayDeliveries;
+  maxPackageBytes?: number;
+  storePing?: () => Promise<void>;
+  adminUi?: Router;
+  metrics?: Registry;
+  /** A Redis that is not there (e.g. a closed port): commands fail at once instead of queueing for a reconnect. */
+  unreachableRedisUrl?: string;
+}
+
+export async function buildHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(path.join(tmpdir(), 'edx-http-'));
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
+  const down = options.unreachableRedisUrl !== undefined;
+  const redis = down
+    ? new Redis(options.unreachableRedisUrl ?? '', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null })
+    : new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  if (down) {
+    redis.on('error', () => undefined);
+    await redis.connect().catch(() => undefined);
+  } else {
+    await redis.connect();
+  }
   const prefix = `test:http:${randomBytes(6).toString('hex')}:`;
   const agencies = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32), graceSeconds: 60 });
   const app = createApp({
     exchange: options.exchange,
-    deliveries: undefined,
+    deliveries: options.deliveries,
     agencies,
     store: { ping: options.storePing ?? (async () => undefined) },
     redis,
@@ -106,9 +128,13 @@ export async function buildHarness(options: { exchange?: GatewayExchange; maxPac
     app, agencies, redis, prefix, dir,
     async add(organId) { return (await agencies.addAgency({ organId, name: `Agency ${organId}` })).credentials; },
     async close() {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
+      if (down) {
+        redis.disconnect();
+      } else {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+        await redis.quit();
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -68,6 +68,9 @@ describe('npm start', () => {
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain('"role":"all"');
+    // A newcomer is told what to do next, and that receipts are sealed by a development identity.
+    expect(p.output()).toMatch(/no agencies registered yet: add one with .*npm run demo/);
+    expect(p.output()).toContain('development axis identity');
   });
 
   it('ROLE=workers runs no HTTP listener; ROLE=gateway starts no workers', async () => {

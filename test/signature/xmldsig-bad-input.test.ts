@@ -168,7 +168,6 @@ describe('inputs built to exhaust the verifier', () => {
     const deepInSignature = replaceText(signed, '</KeyInfo>', `</KeyInfo><Object>${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</Object>`);
     await expectCode(deepInSignature, 'SIG_XML_MALFORMED');
     const attributes = Array.from({ length: 50_000 }, (_, i) => `a${i}="v"`).join(' ');
-    const start = performance.now();
     const flooded = replaceText(signed, '<edXML:StatusCode>', `<edXML:StatusCode ${attributes}>`);
     expect((await verifyPackage(flooded, { validator: pki.validator, policy: pki.policy })).code).toBe('SIG_DIGEST_MISMATCH');
     const declarations = Array.from({ length: 20_000 }, (_, i) => `xmlns:p${i}="urn:x:${i}"`).join(' ');
@@ -178,8 +177,7 @@ describe('inputs built to exhaust the verifier', () => {
     // Inclusive C14N renders them; thousands of declarations over thousands of descendants stay linear.
     const inclusive = await signPackage(statusPackage(), pki.officialRsa.signer, { includeChain: true, c14n: 'inclusive' });
     const wide = replaceText(inclusive, '<edXML:StatusCode>', `<edXML:X ${declarations}>${'<edXML:Y/>'.repeat(20_000)}</edXML:X><edXML:StatusCode>`);
+    // No timed assertion (speed is benchmarked in bench/): a quadratic path would take minutes here and hit the timeout.
     expect((await verifyPackage(wide, { validator: pki.validator, policy: pki.policy })).code).toBe('SIG_DIGEST_MISMATCH');
-    // Not a timing assertion: a quadratic path would take minutes here and hit the test timeout.
-    expect(performance.now() - start).toBeGreaterThan(0);
   });
 });

@@ -96,13 +96,14 @@ describe('edx sign / edx verify', () => {
     expect(JSON.parse(run.stdout).valid).toBe(false);
   });
 
-  it('bad input: missing password variable or wrong password exits 1 with a code; unreadable input exits 2', () => {
+  it('bad input: an unset password variable or a wrong password cannot sign (exit 2, own codes); unreadable input exits 2', () => {
     const noPass = edx(['sign', 'doc.edxml', '--p12', 'pki/p12/official-rsa.p12', '--pass-env', 'EDX_NOT_SET', '-o', 'x.edxml']);
-    expect(noPass.status).toBe(1);
-    expect(JSON.parse(noPass.stderr).code).toBe('SIG_P12_PASSWORD');
+    expect(noPass.status).toBe(2);
+    expect(noPass.stdout).toBe('');
+    expect(JSON.parse(noPass.stderr)).toMatchObject({ ok: false, code: 'SIG_P12_PASSWORD_MISSING', message: expect.stringContaining('EDX_NOT_SET') });
     const wrong = edx(['sign', 'doc.edxml', '--p12', 'pki/p12/official-rsa.p12', '--pass-env', 'P', '-o', 'x.edxml'], { P: 'wrong' });
-    expect(wrong.status).toBe(1);
-    expect(JSON.parse(wrong.stderr).code).toMatch(/^SIG_P12_/);
+    expect(wrong.status).toBe(2);
+    expect(JSON.parse(wrong.stderr)).toMatchObject({ ok: false, code: 'SIG_P12_PASSWORD' });
     expect(wrong.stderr).not.toContain(password);
     const missing = verify('does-not-exist.edxml');
     expect(missing.status).toBe(2);

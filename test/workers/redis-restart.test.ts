@@ -1,10 +1,9 @@
 /**
  * Redis restarted (empty: no persistence) in the middle of a run. The workers reconnect by themselves, the
  * maintenance worker restores its schedules and sweeps, and the store, the source of truth, gets every delivery
- * done, including packages accepted while Redis was down. This file shuts the shared Redis down for under a
- * second: kept alone and short on purpose.
+ * done, including packages accepted while Redis was down. The Redis killed here is a private one on a free port:
+ * the shared Redis on 6379 carries every other test file running in parallel and must stay up.
  */
-import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,13 +11,24 @@ import {
   type TestAxis, type TestReceiver,
 } from '../delivery/harness.js';
 import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
-import { REDIS_URL } from '../delivery/redis-fixture.js';
+import { REDIS_URL, startPrivateRedis, type PrivateRedis } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
 
 const RECIPIENT = '000.00.00.H41';
 
-async function redisUp(timeoutMs: number): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+/** The shared Redis's run id: it changes when that server is restarted, which this file must never do. */
+async function sharedRunId(): Promise<string> {
+  const shared = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  shared.on('error', () => undefined);
+  try {
+    return /run_id:(\w+)/.exec(await shared.info('server'))?.[1] ?? '';
+  } finally {
+    shared.disconnect();
+  }
+}
+
+async function redisUp(url: string, timeoutMs: number): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   probe.on('error', () => undefined);
   const deadline = Date.now() + timeoutMs;
   try {
@@ -37,19 +47,15 @@ async function redisUp(timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** The restart the CI machine uses: an empty Redis comes back on the same port. `whileDown` runs during the outage. */
-async function restartRedis(downMs: number, whileDown: () => Promise<void> = async () => undefined): Promise<void> {
-  try {
-    execFileSync('redis-cli', ['shutdown', 'nosave'], { stdio: 'ignore' });
-  } catch {
-    // redis-cli reports the dropped connection of a successful shutdown as an error.
-  }
+/** A crash and an empty Redis back on the same port, as on the CI machine. `whileDown` runs during the outage. */
+async function restartRedis(redis: PrivateRedis, downMs: number, whileDown: () => Promise<void>): Promise<void> {
+  await redis.stop();
   const started = Date.now();
   try {
     await whileDown();
   } finally {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, downMs - (Date.now() - started))));
-    execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/ci.log'], { stdio: 'ignore' });
+    await redis.start();
   }
 }
 
@@ -57,41 +63,44 @@ describe('Redis restarted mid-run', () => {
   let axis: TestAxis;
   let receiver: TestReceiver;
   let workers: TestWorkers | undefined;
+  let redis: PrivateRedis;
+  let sharedBefore: string;
 
   beforeAll(async () => {
+    sharedBefore = await sharedRunId();
+    redis = await startPrivateRedis();
     axis = await openTestAxis();
     receiver = await startReceiver(axis.identity.certificateDer);
     await addAgency(axis.store, SENDER);
     await addAgency(axis.store, RECIPIENT, receiver.url);
   });
   afterAll(async () => {
-    // Whatever happened, leave a running Redis behind for everyone else.
-    if (!(await redisUp(500))) await restartRedis(0);
     await workers?.dispose();
     await receiver.close();
     await axis.close();
+    await redis.close();
   });
 
   it('every delivery completes once Redis is back, each delivered exactly once', async () => {
     // Some failures leave deliveries retrying with delayed jobs, which the restart wipes out with the rest.
     receiver.behave(({ index }) => (index % 5 === 0 ? { status: 503, delayMs: 40 } : { status: 200, delayMs: 40 }));
-    workers = await startTestWorkers(axis, { concurrency: 4, schedule: { sweepEveryMs: 1000 } });
+    workers = await startTestWorkers(axis, { redisUrl: redis.url, concurrency: 4, schedule: { sweepEveryMs: 1000 } });
     // The gateway's producer: its own connection, as src/main opens it.
-    const gateway = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix: workers.prefix, depthMetrics: false, enqueueTimeoutMs: 300 });
+    const gateway = createBullmqDeliveryQueue({ redisUrl: redis.url, prefix: workers.prefix, depthMetrics: false, enqueueTimeoutMs: 300 });
     const ids: string[] = [];
     for (let i = 0; i < 80; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
     await gateway.enqueueDeliveries(ids);
     await expect.poll(() => receiver.processed.size, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(10);
 
     // Accepted while Redis is down: the store commits, the enqueue gives up quietly, the sweeper takes over.
-    await restartRedis(700, async () => {
+    await restartRedis(redis, 700, async () => {
       for (let i = 0; i < 5; i += 1) {
         const batch = (await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id);
         ids.push(...batch);
         await gateway.enqueueDeliveries(batch);
       }
     });
-    expect(await redisUp(5000)).toBe(true);
+    expect(await redisUp(redis.url, 5000)).toBe(true);
     expect(receiver.processed.size).toBeLessThan(ids.length);
     // Accepted after the restart: the gateway's connection is back too, and its enqueues land.
     const after: string[] = [];
@@ -109,5 +118,7 @@ describe('Redis restarted mid-run', () => {
     expect(verifyReceiptChain(receipts, { certificates: [axis.identity.certificateDer] }).valid).toBe(true);
     expect(workers.log.lines.some((l) => /Redis is back/.test(l.message))).toBe(true);
     await gateway.close();
+    // The shared Redis never went down: other test files kept their nonces and queues.
+    expect(await sharedRunId()).toBe(sharedBefore);
   });
 });

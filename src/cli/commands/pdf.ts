@@ -1,83 +1,76 @@
 /**
- * `edx pdf sign` and `edx pdf verify`: PAdES signatures on PDF attachments (docs/pdf-signatures.md).
- * verify prints the report as JSON and exits 0 valid, 1 invalid, 2 could not check; sign writes OUT and prints a
- * one-line JSON summary. Errors are one JSON line on stderr with the stable code.
+ * `edx pdf sign` and `edx pdf verify`: PAdES signatures on PDF attachments (docs/pdf-signatures.md). Same contract as
+ * `edx sign` / `edx verify` (signature.ts header; the helpers come from there so the two cannot drift apart):
+ * - sign writes OUT, prints { ok: true, out, bytes } on stdout, exits 0; when it cannot sign, one JSON line
+ *   { ok: false, code, message } on stderr and exit 2 (SIG_P12_PASSWORD_MISSING, SIG_P12_PASSWORD, ...);
+ * - verify always prints a report { valid, code, message, warnings, ... } on stdout, even when it could not start
+ *   (unreadable input, trust directory or CRL), and exits 0 valid, 1 invalid, 2 could not check.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { isAxisError } from '../../errors/axis-error.js';
-import { pdfExitCodeOf, signPdf, verifyPdf, type PdfVerificationReport } from '../../signature/pdf/index.js';
-import { createCertificateValidator, isCouldNotCheck, loadTrustAnchors } from '../../pki/index.js';
+import { pdfExitCodeOf, signPdf, verifyPdf } from '../../signature/pdf/index.js';
+import { createCertificateValidator, loadTrustAnchors } from '../../pki/index.js';
 import { openPkcs12Signer } from '../../signature/pkcs12-signer.js';
+import { couldNotCheckReport, pkcs12PasswordFromEnv, reportSignFailure } from './signature.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function fail(error: unknown, exitCode: 1 | 2, fallbackCode = 'PDF_INPUT_UNREADABLE'): void {
-  const line = isAxisError(error) ? { code: error.code, message: error.message } : { code: fallbackCode, message: (error as Error).message };
-  process.stderr.write(`${JSON.stringify({ ok: false, ...line })}\n`);
-  process.exitCode = exitCode;
-}
-
-/** 0 valid, 1 invalid, 2 could not check (revocation unknown, CRL expired, OCSP responder unavailable...). */
-function exitCodeOf(report: PdfVerificationReport): 0 | 1 | 2 {
-  if (report.valid) return 0;
-  return pdfExitCodeOf(report) === 2 || isCouldNotCheck(report.code) ? 2 : 1;
+/** Reads a file, giving a failure our stable code instead of Node's (ENOENT...). */
+async function readInput(file: string, code: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw Object.assign(new Error(`Cannot read ${file}: ${(error as Error).message}`), { code });
+  }
 }
 
 interface SignOptions { p12: string; passEnv: string; out: string; reason?: string; location?: string; name?: string }
 interface VerifyOptions { trust: string; crl: string[]; at?: string; offline?: boolean; failOpen?: boolean }
 
 async function sign(input: string, opts: SignOptions): Promise<void> {
-  const password = process.env[opts.passEnv];
-  if (password === undefined) {
-    fail(new Error(`the environment variable ${opts.passEnv} (the PKCS#12 password) is not set`), 2, 'PDF_PASSWORD_MISSING');
-    return;
-  }
-  let pdfBytes: Buffer;
-  let signer;
   try {
-    pdfBytes = await readFile(input);
-    signer = await openPkcs12Signer(await readFile(opts.p12), password);
-  } catch (error) {
-    fail(error, 2);
-    return;
-  }
-  try {
+    const password = pkcs12PasswordFromEnv(opts.passEnv);
+    const signer = await openPkcs12Signer(await readInput(opts.p12, 'SIG_P12_INVALID'), password);
+    const pdfBytes = await readInput(input, 'PDF_INPUT_UNREADABLE');
     const signed = await signPdf(pdfBytes, signer, {
       ...(opts.reason ? { reason: opts.reason } : {}),
       ...(opts.location ? { location: opts.location } : {}),
       ...(opts.name ? { name: opts.name } : {}),
     });
     await writeFile(opts.out, signed);
-    process.stdout.write(`${JSON.stringify({ signed: opts.out, bytes: signed.length })}\n`);
+    // `signed` repeats `out` for callers written against the first version of this line.
+    process.stdout.write(`${JSON.stringify({ ok: true, out: opts.out, bytes: signed.length, signed: opts.out })}\n`);
   } catch (error) {
-    fail(error, 1, 'PDF_SIGN_FAILED');
+    reportSignFailure(error, 'PDF_SIGN_FAILED');
   }
 }
 
+/** A could-not-check report in the `edx verify` shape, plus the PDF report's lists (empty) for PDF readers. */
+function couldNotCheck(error: unknown, fallbackCode: string): void {
+  const report = { ...couldNotCheckReport(error, fallbackCode), signatures: [], officials: [], agencySeals: [] };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  process.exitCode = 2;
+}
+
 async function verify(input: string, opts: VerifyOptions): Promise<void> {
-  let pdfBytes: Buffer;
-  let validator;
-  let crls: Buffer[];
-  try {
-    pdfBytes = await readFile(input);
-    crls = await Promise.all(opts.crl.map((f) => readFile(f)));
-    validator = createCertificateValidator({ trustAnchors: await loadTrustAnchors(opts.trust) });
-  } catch (error) {
-    fail(error, 2);
-    return;
-  }
   const at = opts.at ? new Date(opts.at) : undefined;
   if (at && Number.isNaN(at.getTime())) {
-    fail(new Error(`--at ${opts.at} is not an ISO-8601 instant`), 2, 'PDF_OPTION_INVALID');
+    couldNotCheck(Object.assign(new Error(`--at ${opts.at} is not an ISO-8601 instant`), { code: 'PDF_OPTION_INVALID' }), 'PDF_OPTION_INVALID');
     return;
   }
-  const report = await verifyPdf(pdfBytes, {
-    validator,
-    policy: { crls, ...(at ? { at } : {}), ...(opts.offline ? { offline: true } : {}), ...(opts.failOpen ? { revocation: 'fail-open' as const } : {}) },
-  });
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  process.exitCode = exitCodeOf(report);
+  try {
+    const pdfBytes = await readInput(input, 'PDF_INPUT_UNREADABLE');
+    const crls = await Promise.all(opts.crl.map((f) => readInput(f, 'SIG_CRL_UNREADABLE')));
+    const validator = createCertificateValidator({ trustAnchors: await loadTrustAnchors(opts.trust) });
+    const report = await verifyPdf(pdfBytes, {
+      validator,
+      policy: { crls, ...(at ? { at } : {}), ...(opts.offline ? { offline: true } : {}), ...(opts.failOpen ? { revocation: 'fail-open' as const } : {}) },
+    });
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.exitCode = pdfExitCodeOf(report);
+  } catch (error) {
+    couldNotCheck(error, 'PDF_CHECK_FAILED');
+  }
 }
 
 export function registerPdfCommands(program: Command): void {

@@ -24,8 +24,9 @@ async function init(dir: string, opts: InitOptions): Promise<void> {
     return;
   }
   const password = opts.passEnv ? process.env[opts.passEnv] : undefined;
-  if (opts.passEnv && !password) {
-    fail('PKI_PASSWORD_MISSING', `The environment variable ${opts.passEnv} (the PKCS#12 password) is not set.`);
+  if (opts.passEnv && password === undefined) {
+    // The same code as `edx sign` and `edx pdf sign` give for an unset --pass-env variable (docs/xmldsig.md).
+    fail('SIG_P12_PASSWORD_MISSING', `The environment variable ${opts.passEnv} (the PKCS#12 password) is not set.`);
     return;
   }
   if (password !== undefined && !/^[\x20-\x7e]+$/.test(password)) {

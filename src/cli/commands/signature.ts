@@ -1,13 +1,16 @@
 /**
- * `edx sign` and `edx verify`: XMLDSig on an edXML package, with no server. A contract other tools rely on:
- * - sign prints one JSON line ({ ok, out, ... }) and exits 0, or a JSON error line on stderr and exits 1;
- * - verify prints the SignatureReport as JSON and exits 0 valid, 1 invalid, 2 could not check (revocation unknown,
- *   CRL expired, OCSP down, unreadable trust directory or input file).
+ * `edx sign` and `edx verify`: XMLDSig on an edXML package, with no server. A contract other tools rely on, and which
+ * `edx pdf sign|verify` share through the helpers exported here (docs/xmldsig.md "CLI contract"):
+ * - sign prints one JSON line ({ ok: true, out, bytes, ... }) on stdout and exits 0; when it cannot sign (password
+ *   variable unset, wrong password, unusable bundle, unreadable or unsignable input) it prints one JSON line
+ *   { ok: false, code, message } on stderr and exits 2 ("could not"): a sign has no verdict, so there is no exit 1;
+ * - verify always prints a report { valid, code, message, warnings, ... } on stdout and exits 0 valid, 1 invalid,
+ *   2 could not check (revocation unknown, CRL expired, OCSP down, unreadable trust directory or input file).
  * The PKCS#12 password comes from an environment variable (never the command line, which `ps` shows to everyone).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { isAxisError } from '../../errors/axis-error.js';
+import { AxisError, isAxisError } from '../../errors/axis-error.js';
 import { createCertificateValidator, isCouldNotCheck, loadTrustAnchors } from '../../pki/index.js';
 import { exitCodeOf, signPackage, verifyPackage, type SignatureReport } from '../../signature/index.js';
 import { openPkcs12Signer } from '../../signature/pkcs12-signer.js';
@@ -26,10 +29,37 @@ function readInput(file: string, code: string): Buffer {
   return readFileSync(file);
 }
 
-function errorLine(error: unknown): { code: string; message: string } {
+/** An error's stable code and message; Node's own codes (ENOENT, ERR_...) are not ours: they get `fallbackCode`. */
+function errorLine(error: unknown, fallbackCode = 'SIG_INTERNAL'): { code: string; message: string } {
   if (isAxisError(error)) return { code: error.code, message: error.message };
   const coded = error as { code?: unknown; message?: unknown };
-  return { code: typeof coded.code === 'string' ? coded.code : 'SIG_INTERNAL', message: String(coded.message ?? error) };
+  const ours = typeof coded.code === 'string' && /^(SIG|PKI|PDF|EDXML)_[A-Z0-9_]+$/.test(coded.code);
+  return { code: ours ? (coded.code as string) : fallbackCode, message: String(coded.message ?? error) };
+}
+
+/** Exit code of a sign command that could not sign (any cause: inputs, password, bundle): see the header. */
+export const SIGN_FAILED_EXIT = 2;
+
+/**
+ * The PKCS#12 password from the environment variable named by --pass-env. Unset is SIG_P12_PASSWORD_MISSING, told
+ * apart from SIG_P12_PASSWORD (set, but wrong) because the fix differs: export the variable vs. correct its value.
+ * An empty value is a password like any other (a bundle may have one).
+ */
+export function pkcs12PasswordFromEnv(variable: string): string {
+  const password = process.env[variable];
+  if (password === undefined) throw new AxisError('SIG_P12_PASSWORD_MISSING', `The environment variable ${variable} (the PKCS#12 password) is not set.`);
+  return password;
+}
+
+/** The one failure line of `edx sign` and `edx pdf sign`: { ok: false, code, message } on stderr, exit 2. */
+export function reportSignFailure(error: unknown, fallbackCode: string): void {
+  process.stderr.write(JSON.stringify({ ok: false, ...errorLine(error, fallbackCode) }) + '\n');
+  process.exitCode = SIGN_FAILED_EXIT;
+}
+
+/** The report of a verify that could not even start (unreadable input, trust directory or CRL, bad option): exit 2. */
+export function couldNotCheckReport(error: unknown, fallbackCode: string): SignatureReport {
+  return { valid: false, ...errorLine(error, fallbackCode), warnings: [] };
 }
 
 interface SignFlags {
@@ -43,8 +73,7 @@ interface SignFlags {
 
 async function sign(input: string, flags: SignFlags): Promise<void> {
   try {
-    const password = process.env[flags.passEnv];
-    if (password === undefined) throw Object.assign(new Error(`Environment variable ${flags.passEnv} (the PKCS#12 password) is not set`), { code: 'SIG_P12_PASSWORD' });
+    const password = pkcs12PasswordFromEnv(flags.passEnv);
     const signer = await openPkcs12Signer(readInput(flags.p12, 'SIG_P12_INVALID'), password);
     const signed = await signPackage(readInput(input, 'SIG_INPUT_UNREADABLE'), signer, {
       ...(flags.alg ? { algorithm: flags.alg } : {}),
@@ -54,8 +83,7 @@ async function sign(input: string, flags: SignFlags): Promise<void> {
     writeFileSync(flags.output, signed);
     process.stdout.write(JSON.stringify({ ok: true, out: flags.output, bytes: signed.length, algorithm: flags.alg ?? (signer.keyAlgorithm === 'EC' ? 'ecdsa-sha256' : 'rsa-sha256'), c14n: flags.c14n }) + '\n');
   } catch (error) {
-    process.stderr.write(JSON.stringify({ ok: false, ...errorLine(error) }) + '\n');
-    process.exitCode = 1;
+    reportSignFailure(error, 'SIG_SIGN_FAILED');
   }
 }
 
@@ -67,10 +95,6 @@ interface VerifyFlags {
   failOpen?: boolean;
   sha1: boolean;
   engine: 'fast' | 'reference';
-}
-
-function couldNotCheck(code: string, message: string): SignatureReport {
-  return { valid: false, code, message, warnings: [] };
 }
 
 async function verify(input: string, flags: VerifyFlags): Promise<void> {
@@ -93,8 +117,7 @@ async function verify(input: string, flags: VerifyFlags): Promise<void> {
       },
     });
   } catch (error) {
-    const { code, message } = errorLine(error);
-    report = couldNotCheck(code, message);
+    report = couldNotCheckReport(error, 'SIG_INTERNAL');
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     process.exitCode = 2;
     return;

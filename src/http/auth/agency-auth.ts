@@ -83,9 +83,26 @@ async function authenticate(req: Request, options: AgencyAuthOptions, nowMs: num
   if (resolved.agency.state !== 'active') {
     throw new HttpError(403, 'AUTH_AGENCY_SUSPENDED', `Agency ${resolved.agency.organId} is suspended: contact the axis operator.`);
   }
-  const fresh = await options.nonces.set(`${options.keyPrefix}nonce:${keyId}:${nonce}`, '1', 'PX', options.windowSeconds * 2000, 'NX');
+  const fresh = await rememberNonce(options, keyId, nonce);
   if (fresh !== 'OK') throw new HttpError(401, 'AUTH_REPLAYED', 'This request (its nonce) was already used: sign every request with a fresh nonce.');
   return { organId: resolved.agency.organId, keyId, claimedBodySha256: bodySha256 };
+}
+
+/** Seconds a client should wait when the replay cache is away: Redis restarts take a few seconds. */
+const REPLAY_CACHE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Records the nonce. Without the replay cache a captured request could be replayed, so the request is refused
+ * (503, retry later) rather than accepted unchecked.
+ */
+async function rememberNonce(options: AgencyAuthOptions, keyId: string, nonce: string): Promise<'OK' | null> {
+  try {
+    return await options.nonces.set(`${options.keyPrefix}nonce:${keyId}:${nonce}`, '1', 'PX', options.windowSeconds * 2000, 'NX');
+  } catch (error) {
+    throw new HttpError(503, 'AUTH_REPLAY_CACHE_UNAVAILABLE',
+      'The axis cannot check this request against replays right now (its replay cache is unavailable): send it again, freshly signed, in a few seconds.',
+      undefined, { retryAfterSeconds: REPLAY_CACHE_RETRY_AFTER_SECONDS, cause: error });
+  }
 }
 
 const PLACEHOLDER_SECRET = createHash('sha256').update('edx-axis:unknown-key').digest();

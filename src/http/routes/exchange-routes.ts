@@ -1,12 +1,16 @@
 /** Exchange API v1 for agency systems. Thin: parse, call one use-case, render. */
 import { rm } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from '../auth/agency-auth.js';
 import { personRoleOf } from '../auth/person-auth.js';
 import type { GatewayExchange, PackageCounters } from '../gateway-ports.js';
+import type { ReceiptType } from '../../store/records.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
+import { isPackageRefused, type PackageRefusedError } from '../../exchange/package-refusal.js';
+import { statusForCode } from '../../exchange/error-status.js';
 import { HttpError } from '../problem.js';
 
 export interface ExchangeRoutesOptions {
@@ -17,6 +21,8 @@ export interface ExchangeRoutesOptions {
   uploadDir: string;
   maxPackageBytes: number;
 }
+
+const RECEIPT_TYPES: ReadonlySet<string> = new Set<ReceiptType>(['accepted', 'rejected', 'delivered', 'fetched', 'acknowledged', 'status', 'revoked', 'failed', 'replayed']);
 
 const ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -49,9 +55,30 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
       await submit(req, res);
     } catch (error) {
       options.counters?.rejected(isAxisError(error) ? error.code : 'INTERNAL_ERROR');
+      if (isPackageRefused(error)) return sendRefusal(req, res, error);
       throw error;
     }
   });
+
+  /**
+   * A refusal the axis recorded: the usual problem+json plus the `rejected` receipt, so the caller can prove it was
+   * refused (receiptId to quote, receipt to verify offline with `edx receipt verify`).
+   */
+  function sendRefusal(req: Request, res: Response, error: PackageRefusedError): void {
+    const status = statusForCode(error.code) ?? 422;
+    res.status(status).type('application/problem+json').send(JSON.stringify({
+      type: `urn:edx-axis:error:${error.code}`,
+      // problem.ts's wording for the one status Node names differently; the others match STATUS_CODES.
+      title: status === 422 ? 'Unprocessable Content' : STATUS_CODES[status] ?? 'Error',
+      status,
+      code: error.code,
+      detail: error.message,
+      instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
+      requestId: String(req.id ?? ''),
+      receiptId: error.receiptId,
+      receipt: error.receipt,
+    }));
+  }
 
   async function submit(req: Request, res: Response): Promise<void> {
     const caller = agencyOf(res);
@@ -85,6 +112,18 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     const after = intQuery(req, 'after', 0, Number.MAX_SAFE_INTEGER);
     const limit = intQuery(req, 'limit', 1, 500, 50) ?? 50;
     res.json(await exchange().listInbox({ organId: agencyOf(res).organId, ...(after !== undefined ? { after } : {}), limit }));
+  });
+
+  // The caller's own receipts (accepted, fetched, rejected, ...), signed, in chain order.
+  router.get('/v1/receipts', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    const after = intQuery(req, 'after', 0, Number.MAX_SAFE_INTEGER);
+    const limit = intQuery(req, 'limit', 1, 500, 50) ?? 50;
+    const type = req.query['type'];
+    if (type !== undefined && (typeof type !== 'string' || !RECEIPT_TYPES.has(type))) {
+      throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "type" must be one of ${[...RECEIPT_TYPES].join(', ')}.`);
+    }
+    res.json(await exchange().listReceipts({ organId: agencyOf(res).organId, ...(after !== undefined ? { after } : {}), limit, ...(type ? { type: type as ReceiptType } : {}) }));
   });
 
   router.get('/v1/packages/:id', authenticate, async (req, res) => {
