@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,18 @@ import type { Store } from '../src/store/ports.js';
 import type { AgencyRecord, EnvelopeRecord } from '../src/store/records.js';
 
 export const SENDER = '000.00.00.G22';
+
+/** Leaves Redis as it was: a run's keys all live under its own prefix. */
+export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
 
 export async function openBenchAxis(): Promise<{ dataDir: string; store: Store; identity: AxisIdentity }> {
   // BENCH_DATA_DIR=/dev/shm separates the cost of the disk's fsync from the cost of the work itself.

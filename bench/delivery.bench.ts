@@ -11,11 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Redis } from 'ioredis';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
 import { startWorkers } from '../workers/index.js';
 import { createMetrics } from '../src/observability/metrics.js';
-import { accept, addAgency, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
+import { accept, addAgency, dropPrefix, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SIZE = 20 * 1024;
@@ -125,7 +124,7 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
   await Promise.all(processes.map((p) => new Promise((resolve) => (p.child.exitCode === null ? p.child.once('exit', resolve) : resolve(undefined)))));
   await axis.store.close();
   rmSync(axis.dataDir, { recursive: true, force: true });
-  await dropPrefix(prefix);
+  await dropPrefix(REDIS_URL, prefix);
   const totalSeconds = Math.max(0.001, (last - first) / 1000);
   return {
     recipients,
@@ -139,17 +138,6 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
     p99Ms: mode === 'live' ? percentile(latencies, 99) : Number.NaN,
     cpuMsPerPackage: (used.user + used.system) / 1000 / packages,
   };
-}
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
 }
 
 async function main(): Promise<void> {

@@ -9,11 +9,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { verifyReceiptChain } from '../src/ledger/index.js';
 import { createBullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import type { ReceiptRecord } from '../src/store/records.js';
-import { accept, addAgency, openBenchAxis, packageBytes, SENDER, spawnDeliveryWorker, startBenchReceiver, until } from './delivery-harness.js';
+import { accept, addAgency, dropPrefix, openBenchAxis, packageBytes, SENDER, spawnDeliveryWorker, startBenchReceiver, until } from './delivery-harness.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const PACKAGES = env('SOAK_PACKAGES', 10_000);
@@ -98,15 +97,7 @@ async function main(): Promise<void> {
   await queue.close();
   await receiver.close();
   await axis.store.close();
-  // Leave Redis as it was: this run's keys all live under its own prefix.
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
+  await dropPrefix(REDIS_URL, prefix);
   process.exit(ok ? 0 : 1);
 }
 

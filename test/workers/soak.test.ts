@@ -3,41 +3,18 @@
  * once mid-run and replaced. Nothing is lost, every delivery ends delivered, each exactly once in the receipts, and
  * the receipt chain verifies from the first receipt to the last. (bench/soak.ts runs the larger one.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
-import {
-  acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
-  type TestAxis, type TestReceiver,
-} from '../delivery/harness.js';
-import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
-import { spawnWorker, type WorkerProcess } from './worker-process.js';
+import { describe, expect, it } from 'vitest';
+import { acceptPackage, allReceipts, verifyReceiptChain, waitForDeliveries } from '../delivery/harness.js';
+import { useKillableAxis } from './killable-axis.js';
 
 const PACKAGES = 1000;
 const RECIPIENT = '000.00.00.H41';
 
 describe('soak: 1,000 packages, 30% failures, two worker kills', () => {
-  let axis: TestAxis;
-  let receiver: TestReceiver;
-  let queue: BullmqDeliveryQueue;
-  const prefix = uniquePrefix('soak');
-  const processes: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    axis = await openTestAxis();
-    receiver = await startReceiver(axis.identity.certificateDer);
-    await addAgency(axis.store, SENDER);
-    await addAgency(axis.store, RECIPIENT, receiver.url);
-    queue = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix });
-  });
-  afterAll(async () => {
-    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.kill('SIGKILL');
-    await queue.close();
-    await receiver.close();
-    await axis.close();
-    await dropPrefix(prefix);
-  });
+  const suite = useKillableAxis('soak', RECIPIENT);
 
   it('loses nothing: every delivery delivered once, receipts chain intact', async () => {
+    const { axis, receiver, queue } = suite;
     // Deterministic 30%: 3 of every 10 requests fail (503, 500, a dropped connection), whatever the key.
     receiver.behave(({ index }) => {
       const r = (index * 7) % 10;
@@ -47,11 +24,7 @@ describe('soak: 1,000 packages, 30% failures, two worker kills', () => {
       return { status: 200, delayMs: 2 };
     });
     const env = { DELIVERY_CONCURRENCY: '16', DELIVERY_RECIPIENT_CONCURRENCY: '32', DELIVERY_MAX_ATTEMPTS: '30', DELIVERY_BASE_DELAY_MS: '20', DELIVERY_MAX_DELAY_MS: '200' };
-    const spawn = async (): Promise<WorkerProcess> => {
-      const p = await spawnWorker('delivery', { dataDir: axis.dataDir, prefix, env });
-      processes.push(p);
-      return p;
-    };
+    const spawn = () => suite.spawnDeliveryWorker(env);
     const [a, b] = await Promise.all([spawn(), spawn()]);
     expect(receiver.requests).toHaveLength(0);
 

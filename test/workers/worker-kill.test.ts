@@ -2,54 +2,30 @@
  * A delivery worker process SIGKILLed in the middle of pushing: its jobs stall and are taken over by another worker,
  * every delivery completes, and the receiving endpoint only ever sees each package under its one idempotency key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
-import {
-  acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
-  type TestAxis, type TestReceiver,
-} from '../delivery/harness.js';
-import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
-import { spawnWorker, type WorkerProcess } from './worker-process.js';
+import { describe, expect, it } from 'vitest';
+import { acceptPackage, allReceipts, verifyReceiptChain, waitForDeliveries } from '../delivery/harness.js';
+import { useKillableAxis } from './killable-axis.js';
 
 const RECIPIENT = '000.00.00.H41';
 
 describe('a worker process killed mid-run', () => {
-  let axis: TestAxis;
-  let receiver: TestReceiver;
-  let queue: BullmqDeliveryQueue;
-  const prefix = uniquePrefix('kill');
-  const processes: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    axis = await openTestAxis();
-    receiver = await startReceiver(axis.identity.certificateDer);
-    await addAgency(axis.store, SENDER);
-    await addAgency(axis.store, RECIPIENT, receiver.url);
-    queue = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix });
-  });
-  afterAll(async () => {
-    for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.kill('SIGKILL');
-    await queue.close();
-    await receiver.close();
-    await axis.close();
-    await dropPrefix(prefix);
-  });
+  const suite = useKillableAxis('kill', RECIPIENT);
 
   it('every delivery completes and no idempotency key is processed twice', async () => {
+    const { axis, receiver, queue } = suite;
     // Slow answers keep pushes in flight when the kill lands.
     receiver.behave(() => ({ status: 200, delayMs: 80 }));
     const ids: string[] = [];
     for (let i = 0; i < 60; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
 
-    const first = await spawnWorker('delivery', { dataDir: axis.dataDir, prefix, env: { DELIVERY_CONCURRENCY: '8' } });
-    processes.push(first);
+    const first = await suite.spawnDeliveryWorker({ DELIVERY_CONCURRENCY: '8' });
     await queue.enqueueDeliveries(ids);
     await expect.poll(() => receiver.requests.length, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(12);
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
     const beforeSecond = receiver.processed.size;
     expect(beforeSecond).toBeLessThan(ids.length);
 
-    processes.push(await spawnWorker('delivery', { dataDir: axis.dataDir, prefix, env: { DELIVERY_CONCURRENCY: '8' } }));
+    await suite.spawnDeliveryWorker({ DELIVERY_CONCURRENCY: '8' });
     const done = await waitForDeliveries(axis.store, ids, ['delivered'], 40_000);
 
     expect(done).toHaveLength(ids.length);
