@@ -66,10 +66,11 @@ function readEssCertHash(signerInfo: pkijs.SignerInfo): ParsedCms['essCertHash']
 
 export function parseCms(contents: Buffer): ParsedCms | CmsFailure {
   try {
-    let end = contents.length;
-    while (end > 0 && contents[end - 1] === 0) end--; // the placeholder's zero padding
-    const asn1 = asn1js.fromBER(toArrayBuffer(contents.subarray(0, end)));
+    // The CMS is followed by the placeholder's zero padding. Its own length says where it ends: stripping trailing
+    // zeros instead would cut a signature whose last byte is 0x00, and the end-of-contents of an indefinite length.
+    const asn1 = asn1js.fromBER(toArrayBuffer(contents));
     if (asn1.offset === -1) return fail('PDF_CMS_MALFORMED', 'The signature value is not valid ASN.1.');
+    if (contents.subarray(asn1.offset).some((b) => b !== 0)) return fail('PDF_CMS_MALFORMED', 'The signature value has data after its CMS structure.');
     const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
     if (contentInfo.contentType !== OID.signedData) return fail('PDF_CMS_MALFORMED', 'The signature is not a CMS SignedData.');
     const signedData = new pkijs.SignedData({ schema: contentInfo.content });
