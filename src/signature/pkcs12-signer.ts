@@ -78,7 +78,11 @@ function orderChain(privateKey: KeyObject, ders: Buffer[]): Buffer[] {
   }
 }
 
-function unpack(bytes: Uint8Array, password: string): { key: KeyObject; chain: Buffer[] } {
+/**
+ * Unpacks a PKCS#12 bundle into its one private key and its certificates (leaf first, as issued). For callers that
+ * must hold the key themselves (the axis's receipt sealer); everyone else signs through openPkcs12Signer.
+ */
+export function unpackPkcs12(bytes: Uint8Array, password: string): { privateKey: KeyObject; chainDer: Buffer[] } {
   if (bytes.length === 0 || bytes.length > MAX_PKCS12_BYTES) throw invalid(`The PKCS#12 file is empty or larger than ${MAX_PKCS12_BYTES} bytes.`);
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
@@ -93,9 +97,9 @@ function unpack(bytes: Uint8Array, password: string): { key: KeyObject; chain: B
   }
   const keyBags = [...bagsOf(p12, forge.pki.oids.pkcs8ShroudedKeyBag!), ...bagsOf(p12, forge.pki.oids.keyBag!)];
   if (keyBags.length !== 1) throw invalid(`The PKCS#12 file must hold exactly one private key (it holds ${keyBags.length}).`);
-  const key = keyOf(keyBags[0]!);
+  const privateKey = keyOf(keyBags[0]!);
   const ders = bagsOf(p12, forge.pki.oids.certBag!).map(derOf).filter((der): der is Buffer => der !== undefined);
-  return { key, chain: orderChain(key, ders) };
+  return { privateKey, chainDer: orderChain(privateKey, ders) };
 }
 
 class Pkcs12Signer implements Signer {
@@ -140,6 +144,6 @@ class Pkcs12Signer implements Signer {
  * is not a bundle with exactly one RSA or EC key and its certificate.
  */
 export async function openPkcs12Signer(bytes: Uint8Array, password: string): Promise<Signer> {
-  const { key, chain } = unpack(bytes, password);
-  return new Pkcs12Signer(key, chain);
+  const { privateKey, chainDer } = unpackPkcs12(bytes, password);
+  return new Pkcs12Signer(privateKey, chainDer);
 }
