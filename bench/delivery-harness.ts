@@ -4,7 +4,7 @@
  * the enqueue), and a receiving endpoint that answers fast and counts what it got.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -61,7 +61,8 @@ export function packageBytes(size: number): Buffer {
 
 /** The store half of a send (after the checks): blob, one transaction, then the enqueue. */
 export async function accept(store: Store, queue: DeliveryQueue | undefined, to: string[], bytes: Buffer): Promise<{ envelope: EnvelopeRecord; deliveryIds: string[] }> {
-  const blob = await store.blobs.putBytes(bytes);
+  // As the gateway does: the raw package travels with its records (one transaction on the embedded store).
+  const blob = { key: createHash('sha256').update(bytes).digest('hex') };
   const at = new Date().toISOString();
   const documentId = `${SENDER},${at.slice(0, 10).replace(/-/g, '/')},${randomBytes(4).toString('hex')}/VP`;
   const envelope: EnvelopeRecord = {
@@ -72,6 +73,7 @@ export async function accept(store: Store, queue: DeliveryQueue | undefined, to:
     envelope,
     deliveries: to.map((organId) => ({ id: sortableId('dlv'), envelopeId: envelope.id, recipientOrganId: organId, state: 'pending', attempts: 0, createdAt: at, updatedAt: at })),
     receipt: { type: 'accepted', envelopeId: envelope.id, documentId, subjectSha256: blob.key, parties: [SENDER, ...to], at },
+    packageBytes: bytes,
   });
   if (outcome.outcome !== 'created') throw new Error(`not accepted: ${outcome.outcome}`);
   const deliveryIds = outcome.deliveries.map((d) => d.id);

@@ -3,10 +3,16 @@
  * move. A retry or a deferral moves the same job (same id) to the delayed set; the attempts live in the store.
  * A worker killed mid-push leaves a job whose lock expires: BullMQ's stalled check hands it to another worker, which
  * pushes again with the same Idempotency-Key.
+ *
+ * When deliver() throws (the store unreachable, a bug) the fault is the axis's, not the recipient's: the job is looked
+ * at again with an exponential backoff of its own (errorBackoff), counted per job across consecutive errors in the
+ * job's data (so a restarted worker carries on the count) and reset once deliver() returns normally. It never touches
+ * the delivery's attempts (those live in the store and count pushes only) and never dead-letters.
  */
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliver, type DeliverDeps } from '../src/exchange/delivery/deliver.js';
+import { deliver, RECIPIENT_SUSPENDED, type DeliverDeps } from '../src/exchange/delivery/deliver.js';
+import { DEFAULT_ERROR_BACKOFF, errorBackoffDelayMs, type ErrorBackoff } from '../src/exchange/delivery/delivery-policy.js';
 import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import { DELIVERY_QUEUE, type DeliveryJobData } from '../src/queue/names.js';
 import { within } from './within.js';
@@ -21,10 +27,13 @@ export interface DeliveryWorkerOptions {
   /** How long a job's lock lasts without renewal: a killed worker's jobs are taken over after about this long. */
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Backoff after deliver() throws; default DEFAULT_ERROR_BACKOFF (2 s doubling to 5 minutes). Tests use ms. */
+  errorBackoff?: Partial<ErrorBackoff>;
+  random?: () => number;
 }
 
-/** Unexpected failures (the store unreachable, a bug) are looked at again after this long. */
-const ERROR_RETRY_MS = 2000;
+/** The job's data: DeliveryJobData's unexpectedErrors is kept with the job in Redis (job.updateData). */
+export type DeliveryWorkerJobData = DeliveryJobData;
 
 export interface RunningWorker {
   readonly worker: Worker;
@@ -34,26 +43,49 @@ export interface RunningWorker {
 
 export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWorker {
   const { deps, logger } = options;
-  const processor = async (job: Job<DeliveryJobData>, token?: string): Promise<string> => {
+  const backoff: ErrorBackoff = { ...DEFAULT_ERROR_BACKOFF, ...definedOnly(options.errorBackoff ?? {}) };
+  const random = options.random ?? Math.random;
+  /** Best effort: if Redis refuses the write, the move to delayed below fails too and the sweeper takes over. */
+  const keepData = async (job: Job<DeliveryWorkerJobData>, data: DeliveryWorkerJobData): Promise<void> => {
+    try {
+      await job.updateData(data);
+    } catch (error) {
+      logger.warn({ deliveryId: data.deliveryId, err: (error as Error).message }, 'delivery job: could not record the unexpected-error count');
+    }
+  };
+  const processor = async (job: Job<DeliveryWorkerJobData>, token?: string): Promise<string> => {
+    const { deliveryId } = job.data;
+    const errorsSoFar = job.data.unexpectedErrors ?? 0;
     let delayMs: number;
     try {
-      const outcome = await deliver(deps, job.data.deliveryId);
+      const outcome = await deliver(deps, deliveryId);
       if (outcome.kind === 'retry') {
-        logger.warn({ deliveryId: job.data.deliveryId, attempts: outcome.attempts, delayMs: outcome.delayMs, error: outcome.error }, 'push failed; will retry');
+        logger.warn({ deliveryId, attempts: outcome.attempts, delayMs: outcome.delayMs, error: outcome.error }, 'push failed; will retry');
         delayMs = outcome.delayMs;
       } else if (outcome.kind === 'deferred') {
+        if (outcome.reason === 'recipient-suspended' && outcome.recorded) {
+          logger.info({ deliveryId, code: RECIPIENT_SUSPENDED, recheckMs: outcome.delayMs }, 'recipient agency is suspended; delivery held (no attempt) until it is resumed');
+        }
         delayMs = outcome.delayMs;
       } else {
+        // Terminal: the job is completed and removed, its data with it.
         return outcome.kind;
       }
+      // deliver() answered again: the run of unexpected errors is over.
+      if (errorsSoFar > 0) {
+        const { unexpectedErrors: _over, ...rest } = job.data;
+        await keepData(job, rest);
+      }
     } catch (error) {
-      logger.error({ deliveryId: job.data.deliveryId, err: (error as Error).message }, 'delivery job failed unexpectedly; will look again');
-      delayMs = ERROR_RETRY_MS;
+      const unexpectedErrors = errorsSoFar + 1;
+      delayMs = errorBackoffDelayMs(backoff, unexpectedErrors, random);
+      logger.error({ deliveryId, unexpectedErrors, delayMs, err: (error as Error).message }, 'delivery job failed unexpectedly (not counted as an attempt); will look again');
+      await keepData(job, { ...job.data, unexpectedErrors });
     }
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
   };
-  const worker = new Worker<DeliveryJobData>(DELIVERY_QUEUE, processor, {
+  const worker = new Worker<DeliveryWorkerJobData>(DELIVERY_QUEUE, processor, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -74,4 +106,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
       }
     },
   };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { AxisError } from '../src/errors/axis-error.js';
 import { createDeadLetterAlerter } from '../src/exchange/delivery/dead-letter-alert.js';
 import type { WorkerSettings } from '../src/config/config.js';
-import { deliveryPolicy, type DeliveryPolicyOverrides } from '../src/exchange/delivery/delivery-policy.js';
+import { deliveryPolicy, type DeliveryPolicyOverrides, type ErrorBackoff } from '../src/exchange/delivery/delivery-policy.js';
 import { SILENT_LOGGER, type DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
 import type { RetentionPolicy } from '../src/exchange/delivery/package-retention.js';
@@ -41,6 +41,8 @@ export interface StartWorkersOptions {
   prefix?: string;
   roles?: { delivery?: boolean; maintenance?: boolean };
   delivery?: DeliveryPolicyOverrides;
+  /** Backoff for unexpected failures of the delivery use-case (defaults: delivery-policy.ts DEFAULT_ERROR_BACKOFF). */
+  errorBackoff?: Partial<ErrorBackoff>;
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -112,6 +114,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       concurrency: options.concurrency ?? 32,
       lockDurationMs: options.lockDurationMs ?? 30_000,
       stalledIntervalMs: options.stalledIntervalMs ?? 15_000,
+      ...(options.errorBackoff ? { errorBackoff: options.errorBackoff } : {}),
       deps: {
         store: options.store,
         push,

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Everything else receives a typed, validated `AxisConfig`; an invalid
  * value stops start-up with one line that names the variable (see `ConfigError`).
  */
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AxisError } from '../errors/axis-error.js';
@@ -43,6 +44,7 @@ const envSchema = z.object({
   METRICS_PUBLIC: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  INSPECT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   // Workers (issue 5). Unset = the defaults of src/exchange/delivery/delivery-policy.ts and workers/index.ts.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
@@ -54,6 +56,9 @@ const envSchema = z.object({
   DELIVERY_RECIPIENT_CONCURRENCY: z.coerce.number().int().min(1).optional(),
   DELIVERY_RECIPIENT_RATE: z.coerce.number().int().min(0).optional(),
   DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  DELIVERY_SUSPENDED_RECHECK_MS: milliseconds.optional(),
+  DELIVERY_ERROR_BACKOFF_BASE_MS: milliseconds.optional(),
+  DELIVERY_ERROR_BACKOFF_MAX_MS: milliseconds.optional(),
   WORKER_LOCK_MS: milliseconds.optional(),
   WORKER_STALLED_INTERVAL_MS: milliseconds.optional(),
   SWEEP_EVERY_MS: milliseconds.optional(),
@@ -78,8 +83,12 @@ export interface WorkerSettings {
     minDelayMs?: number;
     connectTimeoutMs?: number;
     responseTimeoutMs?: number;
+    /** How often a delivery held for a suspended recipient looks again (DELIVERY_SUSPENDED_RECHECK_MS). */
+    suspendedRecheckMs?: number;
     recipient?: { concurrency?: number; ratePerSecond?: number };
   };
+  /** Backoff for the axis's own failures while delivering (DELIVERY_ERROR_BACKOFF_BASE_MS / _MAX_MS). */
+  errorBackoff?: { baseMs?: number; maxMs?: number };
   concurrency?: number;
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -115,6 +124,11 @@ export interface AxisConfig {
   shutdownTimeoutMs: number;
   /** HTTP gateway processes sharing the port (node:cluster); 1 = the gateway runs in the main process. */
   gatewayProcesses: number;
+  /**
+   * Worker threads per gateway process that check and verify packages (INSPECT_THREADS); 0 = on the event loop.
+   * Default: one less than the cores (at least 1, at most 4), the event loop keeping HTTP and the store.
+   */
+  inspectThreads: number;
   workers: WorkerSettings;
 }
 
@@ -164,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     metricsPublic: e.METRICS_PUBLIC,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gatewayProcesses: e.GATEWAY_PROCESSES,
+    inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
     workers: workerSettings(e),
   };
 }
@@ -187,11 +202,15 @@ function workerSettings(e: Env): WorkerSettings {
         minDelayMs: e.DELIVERY_MIN_DELAY_MS,
         connectTimeoutMs: e.DELIVERY_CONNECT_TIMEOUT_MS,
         responseTimeoutMs: e.DELIVERY_RESPONSE_TIMEOUT_MS,
+        suspendedRecheckMs: e.DELIVERY_SUSPENDED_RECHECK_MS,
       }),
       ...(Object.keys(recipient).length > 0 ? { recipient } : {}),
     },
     ...defined({ concurrency: e.DELIVERY_CONCURRENCY, lockDurationMs: e.WORKER_LOCK_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS, alertWebhookUrl: e.DEAD_LETTER_WEBHOOK_URL }),
     ...(e.SWEEP_EVERY_MS !== undefined ? { schedule: { sweepEveryMs: e.SWEEP_EVERY_MS } } : {}),
+    ...(e.DELIVERY_ERROR_BACKOFF_BASE_MS !== undefined || e.DELIVERY_ERROR_BACKOFF_MAX_MS !== undefined
+      ? { errorBackoff: defined({ baseMs: e.DELIVERY_ERROR_BACKOFF_BASE_MS, maxMs: e.DELIVERY_ERROR_BACKOFF_MAX_MS }) }
+      : {}),
     ...(e.RETENTION_DAYS !== undefined ? { retention: { keepRawPackagesDays: e.RETENTION_DAYS } } : {}),
   };
 }

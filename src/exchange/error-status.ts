@@ -41,6 +41,8 @@ const PASSED_THROUGH: Record<string, number> = {
   EDXML_DTD_FORBIDDEN: 400,
   EDXML_NOT_EDXML: 400,
   EDXML_WRONG_NAMESPACE: 400,
+  // The inspector itself failed (its thread died): no verdict on the package, nothing recorded; send it again.
+  INSPECTOR_FAILED: 503,
 };
 
 export const ERROR_STATUS: Readonly<Record<string, number>> = Object.freeze({ ...PASSED_THROUGH, ...EXCHANGE });

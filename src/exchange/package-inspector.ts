@@ -31,7 +31,12 @@ export interface InspectedPackage {
   signature: SignatureReport;
 }
 
+export interface InspectOptions {
+  /** The caller will not read these bytes again: an inspector may take them over (move them to another thread). */
+  disposable?: boolean;
+}
+
 export interface PackageInspector {
   /** Throws an AxisError (EDXML_*, SIG_* for unreadable signatures) when the bytes are not an acceptable package. */
-  inspect(bytes: Uint8Array): Promise<InspectedPackage>;
+  inspect(bytes: Uint8Array, options?: InspectOptions): Promise<InspectedPackage>;
 }

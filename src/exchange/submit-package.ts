@@ -81,7 +81,8 @@ export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): P
 
 /** Every check after the bytes are in hand; a coded error thrown here is a refusal the chain records. */
 async function judge(ctx: ExchangeContext, caller: string, source: PackageSource, bytes: Uint8Array, sha256: string, size: number): Promise<SubmitResult> {
-  const pkg = await ctx.inspector.inspect(bytes);
+  // A package that arrived as a file is read again from there if needed: the inspector may keep these bytes.
+  const pkg = await ctx.inspector.inspect(bytes, { disposable: 'tempPath' in source });
   if (pkg.fromOrganId !== caller) {
     throw new ExchangeError('EXCHANGE_FROM_NOT_CALLER', `The package says it is from ${pkg.fromOrganId}, but it was sent by agency ${caller}: an agency sends only its own packages.`, { from: pkg.fromOrganId });
   }
@@ -110,8 +111,10 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
     bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope), statusTransition: plan.transition };
   }
 
+  // A large package arrived as a file and moves in as one; a small one travels with the records (the embedded store
+  // writes it in the same transaction).
   if ('tempPath' in source) await ctx.store.blobs.putFile(source.tempPath, sha256, size);
-  else await ctx.store.blobs.putBytes(bytes);
+  else bundle.packageBytes = bytes;
 
   const outcome = await ctx.store.accept(bundle);
   if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, pkg);

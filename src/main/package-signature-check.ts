@@ -43,6 +43,9 @@ const NOTHING_TRUSTED = (dir: string): CertificateValidator => ({
 
 export interface PackageSignatureChecking {
   verify: PackageSignatureCheck;
+  /** The validator and policy behind verify, for inspector threads that verify elsewhere but validate here. */
+  validator: CertificateValidator;
+  policy: ValidationPolicy;
   /** Re-fetches every CRL the validator has used (the maintenance worker's hourly hook); failures are warned, not thrown. */
   refreshRevocation(): Promise<void>;
 }
@@ -58,13 +61,15 @@ export async function createSignatureChecking(settings: SignatureCheckSettings, 
   }
   if (anchors.length === 0) {
     const validator = NOTHING_TRUSTED(settings.trustAnchorsDir);
-    return { verify: (bytes) => verifyPackage(bytes, { validator, policy }), refreshRevocation: async () => undefined };
+    return { verify: (bytes) => verifyPackage(bytes, { validator, policy }), validator, policy, refreshRevocation: async () => undefined };
   }
   const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy });
   // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
   const validator = cachingValidator(certificates);
   return {
     verify: (bytes) => verifyPackage(bytes, { validator, policy }),
+    validator,
+    policy,
     async refreshRevocation() {
       const { failed } = await certificates.refreshCrls();
       for (const f of failed) warn?.(`CRL refresh failed for ${f.url}: ${f.reason}`);

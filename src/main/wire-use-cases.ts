@@ -13,6 +13,7 @@ import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { AxisStore } from './open-axis-store.js';
+import { createInspectorPool } from './inspector-pool.js';
 import { createSignatureChecking } from './package-signature-check.js';
 
 export interface WiredUseCases {
@@ -28,10 +29,15 @@ export async function wireUseCases(input: { config: AxisConfig; axis: AxisStore;
   const { config, axis, logger, metrics } = input;
   const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
   const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
+  const limits = { maxBytes: config.maxPackageBytes };
+  // Only a node that serves HTTP inspects packages; a workers-only node spends no threads on it.
+  const pool = config.role !== 'workers' && config.inspectThreads > 0
+    ? createInspectorPool({ threads: config.inspectThreads, limits, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
+    : undefined;
   const exchange = createExchangeUseCases({
     store: axis.store,
     queue,
-    inspector: createEdxmlInspector({ verifySignature: signatures.verify, limits: { maxBytes: config.maxPackageBytes } }),
+    inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits }),
     receiptExporter: axis.exportReceipt,
     limits: { maxPackageBytes: config.maxPackageBytes },
     logger,
@@ -51,6 +57,9 @@ export async function wireUseCases(input: { config: AxisConfig; axis: AxisStore;
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
-    close: () => queue.close(),
+    close: async () => {
+      await pool?.close();
+      await queue.close();
+    },
   };
 }

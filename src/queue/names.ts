@@ -13,6 +13,8 @@ export const DEFAULT_QUEUE_PREFIX = 'edx';
 
 export interface DeliveryJobData {
   deliveryId: string;
+  /** Unexpected failures of the delivery use-case in a row (the worker's own backoff); never the recipient's attempts. */
+  unexpectedErrors?: number;
 }
 
 export type MaintenanceTask = 'sweep-stuck-deliveries' | 'package-retention' | 'revocation-refresh' | 'ledger-checkpoint';

@@ -50,6 +50,12 @@ export interface AcceptBundle {
   };
   /** A revocation marks the original and withholds its deliveries not yet fetched. */
   revokes?: { envelopeId: string; revocationReceipt: ReceiptDraft };
+  /**
+   * The raw package, unless the caller moved it in with blobs.putFile: kept under envelope.sha256 (which the caller
+   * computed from these bytes) together with the records, and only if they are created (not for a duplicate or a
+   * status conflict).
+   */
+  packageBytes?: Uint8Array;
 }
 
 export type AcceptOutcome =

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
@@ -76,6 +76,11 @@ describe('configuration is read once from the environment and validated', () => 
     ['SWEEP_EVERY_MS', '-100'],
     ['RETENTION_DAYS', '0'],
     ['DEAD_LETTER_WEBHOOK_URL', 'not a url'],
+    ['DELIVERY_SUSPENDED_RECHECK_MS', '0'],
+    ['DELIVERY_ERROR_BACKOFF_BASE_MS', 'soon'],
+    ['DELIVERY_ERROR_BACKOFF_MAX_MS', '-5'],
+    ['INSPECT_THREADS', '-1'],
+    ['INSPECT_THREADS', 'many'],
   ])('an invalid %s=%s is named in one line', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.code).toBe('CONFIG_INVALID');
@@ -121,13 +126,16 @@ describe('worker settings (AxisConfig.workers): only what is set, the workers ke
       DELIVERY_MIN_DELAY_MS: '0', DELIVERY_CONNECT_TIMEOUT_MS: '2000', DELIVERY_RESPONSE_TIMEOUT_MS: '9000',
       DELIVERY_RECIPIENT_CONCURRENCY: '4', DELIVERY_RECIPIENT_RATE: '50', DELIVERY_CONCURRENCY: '64', WORKER_LOCK_MS: '20000',
       WORKER_STALLED_INTERVAL_MS: '7000', SWEEP_EVERY_MS: '5000', RETENTION_DAYS: '3650', DEAD_LETTER_WEBHOOK_URL: 'https://ops.example/hook',
+      DELIVERY_SUSPENDED_RECHECK_MS: '30000', DELIVERY_ERROR_BACKOFF_BASE_MS: '500', DELIVERY_ERROR_BACKOFF_MAX_MS: '120000',
     });
     expect(c.workers).toEqual({
       prefix: 'edx-a',
       delivery: {
         maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, minDelayMs: 0, connectTimeoutMs: 2000, responseTimeoutMs: 9000,
+        suspendedRecheckMs: 30_000,
         recipient: { concurrency: 4, ratePerSecond: 50 },
       },
+      errorBackoff: { baseMs: 500, maxMs: 120_000 },
       concurrency: 64,
       lockDurationMs: 20_000,
       stalledIntervalMs: 7000,
@@ -135,6 +143,12 @@ describe('worker settings (AxisConfig.workers): only what is set, the workers ke
       retention: { keepRawPackagesDays: 3650 },
       alertWebhookUrl: 'https://ops.example/hook',
     });
+  });
+
+  it('inspector threads: one less than the cores by default (at least one), 0 = on the event loop, as set otherwise', () => {
+    expect(loadConfig({}).inspectThreads).toBe(Math.max(1, Math.min(4, availableParallelism() - 1)));
+    expect(loadConfig({ INSPECT_THREADS: '0' }).inspectThreads).toBe(0);
+    expect(loadConfig({ INSPECT_THREADS: '3' }).inspectThreads).toBe(3);
   });
 
   it('one recipient limit alone leaves the other to the default; an empty variable counts as unset', () => {

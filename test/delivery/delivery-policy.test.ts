@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_DELIVERY_POLICY, backoffDelayMs, deliveryPolicy, nextDelayMs, parseRetryAfterMs, verdictForStatus,
+  DEFAULT_DELIVERY_POLICY, DEFAULT_ERROR_BACKOFF, backoffDelayMs, deliveryPolicy, errorBackoffDelayMs, nextDelayMs, parseRetryAfterMs,
+  suspendedRecheckDelayMs, verdictForStatus,
 } from '../../src/exchange/delivery/delivery-policy.js';
 
 describe('the delivery policy', () => {
@@ -51,5 +52,29 @@ describe('the delivery policy', () => {
     expect(policy.responseTimeoutMs).toBe(DEFAULT_DELIVERY_POLICY.responseTimeoutMs);
     expect(policy.recipient).toEqual({ concurrency: 2, ratePerSecond: 0 });
     expect(deliveryPolicy({}).recipient).toEqual(DEFAULT_DELIVERY_POLICY.recipient);
+  });
+
+  it('backs off the axis\'s own errors from 2 s, doubling, capped at 5 minutes, each delay in the upper half of its step', () => {
+    const top = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => errorBackoffDelayMs(DEFAULT_ERROR_BACKOFF, n, () => 1));
+    expect(top).toEqual([2000, 4000, 8000, 16_000, 32_000, 64_000, 128_000, 256_000, 300_000, 300_000]);
+    const bottom = [1, 2, 3, 9, 50].map((n) => errorBackoffDelayMs(DEFAULT_ERROR_BACKOFF, n, () => 0));
+    expect(bottom).toEqual([1000, 2000, 4000, 150_000, 150_000]);
+    // Whatever the jitter draws, below the cap an error never waits less than the one before it; at the cap it waits
+    // between half the cap and the cap.
+    let previous = 0;
+    for (let n = 1; n <= 20; n += 1) {
+      const delay = errorBackoffDelayMs({ baseMs: 10, maxMs: 1000 }, n, Math.random);
+      if (n <= 7) expect(delay).toBeGreaterThanOrEqual(previous);
+      else expect(delay).toBeGreaterThanOrEqual(500);
+      expect(delay).toBeLessThanOrEqual(1000);
+      previous = delay;
+    }
+  });
+
+  it('rechecks a suspended recipient about once a minute by default, jittered by at most 10%', () => {
+    expect(DEFAULT_DELIVERY_POLICY.suspendedRecheckMs).toBe(60_000);
+    expect(suspendedRecheckDelayMs(DEFAULT_DELIVERY_POLICY, () => 0)).toBe(54_000);
+    expect(suspendedRecheckDelayMs(DEFAULT_DELIVERY_POLICY, () => 1)).toBe(66_000);
+    expect(suspendedRecheckDelayMs(deliveryPolicy({ suspendedRecheckMs: 100 }), () => 0.5)).toBe(100);
   });
 });

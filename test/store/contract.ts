@@ -108,6 +108,16 @@ export function storeContract(factory: StoreFactory): void {
       await expectValidChain();
     });
 
+    it('keeps the raw package handed with the records, byte-exact under its SHA-256', async () => {
+      const bytes = Buffer.from(`<edXMLEnvelope>${randomBytes(300).toString('base64')}</edXMLEnvelope>`);
+      const b = bundle({ bytes });
+      expect(await store.blobs.has(b.envelope.sha256)).toBe(false);
+      expect((await store.accept(b)).outcome).toBe('created');
+      expect(await store.blobs.has(b.envelope.sha256)).toBe(true);
+      expect(Buffer.compare(await store.blobs.read(b.envelope.sha256), bytes)).toBe(0);
+      expect(await sha256Of(await store.blobs.openRead(b.envelope.sha256))).toEqual({ sha256: b.envelope.sha256, size: bytes.byteLength });
+    });
+
     it('answers the same package again with the original envelope and its accepted receipt, writing nothing', async () => {
       const first = bundle();
       const created = await store.accept(first);

@@ -9,11 +9,12 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
+import { INLINE_PACKAGE_MAX_BYTES } from '../../src/store/embedded/embedded-blob-store.js';
 import { SCHEMA_VERSION } from '../../src/store/embedded/schema.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storeContract } from './contract.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { bundle } from './records.js';
+import { bundle, G22, H41 } from './records.js';
 
 const run = promisify(execFile);
 
@@ -42,23 +43,61 @@ describe('embedded store: on disk', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps the database in WAL mode and blobs as fan-out files named by their SHA-256, with no temp left behind', async () => {
+  it('keeps the database in WAL mode, small packages in it and large ones as fan-out files named by their SHA-256, with no temp left behind', async () => {
     const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
-    const { key } = await store.blobs.putBytes(Buffer.from('<edXML/>'));
-    await store.accept(bundle());
+    const small = await store.blobs.putBytes(Buffer.from('<edXML/>'));
+    const large = await store.blobs.putBytes(randomBytes(INLINE_PACKAGE_MAX_BYTES + 1));
+    const accepted = bundle({ bytes: Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`) });
+    await store.accept(accepted);
     await store.close();
-    expect(existsSync(path.join(dataDir, 'blobs', key.slice(0, 2), key.slice(2, 4), key))).toBe(true);
+    const fileOf = (key: string) => path.join(dataDir, 'blobs', key.slice(0, 2), key.slice(2, 4), key);
+    expect(existsSync(fileOf(large.key))).toBe(true);
+    expect(existsSync(fileOf(small.key))).toBe(false);
+    expect(existsSync(fileOf(accepted.envelope.sha256))).toBe(false);
     expect(await readdir(path.join(dataDir, 'blobs', 'tmp'))).toEqual([]);
     const db = new Database(path.join(dataDir, 'axis.sqlite'), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const inline = db.prepare('SELECT key FROM inline_packages ORDER BY key').all() as { key: string }[];
+    expect(inline.map((r) => r.key)).toEqual([small.key, accepted.envelope.sha256].sort());
     db.close();
+  });
+
+  it('keeps the raw package only when its records are created: not for a duplicate, not for a status conflict', async () => {
+    const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
+    try {
+      const first = bundle({ bytes: Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`) });
+      await store.accept(first);
+      const again = bundle({ bytes: Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`) });
+      again.envelope.dedupeKey = first.envelope.dedupeKey;
+      expect((await store.accept(again)).outcome).toBe('duplicate');
+      expect(await store.blobs.has(again.envelope.sha256)).toBe(false);
+      const status = bundle({ kind: 'status', statusCode: '03', bytes: Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`) });
+      status.statusTransition = { documentId: first.envelope.documentId, senderOrganId: G22, recipientOrganId: H41, expected: '01', next: '03' };
+      expect((await store.accept(status)).outcome).toBe('status-conflict');
+      expect(await store.blobs.has(status.envelope.sha256)).toBe(false);
+      // and a large package handed with its records goes to a file, readable the same way
+      const bigBytes = randomBytes(INLINE_PACKAGE_MAX_BYTES + 10);
+      const big = bundle({ bytes: bigBytes });
+      expect((await store.accept(big)).outcome).toBe('created');
+      expect(existsSync(path.join(dataDir, 'blobs', big.envelope.sha256.slice(0, 2), big.envelope.sha256.slice(2, 4), big.envelope.sha256))).toBe(true);
+      expect(Buffer.compare(await store.blobs.read(big.envelope.sha256), bigBytes)).toBe(0);
+      // retention removes either kind
+      await store.blobs.delete(first.envelope.sha256);
+      await store.blobs.delete(big.envelope.sha256);
+      expect(await store.blobs.has(first.envelope.sha256)).toBe(false);
+      expect(await store.blobs.has(big.envelope.sha256)).toBe(false);
+      expect(await store.getEnvelope(first.envelope.id)).toBeDefined();
+    } finally {
+      await store.close();
+    }
   });
 
   it('stores a blob again after its fan-out directory was removed under the running store (directories are remembered)', async () => {
     const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
     try {
-      const first = Buffer.from(`<edXML>${randomBytes(8).toString('hex')}</edXML>`);
+      // Large enough to be a file (small packages live in the database).
+      const first = randomBytes(INLINE_PACKAGE_MAX_BYTES + 1);
       const { key } = await store.blobs.putBytes(first);
       const fanOut = path.join(dataDir, 'blobs', key.slice(0, 2));
       await rm(fanOut, { recursive: true, force: true });
@@ -124,6 +163,7 @@ describe('embedded store: on disk', () => {
     for (const receipt of accepted) {
       expect(await store.getEnvelope(receipt.envelopeId!)).toBeDefined();
       expect(await store.listDeliveriesForEnvelope(receipt.envelopeId!)).toHaveLength(1);
+      expect(await store.blobs.has(receipt.subjectSha256!)).toBe(true);
     }
     expect((await store.listDeliveries({ limit: 1_000_000 })).length).toBe(accepted.length);
     // and the chain goes on from there
@@ -156,7 +196,7 @@ describe('embedded store: on disk', () => {
     await store.close();
     // Back to schema 1, as the first release left it.
     const db = new Database(path.join(older, 'axis.sqlite'));
-    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL;');
+    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages;');
     db.pragma('user_version = 1');
     db.close();
 
@@ -166,6 +206,7 @@ describe('embedded store: on disk', () => {
     const check = new Database(path.join(older, 'axis.sqlite'), { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect((check.prepare("SELECT sql FROM sqlite_master WHERE name = 'receipts_by_envelope'").get() as { sql: string }).sql).toContain('(envelope_id, seq)');
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'inline_packages'").get()).toEqual({ name: 'inline_packages' });
     check.close();
     await rm(older, { recursive: true, force: true });
   });

@@ -89,8 +89,8 @@ export function receiptDraft(env: EnvelopeRecord, type: ReceiptDraft['type'] = '
   };
 }
 
-/** A package and everything accepting it writes. */
+/** A package and everything accepting it writes; with spec.bytes, the raw package travels with the records. */
 export function bundle(spec: PackageSpec = {}): AcceptBundle {
   const env = envelope(spec);
-  return { envelope: env, deliveries: deliveriesFor(env, spec.states), receipt: receiptDraft(env) };
+  return { envelope: env, deliveries: deliveriesFor(env, spec.states), receipt: receiptDraft(env), ...(spec.bytes ? { packageBytes: spec.bytes } : {}) };
 }

@@ -4,6 +4,11 @@
  *
  * - pull agency (or no endpoint): pending -> available, no receipt: being in the inbox is not evidence that the
  *   recipient has it; its `fetched` and `acknowledged` receipts (written by the exchange) are.
+ * - push agency that is suspended: held, not attempted. No push, no attempt counted, no dead letter: the delivery
+ *   stays pending/retrying with lastError `DELIVERY_RECIPIENT_SUSPENDED: ...` (written once, so an operator listing
+ *   pending deliveries sees why it waits) and is looked at again every `suspendedRecheckMs` until the agency is
+ *   resumed, when it goes out as usual. A suspension is an operator's decision about the agency, not a failure of
+ *   the delivery, so it must not spend the retries that are meant for an unreachable endpoint.
  * - push agency: POST the raw package, signed, with the delivery id as Idempotency-Key. 2xx -> delivered with a
  *   `delivered` receipt; 4xx other than 408/429 -> dead with a `failed` receipt and an alert; anything else ->
  *   retrying with backoff, until the attempts are spent -> dead, `failed` receipt, alert. A dead delivery stays in
@@ -14,7 +19,7 @@ import type { RecipientGate } from '../../queue/ports.js';
 import type { Store } from '../../store/ports.js';
 import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from '../../store/records.js';
 import type { DeadLetterAlerter } from './dead-letter-alert.js';
-import { nextDelayMs, parseRetryAfterMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
+import { nextDelayMs, parseRetryAfterMs, suspendedRecheckDelayMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
 import type { DeliveryObserver } from './delivery-observer.js';
 import type { PushClient, PushResult } from './push-client.js';
 import { buildPushRequest } from './push-request.js';
@@ -41,7 +46,15 @@ export type DeliverOutcome =
   /** Nothing to do: already terminal, withheld, or another worker got there first. */
   | { kind: 'skipped'; state: string }
   /** Not an attempt: not due yet, or the recipient is at its concurrency/rate limit. Look again in delayMs. */
-  | { kind: 'deferred'; delayMs: number; reason: 'not-due' | 'recipient-busy' };
+  | { kind: 'deferred'; delayMs: number; reason: 'not-due' | 'recipient-busy' }
+  /**
+   * Not an attempt: the recipient agency is suspended, the delivery is held. Look again in delayMs. `recorded`: this
+   * look wrote the hold into the store (the first look since the hold began), so the worker logs it once per hold.
+   */
+  | { kind: 'deferred'; delayMs: number; reason: 'recipient-suspended'; recorded: boolean };
+
+/** The stable code that marks a held delivery's lastError (the text after it is for the operator). */
+export const RECIPIENT_SUSPENDED = 'DELIVERY_RECIPIENT_SUSPENDED';
 
 const ACTIVE: DeliveryRecord['state'][] = ['pending', 'retrying'];
 
@@ -58,7 +71,11 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
   const agency = await deps.store.getAgency(delivery.recipientOrganId);
   if (!agency) return toDead(deps, delivery, envelope, 'recipient-unknown', `recipient agency ${delivery.recipientOrganId} is not registered`, false);
 
+  // Pull: the inbox is left as it is (a suspended agency cannot authenticate to read it anyway).
   if (agency.deliveryMode === 'pull' || !agency.endpointUrl) return makeAvailable(deps, delivery, envelope);
+  // Before the endpoint check: while suspended nothing is decided about the agency's endpoint either (an operator
+  // may well be correcting it during the suspension).
+  if (agency.state === 'suspended') return hold(deps, delivery, agency);
   if (!isHttpUrl(agency.endpointUrl)) {
     // No attempt can succeed until an operator corrects the agency: a dead letter says so, retrying would not.
     return toDead(deps, delivery, envelope, 'endpoint-invalid', `the endpoint URL of ${agency.organId} is not an http(s) URL`, false);
@@ -68,7 +85,9 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
 
 async function makeAvailable(deps: DeliverDeps, delivery: DeliveryRecord, envelope: EnvelopeRecord): Promise<DeliverOutcome> {
   const at = (deps.now ?? (() => new Date()))();
-  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch: { state: 'available', updatedAt: at.toISOString() } });
+  // A hold marker from a suspension (the agency has since switched to pull) is cleared: it no longer says anything.
+  const patch = { state: 'available' as const, updatedAt: at.toISOString(), ...(isHeld(delivery) ? { lastError: undefined } : {}) };
+  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch });
   if (!moved) return skipped(deps, 'raced');
   deps.observer.outcome('available', 'pull');
   deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'pull');
@@ -123,6 +142,29 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   deps.observer.retry(result.kind === 'response' ? String(result.status) : result.failure);
   deps.observer.outcome('retry', 'push');
   return { kind: 'retry', attempts, delayMs, error };
+}
+
+/**
+ * Holds a push delivery to a suspended agency: no attempt, attempts and state unchanged. The hold is written once
+ * (lastError with the code, updatedAt = held since); later looks only read, so a suspended agency with a large
+ * backlog costs one read per delivery per recheck, not a write.
+ */
+async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyRecord): Promise<DeliverOutcome> {
+  let recorded = false;
+  if (!isHeld(delivery)) {
+    const at = (deps.now ?? (() => new Date()))();
+    const previous = delivery.lastError ? ` (error of the last attempt: ${delivery.lastError})` : '';
+    const lastError = `${RECIPIENT_SUSPENDED}: recipient agency ${agency.organId} is suspended on the axis; the delivery is held (no attempt made) and goes out once the agency is resumed${previous}`;
+    const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch: { lastError, updatedAt: at.toISOString() } });
+    if (!moved) return skipped(deps, 'raced');
+    recorded = true;
+  }
+  deps.observer.outcome('deferred', 'none');
+  return { kind: 'deferred', delayMs: suspendedRecheckDelayMs(deps.policy, deps.random), reason: 'recipient-suspended', recorded };
+}
+
+function isHeld(delivery: DeliveryRecord): boolean {
+  return delivery.lastError?.startsWith(`${RECIPIENT_SUSPENDED}:`) ?? false;
 }
 
 /** Dead-letters a delivery: `failed` receipt, alert. `attempted` counts the attempt that just ended. */

@@ -18,6 +18,11 @@ export interface DeliveryPolicy {
   /** From the request being sent to the whole response being read. */
   responseTimeoutMs: number;
   recipient: RecipientLimits;
+  /**
+   * A push delivery whose recipient agency is suspended is held, not attempted: it is looked at again after about
+   * this long (jittered by +-10% so that a suspended agency's backlog does not wake in one burst).
+   */
+  suspendedRecheckMs: number;
 }
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
@@ -29,6 +34,7 @@ export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
   connectTimeoutMs: 10_000,
   responseTimeoutMs: 60_000,
   recipient: { concurrency: 16, ratePerSecond: 1000 },
+  suspendedRecheckMs: 60_000,
 };
 
 /** What a configuration may override: any field, and either of the per-recipient limits. */
@@ -48,6 +54,31 @@ export function backoffDelayMs(policy: DeliveryPolicy, attemptsSoFar: number, ra
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(exponent, 40));
   const low = Math.min(policy.minDelayMs, ceiling);
   return Math.round(low + random() * (ceiling - low));
+}
+
+/**
+ * Backoff for the axis's own failures (deliver() threw: the store unreachable, a bug), which are not attempts: the
+ * n-th consecutive one waits a delay drawn from [ceiling/2, ceiling], ceiling = min(maxMs, baseMs * 2^(n-1)).
+ * "Equal jitter" rather than full jitter: during an outage a floor of half the ceiling keeps thousands of jobs from
+ * hammering a store that is trying to come back, and below the cap a delay is never shorter than the one before.
+ */
+export interface ErrorBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+/** 2 s, 4 s, 8 s, ... up to 5 minutes (each drawn from the upper half of its step). */
+export const DEFAULT_ERROR_BACKOFF: ErrorBackoff = { baseMs: 2000, maxMs: 5 * 60_000 };
+
+export function errorBackoffDelayMs(backoff: ErrorBackoff, consecutiveErrors: number, random: () => number = Math.random): number {
+  const exponent = Math.max(0, consecutiveErrors - 1);
+  const ceiling = Math.max(1, Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(exponent, 40)));
+  return Math.max(1, Math.round(ceiling / 2 + random() * (ceiling / 2)));
+}
+
+/** The pause before a held delivery (recipient suspended) is looked at again, jittered by +-10%. */
+export function suspendedRecheckDelayMs(policy: DeliveryPolicy, random: () => number = Math.random): number {
+  return Math.max(1, Math.round(policy.suspendedRecheckMs * (0.9 + 0.2 * random())));
 }
 
 /** Retry-After as delta-seconds or an HTTP-date (RFC 9110 10.2.3); undefined when absent or unreadable. */

@@ -23,6 +23,7 @@ import {
   type ReceiptSealer,
   type StatusCode,
 } from '../records.js';
+import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { GroupCommit } from './group-commit.js';
 import { ReceiptChain } from './receipt-chain.js';
@@ -90,11 +91,13 @@ export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly chain: ReceiptChain;
   private readonly commits: GroupCommit;
+  readonly blobs: EmbeddedBlobStore;
 
-  private constructor(private readonly db: Database.Database, readonly blobs: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
+  private constructor(private readonly db: Database.Database, files: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
     this.chain = new ReceiptChain(db, sealer);
     this.commits = new GroupCommit(db, { translate, sync: walSync(dataDir) });
+    this.blobs = new EmbeddedBlobStore(db, files, { write: (work) => this.write(work), read: (work) => this.read(work) });
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
@@ -149,6 +152,11 @@ export class EmbeddedStore implements Store {
   }
 
   async accept(bundle: AcceptBundle): Promise<AcceptOutcome> {
+    const bytes = bundle.packageBytes;
+    // Too large for the database: the file goes first (an orphan file after a crash is harmless; a record without
+    // its bytes is not).
+    const inline = bytes !== undefined && bytes.byteLength <= INLINE_PACKAGE_MAX_BYTES;
+    if (bytes && !inline) await this.blobs.putBytes(bytes);
     return this.write((): AcceptOutcome => {
       const original = parse<EnvelopeRecord>(this.sql.envelopeByDedupeKey.get(bundle.envelope.dedupeKey));
       if (original) return { outcome: 'duplicate', envelope: original, receipt: this.acceptedReceiptOf(original.id) };
@@ -160,6 +168,7 @@ export class EmbeddedStore implements Store {
       }
 
       const envelope = bundle.envelope;
+      if (bytes && inline) this.blobs.insertInTransaction(envelope.sha256, bytes);
       this.sql.insertEnvelope.run(envelope.id, envelope.dedupeKey, envelope.kind, envelope.fromOrganId, envelope.documentId, envelope.refersToDocumentId ?? null, envelope.acceptedAt, JSON.stringify(envelope));
       const deliveries = bundle.deliveries.map((draft) => this.insertDelivery(draft));
       const receipt = this.chain.appendInTransaction(bundle.receipt);
@@ -173,11 +182,11 @@ export class EmbeddedStore implements Store {
   }
 
   private insertDelivery(draft: Omit<DeliveryRecord, 'seq'>): DeliveryRecord {
-    // seq is the row's AUTOINCREMENT key; the body is written once the key is known.
-    const seq = Number(this.sql.insertDelivery.run(draft.id, draft.envelopeId, draft.recipientOrganId, draft.state, '{}').lastInsertRowid);
-    const record = { ...draft, seq } as DeliveryRecord;
-    const body = JSON.stringify(record);
-    this.sql.updateDelivery.run(record.state, body, seq);
+    // The body carries seq: the next AUTOINCREMENT value is taken here (the transaction holds the write lock), so the
+    // row is written once, not inserted and then updated.
+    const seq = (this.sql.lastDeliverySeq.get()?.seq ?? 0) + 1;
+    const body = JSON.stringify({ ...draft, seq });
+    this.sql.insertDelivery.run(seq, draft.id, draft.envelopeId, draft.recipientOrganId, draft.state, body);
     return JSON.parse(body) as DeliveryRecord;
   }
 

@@ -76,6 +76,13 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX receipts_by_envelope;
   CREATE INDEX receipts_by_envelope ON receipts (envelope_id, seq) WHERE envelope_id IS NOT NULL;
   `,
+  // 3: small raw packages live in the database, written with their envelope (embedded-blob-store.ts).
+  `
+  CREATE TABLE inline_packages (
+    key   TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

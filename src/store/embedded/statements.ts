@@ -32,9 +32,11 @@ export function prepareStatements(db: Database.Database) {
       "SELECT body FROM envelopes WHERE from_organ_id = ? AND document_id = ? AND kind = 'edoc' ORDER BY rowid",
     ),
 
-    insertDelivery: db.prepare<[string, string, string, string, string]>(
-      'INSERT INTO deliveries (id, envelope_id, recipient_organ_id, state, body) VALUES (?, ?, ?, ?, ?)',
+    insertDelivery: db.prepare<[number, string, string, string, string, string]>(
+      'INSERT INTO deliveries (seq, id, envelope_id, recipient_organ_id, state, body) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    // AUTOINCREMENT's high-water mark: never a value used before, even by a row since deleted.
+    lastDeliverySeq: db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'deliveries'"),
     updateDelivery: db.prepare<[string, string, number]>('UPDATE deliveries SET state = ?, body = ? WHERE seq = ?'),
     delivery: db.prepare<[string], Body>('SELECT body FROM deliveries WHERE id = ?'),
     deliveriesOfEnvelope: db.prepare<[string], Body>('SELECT body FROM deliveries WHERE envelope_id = ? ORDER BY seq'),

@@ -118,6 +118,9 @@ export class MongoStore implements Store {
   }
 
   async accept(bundle: AcceptBundle): Promise<AcceptOutcome> {
+    // GridFS writes cannot join the transaction: the bytes go first (an orphan after a crash is harmless, content-
+    // addressed and removed by retention; a record without its bytes is not).
+    if (bundle.packageBytes) await this.blobs.putBytes(bundle.packageBytes);
     try {
       return await this.transaction((session) => this.acceptIn(bundle, session));
     } catch (error) {

@@ -1,0 +1,84 @@
+/**
+ * A recipient agency suspended after its packages were accepted, with the real workers (real Redis, embedded store,
+ * a live receiver on 127.0.0.1): nothing is pushed to it and no attempt is spent while it is suspended, an operator
+ * sees why its deliveries wait, other recipients are not held up, and after the resume each package arrives once.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAgencyRegistry, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
+import { RECIPIENT_SUSPENDED } from '../../src/exchange/delivery/deliver.js';
+import {
+  acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, waitForDeliveries, type TestAxis, type TestReceiver,
+} from '../delivery/harness.js';
+import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
+
+const SUSPENDED = '000.00.00.H41';
+const ACTIVE = '000.00.00.H42';
+const RECHECK_MS = 200;
+
+describe('push delivery to a suspended recipient', () => {
+  let axis: TestAxis;
+  let suspendedReceiver: TestReceiver;
+  let activeReceiver: TestReceiver;
+  let registry: AgencyRegistry;
+  let workers: TestWorkers | undefined;
+
+  beforeEach(async () => {
+    axis = await openTestAxis();
+    suspendedReceiver = await startReceiver(axis.identity.certificateDer);
+    activeReceiver = await startReceiver(axis.identity.certificateDer);
+    await addAgency(axis.store, SENDER);
+    await addAgency(axis.store, SUSPENDED, suspendedReceiver.url);
+    await addAgency(axis.store, ACTIVE, activeReceiver.url);
+    registry = createAgencyRegistry({ store: axis.store, secretKey: randomBytes(32) });
+  });
+  afterEach(async () => {
+    await workers?.dispose();
+    workers = undefined;
+    await suspendedReceiver.close();
+    await activeReceiver.close();
+    await axis.close();
+  });
+
+  it('holds the deliveries while suspended (no push, attempts 0, reason visible), delivers the others, then each held one once after the resume', async () => {
+    // maxAttempts 1: a held look counted as an attempt, or a push to the suspended endpoint that failed, would be fatal.
+    workers = await startTestWorkers(axis, { delivery: { suspendedRecheckMs: RECHECK_MS, maxAttempts: 1 } });
+    const accepted = [];
+    for (let i = 0; i < 5; i += 1) accepted.push(await acceptPackage(axis.store, { to: [SUSPENDED, ACTIVE] }));
+    const held = accepted.map((a) => a.deliveries.find((d) => d.recipientOrganId === SUSPENDED)!.id);
+    const others = accepted.map((a) => a.deliveries.find((d) => d.recipientOrganId === ACTIVE)!.id);
+    // Suspended after acceptance, before the worker's first look.
+    await registry.suspend(SUSPENDED);
+    await workers.queue.enqueueDeliveries([...held, ...others]);
+
+    expect((await waitForDeliveries(axis.store, others, ['delivered', 'dead'], 15_000)).map((d) => d.state)).toEqual(Array(5).fill('delivered'));
+    // Several rechecks go by while suspended.
+    await new Promise((resolve) => setTimeout(resolve, 6 * RECHECK_MS));
+    expect(suspendedReceiver.requests).toHaveLength(0);
+    for (const id of held) {
+      const delivery = await axis.store.getDelivery(id);
+      expect(delivery).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(delivery?.lastError).toMatch(new RegExp(`^${RECIPIENT_SUSPENDED}: `));
+      expect(await workers.queue.hasJob(id)).toBe(true);
+    }
+    // What an operator sees: `edx admin deliveries --state pending` lists them with that lastError; no dead letter.
+    expect(await axis.store.listDeliveries({ states: ['dead'], limit: 10 })).toHaveLength(0);
+    const holdLines = workers.log.lines.filter((l) => l.details['code'] === RECIPIENT_SUSPENDED);
+    // Logged once per delivery, not at every recheck.
+    expect(holdLines.map((l) => l.details['deliveryId']).sort()).toEqual([...held].sort());
+    expect(workers.log.lines.filter((l) => l.level === 'error')).toHaveLength(0);
+
+    const resumedAt = Date.now();
+    await registry.resume(SUSPENDED);
+    const done = await waitForDeliveries(axis.store, held, ['delivered', 'dead'], 15_000);
+    const tookMs = Date.now() - resumedAt;
+    expect(done.map((d) => [d.state, d.attempts, d.lastError])).toEqual(Array(5).fill(['delivered', 1, undefined]));
+    // Promptly: within about one recheck of the resume (plus polling slack), not after a backoff.
+    expect(tookMs).toBeLessThan(RECHECK_MS * 1.1 + 1000);
+    expect(held.map((id) => suspendedReceiver.processed.get(id))).toEqual(Array(5).fill(1));
+    expect(suspendedReceiver.requests).toHaveLength(5);
+    const receipts = await allReceipts(axis.store);
+    expect(receipts.filter((r) => r.type === 'delivered')).toHaveLength(10);
+    expect(receipts.filter((r) => r.type === 'failed')).toHaveLength(0);
+  });
+});
