@@ -126,7 +126,8 @@ export interface AxisConfig {
   gatewayProcesses: number;
   /**
    * Worker threads per gateway process that check and verify packages (INSPECT_THREADS); 0 = on the event loop.
-   * Default: one less than the cores (at least 1, at most 4), the event loop keeping HTTP and the store.
+   * Default: one per core, at most 4. The event loop mostly waits (HTTP, Redis, fsync), so a thread per core shortens
+   * the queue a burst of packages forms in front of the checks (measured in docs/performance.md).
    */
   inspectThreads: number;
   workers: WorkerSettings;
@@ -178,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     metricsPublic: e.METRICS_PUBLIC,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gatewayProcesses: e.GATEWAY_PROCESSES,
-    inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+    inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     workers: workerSettings(e),
   };
 }

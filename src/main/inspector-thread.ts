@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEdxmlInspector } from '../exchange/edxml-inspector.js';
 import type { CertificateValidationReport, CertificateValidator, ValidationPolicy } from '../pki/types.js';
-import { verifyPackage } from '../signature/xmldsig/index.js';
+import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 import { flatten, revive, type FromThread, type InspectorThreadData, type ToThread } from './inspector-protocol.js';
 
 const port = parentPort;
@@ -27,8 +27,13 @@ const remoteValidator: CertificateValidator = {
   },
 };
 
+// A burst from one agency asks once per few seconds, not once per package; the event loop's own cache (minutes) and
+// its CRL refreshes stay the authority, this one only adds VERDICT_REUSE_MS to how old a verdict can be.
+const VERDICT_REUSE_MS = 5_000;
+const validator = cachingValidator(remoteValidator, { ttlMs: VERDICT_REUSE_MS, maxEntries: 200 });
+
 const inspector = createEdxmlInspector({
-  verifySignature: (bytes) => verifyPackage(bytes, { validator: remoteValidator, policy: data.policy }),
+  verifySignature: (bytes) => verifyPackage(bytes, { validator, policy: data.policy }),
   limits: data.limits,
 });
 

@@ -150,6 +150,7 @@ export interface ReceiptRecord extends ReceiptDraft {
 
 /**
  * Seals a draft into a chained, signed receipt. Synchronous on purpose: it runs inside the store's transaction so
- * that the chain position and the previous hash cannot race (node:crypto signing is synchronous).
+ * that the chain position and the previous hash cannot race (node:crypto signing is synchronous). It must not change
+ * the draft: the chain hands it over without a copy.
  */
 export type ReceiptSealer = (draft: ReceiptDraft, position: { seq: number; prevHash: string; id: string }) => ReceiptRecord;

@@ -145,8 +145,8 @@ describe('worker settings (AxisConfig.workers): only what is set, the workers ke
     });
   });
 
-  it('inspector threads: one less than the cores by default (at least one), 0 = on the event loop, as set otherwise', () => {
-    expect(loadConfig({}).inspectThreads).toBe(Math.max(1, Math.min(4, availableParallelism() - 1)));
+  it('inspector threads: one per core by default (at most 4), 0 = on the event loop, as set otherwise', () => {
+    expect(loadConfig({}).inspectThreads).toBe(Math.max(1, Math.min(4, availableParallelism())));
     expect(loadConfig({ INSPECT_THREADS: '0' }).inspectThreads).toBe(0);
     expect(loadConfig({ INSPECT_THREADS: '3' }).inspectThreads).toBe(3);
   });

@@ -95,10 +95,13 @@ describe('inspector pool', () => {
     expect(await verdict(threads, Buffer.from('this is not a package'))).toMatchObject({ code: expect.stringMatching(/^EDXML_/) });
   });
 
-  it('asks the event loop for certificate verdicts, and errors keep their class of AxisError across the thread boundary', async () => {
+  it('asks the event loop for certificate verdicts (reused for a few seconds), and errors keep their class of AxisError across the thread boundary', async () => {
     const threads = pool({ threads: 1 });
     const before = validations;
     await threads.inspect(await signedDocument());
+    expect(validations).toBe(before + 1);
+    // The same seal again within seconds: the thread reuses the verdict instead of asking for each package.
+    expect((await threads.inspect(await signedDocument())).signature.code).toBe('SIG_OK');
     expect(validations).toBe(before + 1);
     const refused = await threads.inspect(Buffer.from('<notEdxml/>')).catch((error: unknown) => error);
     expect(isAxisError(refused)).toBe(true);

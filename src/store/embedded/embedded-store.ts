@@ -168,8 +168,9 @@ export class EmbeddedStore implements Store {
       }
 
       const envelope = bundle.envelope;
+      const envelopeBody = JSON.stringify(envelope);
       if (bytes && inline) this.blobs.insertInTransaction(envelope.sha256, bytes);
-      this.sql.insertEnvelope.run(envelope.id, envelope.dedupeKey, envelope.kind, envelope.fromOrganId, envelope.documentId, envelope.refersToDocumentId ?? null, envelope.acceptedAt, JSON.stringify(envelope));
+      this.sql.insertEnvelope.run(envelope.id, envelope.dedupeKey, envelope.kind, envelope.fromOrganId, envelope.documentId, envelope.refersToDocumentId ?? null, envelope.acceptedAt, envelopeBody);
       const deliveries = bundle.deliveries.map((draft) => this.insertDelivery(draft));
       const receipt = this.chain.appendInTransaction(bundle.receipt);
 
@@ -177,7 +178,7 @@ export class EmbeddedStore implements Store {
         this.sql.upsertStatus.run(transition.documentId, transition.senderOrganId, transition.recipientOrganId, transition.next, envelope.id, envelope.acceptedAt);
       }
       if (bundle.revokes) this.revoke(bundle.revokes.envelopeId, envelope, bundle.revokes.revocationReceipt);
-      return { outcome: 'created', envelope: JSON.parse(JSON.stringify(envelope)) as EnvelopeRecord, deliveries, receipt };
+      return { outcome: 'created', envelope: JSON.parse(envelopeBody) as EnvelopeRecord, deliveries, receipt };
     });
   }
 

@@ -25,7 +25,7 @@ export class ReceiptChain {
   appendInTransaction(draft: ReceiptDraft): ReceiptRecord {
     const head = this.head.get();
     const position = { seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: `rcp_${randomUUID()}` };
-    const sealed = this.sealer(structuredClone(draft), position);
+    const sealed = this.sealer(draft, position);
     if (sealed.seq !== position.seq || sealed.prevHash !== position.prevHash || sealed.id !== position.id) {
       throw new AxisError('STORE_SEAL_MISMATCH', 'The receipt sealer returned a receipt for another chain position: nothing was recorded.', { expected: position, got: { seq: sealed.seq, prevHash: sealed.prevHash, id: sealed.id } });
     }
