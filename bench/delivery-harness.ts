@@ -85,6 +85,8 @@ export interface BenchReceiver {
   url: string;
   /** Requests answered 2xx, and how many per idempotency key. */
   readonly received: Map<string, number>;
+  /** When each package (X-Edx-Package-Id) first arrived, performance.now() of this process. */
+  readonly arrivals: Map<string, number>;
   requests: number;
   /** Called on every request: answer with this status. */
   answer: (index: number) => number | 'drop';
@@ -93,9 +95,11 @@ export interface BenchReceiver {
 
 export async function startBenchReceiver(): Promise<BenchReceiver> {
   const received = new Map<string, number>();
+  const arrivals = new Map<string, number>();
   const receiver: BenchReceiver = {
     url: '',
     received,
+    arrivals,
     requests: 0,
     answer: () => 200,
     close: async () => undefined,
@@ -110,6 +114,8 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
       if (answer >= 200 && answer < 300) {
         const key = String(req.headers[PUSH_HEADERS.idempotencyKey]);
         received.set(key, (received.get(key) ?? 0) + 1);
+        const packageId = String(req.headers[PUSH_HEADERS.packageId]);
+        if (!arrivals.has(packageId)) arrivals.set(packageId, performance.now());
       }
       res.writeHead(answer).end();
     });

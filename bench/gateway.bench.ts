@@ -9,22 +9,15 @@
  * server (own process) that streams the body through SHA-256 and answers 202, i.e. the cost of HTTP alone.
  * Targets (issue 4, 2-core machine): >= 500 accepted/s; p99 <= 50 ms at 200/s; 30 MiB in <= 1.5 s, RSS growth <= 3x.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { buildDocumentPackage } from '../src/edxml/index.js';
 import { signRequest } from '../src/http/auth/request-signing.js';
-import { createDemoPki, type DemoPki } from '../src/main/demo-pki.js';
-import { signPackage } from '../src/signature/xmldsig/index.js';
+import { AGENCY_A, AGENCY_B, cpuSecondsOf, freePort, processTree, signedPackages, startBenchGateway, startProcess, stopProcess, type BenchGateway, type Credentials, type SignedPackage } from './gateway-harness.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const THROUGHPUT_PACKAGES = Number(process.env['BENCH_PACKAGES'] ?? 4000);
 const RATE = 200;
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
@@ -34,42 +27,6 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
  */
 const GATEWAY_PROCESSES = Number(process.env['GATEWAY_PROCESSES'] ?? 1);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
-const A = { organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' };
-const B = { organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before it was ready`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready`);
-}
-
-/** The gateway's processes: the one started and its cluster children (GATEWAY_PROCESSES). */
-function processTree(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return [pid, ...children];
-}
-
-/** CPU seconds (user + system) the processes have used: a per-package cost that does not depend on machine load. */
-function cpuSecondsOf(pid: number): number {
-  let total = 0;
-  for (const p of processTree(pid)) {
-    const fields = readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-    total += (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  return total;
-}
 
 /** CPU seconds of the event-loop thread alone (its thread id is the process id): the part no other core can take. */
 function eventLoopSecondsOf(pid: number): number {
@@ -97,32 +54,9 @@ http.createServer((req, res) => { const h = createHash('sha256'); req.on('data',
   req.on('end', () => { const body = JSON.stringify({ sha256: h.digest('hex') }); res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }); res.end(body); });
 }).listen(Number(process.env.PORT), '127.0.0.1');`;
 
-interface SignedPackage { bytes: Buffer; sha256: string }
-
-/** 20 KiB document packages that differ only in their DocumentId (a new document each), each signed on its own. */
-async function signedPackages(count: number, sign: (b: Buffer) => Promise<Buffer>, size: number): Promise<SignedPackage[]> {
-  const marker = 'BENCHDOC0000000000';
-  const template = buildDocumentPackage({
-    from: { organId: A.organId, organName: A.name },
-    to: [{ organId: B.organId, organName: B.name }],
-    documentId: `${A.organId},2026/12/01,${marker}/UBND-VP`,
-    code: { codeNumber: '1', codeNotation: 'UBND-VP' },
-    subject: 'V/v đo hiệu năng trục liên thông',
-    // base64 makes the attachment 4/3 larger; about 4 KiB of header and signature come on top.
-    attachments: [{ name: 'van-ban.txt', bytes: randomBytes(Math.max(1, Math.round((size - 4 * KiB) * 0.75))), contentType: 'text/plain', zip: false }],
-  }).toString('utf8');
-  const out: SignedPackage[] = [];
-  const run = randomBytes(3).toString('hex');
-  for (let i = 0; i < count; i++) {
-    const bytes = await sign(Buffer.from(template.replace(marker, `B${run}${String(i).padStart(8, '0')}`), 'utf8'));
-    out.push({ bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
-  }
-  return out;
-}
-
 interface LoadResult { accepted: number; other: Record<string, number>; seconds: number; p50: number; p99: number; rps: number }
 
-async function load(url: string, packages: SignedPackage[], creds: { keyId: string; secret: string } | undefined, opts: { connections: number; overallRate?: number }): Promise<LoadResult> {
+async function load(url: string, packages: SignedPackage[], creds: Credentials | undefined, opts: { connections: number; overallRate?: number }): Promise<LoadResult> {
   let next = 0;
   let accepted = 0;
   const other: Record<string, number> = {};
@@ -158,7 +92,7 @@ async function load(url: string, packages: SignedPackage[], creds: { keyId: stri
   return { accepted, other, seconds, p50: result.latency.p50, p99: result.latency.p99, rps: packages.length / seconds };
 }
 
-async function postOnce(url: string, pkg: SignedPackage, creds: { keyId: string; secret: string } | undefined, pid: number): Promise<{ ms: number; status: number; baseline: number; peak: number }> {
+async function postOnce(url: string, pkg: SignedPackage, creds: Credentials | undefined, pid: number): Promise<{ ms: number; status: number; baseline: number; peak: number }> {
   const baseline = rssOf(pid);
   let peak = baseline;
   const sampler = setInterval(() => { peak = Math.max(peak, rssOf(pid)); }, 10);
@@ -173,60 +107,36 @@ async function postOnce(url: string, pkg: SignedPackage, creds: { keyId: string;
   return { ms, status: response.status, baseline, peak };
 }
 
-function start(script: string[], env: Record<string, string>): ChildProcess {
-  const flags = process.env['BENCH_GATEWAY_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, ...script], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-bench-gateway-'));
   const children: ChildProcess[] = [];
-  let demo: DemoPki | undefined;
+  let bench: BenchGateway | undefined;
   try {
-    process.stdout.write(`gateway benchmark: node ${process.version}, ${GATEWAY_PROCESSES} gateway process(es), ${cpus().length} cores, data ${dataDir}\n`);
     // The test PKI's CRL/OCSP server runs in this process: the gateway checks the seal's revocation under the default
     // policy (require), as in production; the verdict is cached per certificate, as a real gateway's is.
-    demo = await createDemoPki(path.join(dataDir, 'trust'));
-    const seal = demo.signerOf(demo.pki.identities['agency-rsa']);
-    const operatorToken = randomBytes(16).toString('hex');
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const gateway = start(['dist/src/main/start.js'], {
-      DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway', LOG_LEVEL: 'error', ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
+    bench = await startBenchGateway({
+      ROLE: 'gateway', GATEWAY_PROCESSES: String(GATEWAY_PROCESSES),
+      ...(process.env['UV_THREADPOOL_SIZE'] ? { UV_THREADPOOL_SIZE: process.env['UV_THREADPOOL_SIZE'] } : {}),
       ...(process.env['INSPECT_THREADS'] ? { INSPECT_THREADS: process.env['INSPECT_THREADS'] } : {}),
-      REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', GATEWAY_PROCESSES: String(GATEWAY_PROCESSES),
-      OPERATOR_TOKENS: createHash('sha256').update(operatorToken).digest('hex'),
     });
-    children.push(gateway);
-    await waitReady(`${url}/readyz`, gateway);
+    const { url, child: gateway } = bench;
+    process.stdout.write(`gateway benchmark: node ${process.version}, ${GATEWAY_PROCESSES} gateway process(es), ${cpus().length} cores, data ${bench.dataDir}\n`);
     // Every gateway process answers before the clock starts.
     for (let i = 0; i < 600 && processTree(gateway.pid!).length < 1 + (GATEWAY_PROCESSES > 1 ? GATEWAY_PROCESSES : 0); i++) await new Promise((r) => setTimeout(r, 100));
-    const add = async (agency: { organId: string; name: string }) => {
-      const r = await fetch(`${url}/v1/admin/agencies`, { method: 'POST', headers: { Authorization: `Bearer ${operatorToken}`, 'Content-Type': 'application/json' }, body: JSON.stringify(agency) });
-      return ((await r.json()) as { credentials: { keyId: string; secret: string } }).credentials;
-    };
-    const creds = await add(A);
-    await add(B);
+    const creds = await bench.addAgency(AGENCY_A);
+    await bench.addAgency(AGENCY_B);
+    const sign = bench.sign;
 
     const refPort = await freePort();
-    const reference = start(['-e', BARE_SERVER], { PORT: String(refPort) });
+    const reference = startProcess(['-e', BARE_SERVER], { PORT: String(refPort) });
     children.push(reference);
     const refUrl = `http://127.0.0.1:${refPort}`;
     for (let i = 0; i < 100 && !(await fetch(refUrl, { method: 'POST', body: 'x' }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
 
     const signStart = performance.now();
-    const packages = await signedPackages(THROUGHPUT_PACKAGES + RATE * RATE_SECONDS + 200, (b) => signPackage(b, seal), 20 * KiB);
+    const packages = await signedPackages(THROUGHPUT_PACKAGES + RATE * RATE_SECONDS + 200, sign, 20 * KiB);
     const size = packages[0]!.bytes.length;
     process.stdout.write(`prepared ${packages.length} signed packages of ${fmt(size / KiB)} KiB in ${fmt((performance.now() - signStart) / 1000)} s\n\n`);
     const warmup = packages.slice(0, 200);
@@ -247,7 +157,7 @@ async function main(): Promise<void> {
     const refPaced = await load(refUrl, paced, undefined, { connections: 10, overallRate: RATE });
     const gwPaced = await load(url, paced, creds, { connections: 10, overallRate: RATE });
 
-    const big = (await signedPackages(1, (b) => signPackage(b, seal), 30 * MiB))[0]!;
+    const big = (await signedPackages(1, sign, 30 * MiB))[0]!;
     (globalThis as { gc?: () => void }).gc?.();
     const refBig = await postOnce(refUrl, big, undefined, reference.pid!);
     const gwBig = await postOnce(url, big, creds, gateway.pid!);
@@ -271,9 +181,8 @@ async function main(): Promise<void> {
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
-    for (const child of children) await stop(child);
-    await demo?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const child of children) await stopProcess(child);
+    await bench?.stop();
   }
 }
 
