@@ -59,6 +59,8 @@ export interface PackageCounters {
 export interface GatewayDeliveries {
   listDead(input: { after?: number; limit: number }): Promise<unknown[]>;
   replay(deliveryId: string): Promise<unknown>;
+  /** Wakes a resumed agency's held deliveries (they would go out at their next recheck otherwise). */
+  wakeHeld(recipientOrganId: string): Promise<number>;
 }
 
 export interface Pingable {

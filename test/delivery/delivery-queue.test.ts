@@ -33,6 +33,17 @@ describe('the delivery queue on BullMQ', () => {
     expect(await queue.depth()).toEqual({ waiting: 2, active: 0, delayed: 0, failed: 0 });
   });
 
+  it('wakes deliveries: a delayed job becomes due now, a missing one is enqueued, a waiting one is left as it is', async () => {
+    const queue = open();
+    await queue.queue.add('deliver', { deliveryId: 'dlv_later' }, { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId('dlv_later'), delay: 60_000 });
+    await queue.enqueueDeliveries(['dlv_waiting']);
+    expect(await queue.depth()).toMatchObject({ waiting: 1, delayed: 1 });
+    expect(await queue.wakeDeliveries(['dlv_later', 'dlv_waiting', 'dlv_missing'])).toBe(2);
+    expect(await queue.depth()).toMatchObject({ waiting: 3, delayed: 0 });
+    expect(await queue.queue.getJobState(deliveryJobId('dlv_later'))).toBe('waiting');
+    expect(await queue.hasJob('dlv_missing')).toBe(true);
+  });
+
   it('reports its depth to /metrics at each scrape and shows both queues on Bull Board', async () => {
     const m = createMetrics();
     const queue = open(REDIS_URL, { depthMetrics: m });

@@ -46,6 +46,12 @@ describe('edx admin agency on the real store', () => {
 
     expect(JSON.parse(edx(['agency', 'suspend', '000.00.00.G22']).stdout).state).toBe('suspended');
     expect(JSON.parse(edx(['agency', 'resume', '000.00.00.G22']).stdout).state).toBe('active');
+    // Resume also wakes held deliveries, best effort: without Redis the resume stands, with a warning.
+    edx(['agency', 'suspend', '000.00.00.G22']);
+    const noRedis = edx(['agency', 'resume', '000.00.00.G22'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(noRedis.status).toBe(0);
+    expect(JSON.parse(noRedis.stdout).state).toBe('active');
+    expect(noRedis.stderr).toMatch(/^edx: warning: held deliveries not woken now \(.+\); they go out at their next recheck\n$/);
     const rotated = JSON.parse(edx(['agency', 'rotate-key', '000.00.00.G22']).stdout) as { credentials: { keyId: string }; agency: { keys: unknown[] } };
     expect(rotated.credentials.keyId).not.toBe(out.credentials.keyId);
     expect(rotated.agency.keys).toHaveLength(2);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgencyRegistry, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
+import { createDeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
 import { RECIPIENT_SUSPENDED } from '../../src/exchange/delivery/deliver.js';
 import {
   acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, waitForDeliveries, type TestAxis, type TestReceiver,
@@ -80,5 +81,31 @@ describe('push delivery to a suspended recipient', () => {
     const receipts = await allReceipts(axis.store);
     expect(receipts.filter((r) => r.type === 'delivered')).toHaveLength(10);
     expect(receipts.filter((r) => r.type === 'failed')).toHaveLength(0);
+  });
+
+  it('an operator\'s resume wakes the held deliveries at once (wakeHeld), long before their next recheck', async () => {
+    const LONG_RECHECK_MS = 60_000;
+    workers = await startTestWorkers(axis, { delivery: { suspendedRecheckMs: LONG_RECHECK_MS, maxAttempts: 1 } });
+    const admin = createDeliveryAdmin({ store: axis.store, queue: workers.queue });
+    await registry.suspend(SUSPENDED);
+    const accepted = [];
+    for (let i = 0; i < 3; i += 1) accepted.push(await acceptPackage(axis.store, { to: [SUSPENDED] }));
+    const held = accepted.map((a) => a.deliveries[0]!.id);
+    await workers.queue.enqueueDeliveries(held);
+    // Every delivery has been looked at once and is held, its next look a minute away.
+    for (const id of held) {
+      for (let i = 0; i < 200 && !(await axis.store.getDelivery(id))?.lastError; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(new RegExp(`^${RECIPIENT_SUSPENDED}: `)) });
+    }
+    expect(suspendedReceiver.requests).toHaveLength(0);
+    await registry.resume(SUSPENDED);
+    const resumedAt = Date.now();
+    expect(await admin.wakeHeld(SUSPENDED)).toBe(3);
+    const done = await waitForDeliveries(axis.store, held, ['delivered', 'dead'], 10_000);
+    expect(done.map((d) => d.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(Date.now() - resumedAt).toBeLessThan(5_000);
+    expect(held.map((id) => suspendedReceiver.processed.get(id))).toEqual([1, 1, 1]);
+    // Nothing left to wake: delivered deliveries are not held.
+    expect(await admin.wakeHeld(SUSPENDED)).toBe(0);
   });
 });

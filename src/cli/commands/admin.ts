@@ -43,8 +43,22 @@ export function registerAdminCommands(program: Command): void {
   agency.command('list').description('List agencies (no secrets)').action(async () => withStore((axis) => axis.agencies.listAgencies()));
   agency.command('suspend').argument('<code>').description('Refuse the agency\'s requests until resumed')
     .action(async (code: string) => withStore((axis) => axis.agencies.suspend(code)));
-  agency.command('resume').argument('<code>').description('Accept the agency\'s requests again')
-    .action(async (code: string) => withStore((axis) => axis.agencies.resume(code)));
+  agency.command('resume').argument('<code>').description('Accept the agency\'s requests again (its held deliveries go out at once)')
+    .action(async (code: string) => withStore(async (axis) => {
+      const resumed = await axis.agencies.resume(code);
+      // Best effort, as in the API: without Redis the held deliveries go out at their next recheck instead.
+      try {
+        const admin = await openDeliveryAdmin(loadConfig(), axis);
+        try {
+          await admin.deliveries.wakeHeld(code);
+        } finally {
+          await admin.close();
+        }
+      } catch (error) {
+        process.stderr.write(`edx: warning: held deliveries not woken now (${(error as Error).message}); they go out at their next recheck\n`);
+      }
+      return resumed;
+    }));
   agency.command('rotate-key').argument('<code>').description('Issue a new key (printed once); older keys stay valid for the grace period')
     .action(async (code: string) => withStore((axis) => axis.agencies.rotateKey(code)));
   agency.command('add-certificate').argument('<code>').argument('<sha256>', 'SHA-256 fingerprint of the agency certificate')

@@ -6,6 +6,7 @@ import { AxisError } from '../../errors/axis-error.js';
 import type { DeliveryQueue } from '../../queue/ports.js';
 import type { Store } from '../../store/ports.js';
 import type { DeliveryRecord, ReceiptRecord } from '../../store/records.js';
+import { wakeHeldDeliveries } from './held-deliveries.js';
 
 export interface DeadLetter {
   deliveryId: string;
@@ -81,6 +82,8 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
 export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): {
   listDead(input: { after?: number; limit: number }): Promise<DeadLetter[]>;
   replay(deliveryId: string): Promise<ReplayResult>;
+  /** After an agency is resumed: its held deliveries go out now rather than at their next recheck. */
+  wakeHeld(recipientOrganId: string): Promise<number>;
 } {
   return {
     async listDead(input) {
@@ -89,6 +92,10 @@ export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue |
     async replay(deliveryId) {
       if (!deps.queue) throw new AxisError('SERVICE_UNAVAILABLE', 'The delivery queue is not configured on this node: a replay cannot be scheduled.');
       return replayDelivery(deps.store, deps.queue, deliveryId, deps.by ?? 'operator');
+    },
+    async wakeHeld(recipientOrganId) {
+      // Without a queue the held deliveries still go out at their next recheck: nothing is lost, only time.
+      return deps.queue ? wakeHeldDeliveries(deps.store, deps.queue, recipientOrganId) : 0;
     },
   };
 }

@@ -45,7 +45,11 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Gat
     res.json(await agencies.suspend(req.params['organId'] ?? ''));
   });
   router.post('/v1/admin/agencies/:organId/resume', async (req, res) => {
-    res.json(await agencies.resume(req.params['organId'] ?? ''));
+    const organId = req.params['organId'] ?? '';
+    const resumed = await agencies.resume(organId);
+    // Best effort: the resume stands either way, and a delivery not woken here goes out at its next recheck.
+    await options.deliveries?.wakeHeld(organId).catch(() => 0);
+    res.json(resumed);
   });
   router.post('/v1/admin/agencies/:organId/rotate-key', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await agencies.rotateKey(req.params['organId'] ?? ''));

@@ -99,6 +99,24 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
         options.logger?.warn({ deliveryIds, err: (error as Error).message }, 'deliveries not enqueued now: the stuck-delivery sweeper will enqueue them');
       }
     },
+    async wakeDeliveries(deliveryIds) {
+      let woken = 0;
+      const missing: string[] = [];
+      for (const deliveryId of deliveryIds) {
+        const job = await withinTimeout(queue.getJob(deliveryJobId(deliveryId)), 'wake');
+        if (!job) {
+          missing.push(deliveryId);
+          continue;
+        }
+        // A job that became active or was finished between the two calls is not delayed any more: nothing to do.
+        if ((await job.getState()) === 'delayed') {
+          await withinTimeout(job.promote(), 'wake').catch(() => undefined);
+          woken += 1;
+        }
+      }
+      await enqueueOrThrow(missing);
+      return woken + missing.length;
+    },
     async hasJob(deliveryId) {
       const state = await queue.getJobState(deliveryJobId(deliveryId));
       return LIVE_STATES.has(state);
