@@ -32,9 +32,6 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
 }
 
-/** The job's data: DeliveryJobData's unexpectedErrors is kept with the job in Redis (job.updateData). */
-export type DeliveryWorkerJobData = DeliveryJobData;
-
 export interface RunningWorker {
   readonly worker: Worker;
   /** Stop taking jobs, let the in-flight ones finish for up to deadlineMs, then close. */
@@ -46,14 +43,14 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
   const backoff: ErrorBackoff = { ...DEFAULT_ERROR_BACKOFF, ...definedOnly(options.errorBackoff ?? {}) };
   const random = options.random ?? Math.random;
   /** Best effort: if Redis refuses the write, the move to delayed below fails too and the sweeper takes over. */
-  const keepData = async (job: Job<DeliveryWorkerJobData>, data: DeliveryWorkerJobData): Promise<void> => {
+  const keepData = async (job: Job<DeliveryJobData>, data: DeliveryJobData): Promise<void> => {
     try {
       await job.updateData(data);
     } catch (error) {
       logger.warn({ deliveryId: data.deliveryId, err: (error as Error).message }, 'delivery job: could not record the unexpected-error count');
     }
   };
-  const processor = async (job: Job<DeliveryWorkerJobData>, token?: string): Promise<string> => {
+  const processor = async (job: Job<DeliveryJobData>, token?: string): Promise<string> => {
     const { deliveryId } = job.data;
     const errorsSoFar = job.data.unexpectedErrors ?? 0;
     let delayMs: number;
@@ -85,7 +82,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
   };
-  const worker = new Worker<DeliveryWorkerJobData>(DELIVERY_QUEUE, processor, {
+  const worker = new Worker<DeliveryJobData>(DELIVERY_QUEUE, processor, {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,

@@ -12,9 +12,9 @@ import { createHttpPushClient, type HttpPushClient } from '../../src/exchange/de
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { openRedis, workerRedisOptions } from '../../src/queue/bullmq/redis-options.js';
-import { deliveryJobId } from '../../src/queue/names.js';
+import { deliveryJobId, type DeliveryJobData } from '../../src/queue/names.js';
 import type { Store } from '../../src/store/ports.js';
-import { startDeliveryWorker, type DeliveryWorkerJobData, type RunningWorker } from '../../workers/delivery-worker.js';
+import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-worker.js';
 import { acceptPackage, addAgency, openTestAxis, SENDER, startReceiver, waitForDeliveries, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import { memoryLogger, type LogLine } from './worker-fixture.js';
@@ -162,7 +162,7 @@ describe('the delivery worker when deliver() throws', () => {
     const seen = errorLines(first.lines).length;
     const job = await queue.queue.getJob(deliveryJobId(id));
     expect(job?.id).toBe(id);
-    expect(job?.data as DeliveryWorkerJobData).toEqual({ deliveryId: id, unexpectedErrors: seen });
+    expect(job?.data as DeliveryJobData).toEqual({ deliveryId: id, unexpectedErrors: seen });
 
     const second = memoryLogger();
     start(flaky.store, second);

@@ -163,7 +163,8 @@ async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyR
   return { kind: 'deferred', delayMs: suspendedRecheckDelayMs(deps.policy, deps.random), reason: 'recipient-suspended', recorded };
 }
 
-function isHeld(delivery: DeliveryRecord): boolean {
+/** Whether the delivery is held for a suspended recipient (its lastError carries the hold's code). */
+export function isHeld(delivery: DeliveryRecord): boolean {
   return delivery.lastError?.startsWith(`${RECIPIENT_SUSPENDED}:`) ?? false;
 }
 

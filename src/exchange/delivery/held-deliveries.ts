@@ -6,7 +6,7 @@
 import type { DeliveryQueue } from '../../queue/ports.js';
 import type { Store } from '../../store/ports.js';
 import type { DeliveryRecord } from '../../store/records.js';
-import { RECIPIENT_SUSPENDED } from './deliver.js';
+import { isHeld } from './deliver.js';
 
 const PAGE = 500;
 
@@ -15,7 +15,7 @@ export async function heldDeliveryIds(store: Store, recipientOrganId: string): P
   let after = 0;
   for (;;) {
     const page: DeliveryRecord[] = await store.listDeliveries({ recipientOrganId, states: ['pending', 'retrying'], after, limit: PAGE });
-    for (const d of page) if (d.lastError?.startsWith(`${RECIPIENT_SUSPENDED}:`)) held.push(d.id);
+    for (const d of page) if (isHeld(d)) held.push(d.id);
     if (page.length < PAGE) return held;
     after = page[page.length - 1]!.seq;
   }
