@@ -28,7 +28,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'edx_' });
   const packagesAccepted = new Counter({ name: 'edx_packages_accepted_total', help: 'Packages accepted, by kind (edoc, status).', labelNames: ['kind'] as const, registers });
   const packagesRejected = new Counter({ name: 'edx_packages_rejected_total', help: 'Packages rejected, by error code.', labelNames: ['code'] as const, registers });
-  const deliveries = new Counter({ name: 'edx_deliveries_total', help: 'Delivery job outcomes: delivered, available, retry, dead, skipped, deferred.', labelNames: ['outcome', 'mode'] as const, registers });
+  const deliveries = new Counter({ name: 'edx_deliveries_total', help: 'Delivery job outcomes: delivered, available, retry, dead, skipped, deferred, held (recipient suspended).', labelNames: ['outcome', 'mode'] as const, registers });
   const retries = new Counter({ name: 'edx_delivery_retries_total', help: 'Push attempts that failed and were scheduled again, by HTTP status or network failure.', labelNames: ['reason'] as const, registers });
   const deadLetters = new Counter({ name: 'edx_dead_letters_total', help: 'Deliveries dead-lettered (alert on any increase).', labelNames: ['reason'] as const, registers });
   const enqueueFailures = new Counter({ name: 'edx_enqueue_failures_total', help: 'Deliveries left to the sweeper because Redis did not take the job.', registers });

@@ -21,6 +21,7 @@ describe('deliver to a suspended recipient', () => {
   let registry: AgencyRegistry;
   let alerts: DeadLetterAlert[];
   let deps: DeliverDeps;
+  let metrics: ReturnType<typeof createMetrics>;
   const push = createHttpPushClient();
 
   afterAll(() => push.close());
@@ -31,13 +32,14 @@ describe('deliver to a suspended recipient', () => {
     await addAgency(axis.store, RECIPIENT, receiver.url);
     registry = createAgencyRegistry({ store: axis.store, secretKey: randomBytes(32) });
     alerts = [];
+    metrics = createMetrics();
     deps = {
       store: axis.store,
       push,
       identity: axis.identity,
       // Two attempts only: were a held look counted as one, the repeated looks below would dead-letter the delivery.
       policy: deliveryPolicy({ maxAttempts: 2, baseDelayMs: 1000, maxDelayMs: 1000, minDelayMs: 1000, suspendedRecheckMs: 500 }),
-      observer: createMetrics().deliveryObserver,
+      observer: metrics.deliveryObserver,
       alert: (a) => alerts.push(a),
       random: () => 0.5,
     };
@@ -63,6 +65,10 @@ describe('deliver to a suspended recipient', () => {
       expect(await deliver(deps, id)).toMatchObject({ kind: 'deferred', reason: 'recipient-suspended', recorded: false });
     }
     expect(await axis.store.getDelivery(id)).toEqual(held);
+    // Counted as held (a suspension), not as deferred (a busy recipient): an operator's dashboard tells them apart.
+    const counted = await metrics.registry.metrics();
+    expect(counted).toMatch(/edx_deliveries_total\{outcome="held",mode="push"\} 6\b/);
+    expect(counted).not.toMatch(/edx_deliveries_total\{outcome="deferred"/);
     expect(receiver.requests).toHaveLength(0);
     expect(alerts).toHaveLength(0);
     expect((await allReceipts(axis.store)).map((r) => r.type)).toEqual(['accepted']);

@@ -159,7 +159,7 @@ async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyR
     if (!moved) return skipped(deps, 'raced');
     recorded = true;
   }
-  deps.observer.outcome('deferred', 'none');
+  deps.observer.outcome('held', 'push');
   return { kind: 'deferred', delayMs: suspendedRecheckDelayMs(deps.policy, deps.random), reason: 'recipient-suspended', recorded };
 }
 

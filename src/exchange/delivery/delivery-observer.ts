@@ -2,7 +2,11 @@
  * What the delivery rules report as they work: metrics (src/observability implements this with prom-client) and
  * log lines. Kept as a small interface so the rules know nothing of Prometheus or pino.
  */
-export type DeliveryOutcomeKind = 'delivered' | 'available' | 'retry' | 'dead' | 'skipped' | 'deferred';
+/**
+ * deferred: not due yet, or the recipient at its concurrency/rate limit. held: the recipient agency is suspended, the
+ * delivery waits for its resumption (no attempt); counted apart so an operator can tell a suspension from a busy DMS.
+ */
+export type DeliveryOutcomeKind = 'delivered' | 'available' | 'retry' | 'dead' | 'skipped' | 'deferred' | 'held';
 export type DeliveryModeLabel = 'push' | 'pull' | 'none';
 
 export interface DeliveryObserver {
