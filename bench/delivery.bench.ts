@@ -7,13 +7,20 @@
  * Then the same through the real gateway: signed packages POSTed by an agency client to the compiled gateway (ROLE=all,
  * as `npm start` runs it), checked, stored and pushed: send-to-delivered throughput and latency.
  *
+ * Each case through the gateway starts measuring after BENCH_GATEWAY_WARMUP packages and prints where the machine's
+ * CPU went (axis processes, this benchmark's client and receiver, Redis) and how busy the machine was.
+ *
  *   npm run bench:delivery                      (BENCH_PACKAGES=1000 BENCH_PACKAGES_5=300 BENCH_PACKAGES_GATEWAY=2000 by default)
  *   BENCH_WORKER_CONCURRENCY=64 BENCH_PACKAGES=2000 npm run bench:delivery
  *   BENCH_WORKER_PROCESSES=1 (workers as a process), BENCH_SEND_CONCURRENCY=16, BENCH_DATA_DIR=/dev/shm (no disk fsync)
+ *   BENCH_ONLY=gateway (only the cases through the gateway), BENCH_GATEWAY_CONNECTIONS=16,32, BENCH_GATEWAY_WARMUP=2000,
+ *   INSPECT_THREADS=n (passed to the gateway), BENCH_GATEWAY_NODE_FLAGS="--cpu-prof ..." with BENCH_STDOUT=file (the
+ *   gateway's stdout, marked where measuring starts and ends: for --trace-opt / --trace-deopt)
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Redis } from 'ioredis';
 import { signRequest } from '../src/http/auth/request-signing.js';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
 import { startWorkers } from '../workers/index.js';
@@ -30,6 +37,14 @@ const PACKAGES_GATEWAY = Number(process.env['BENCH_PACKAGES_GATEWAY'] ?? 2000);
 const CONCURRENCY = Number(process.env['BENCH_WORKER_CONCURRENCY'] ?? 32);
 /** Packages being accepted at once, as concurrent gateway requests would be (a store that groups commits gains). */
 const SEND_CONCURRENCY = Number(process.env['BENCH_SEND_CONCURRENCY'] ?? 16);
+/** Agency connections for the cases through the gateway: the default, and a second run with more senders at once. */
+const GATEWAY_CONNECTIONS = (process.env['BENCH_GATEWAY_CONNECTIONS'] ?? '16,32').split(',').map(Number).filter((n) => n > 0);
+/**
+ * Packages sent through the gateway before measuring. A long-running gateway is past V8's tier-up: with 100 the
+ * measured stretch still paid for background compilation (the V8 helper threads used 0.94 ms of CPU per package;
+ * 0.54 after 2000, about the same after 6000), which a server that has been up for a minute no longer pays.
+ */
+const GATEWAY_WARMUP = Number(process.env['BENCH_GATEWAY_WARMUP'] ?? 2000);
 /** 0: the workers run in this process (as `npm start` does); n: n delivery worker processes (scale-out). */
 const WORKER_PROCESSES = Number(process.env['BENCH_WORKER_PROCESSES'] ?? 0);
 
@@ -165,7 +180,36 @@ function send(url: string, agent: Agent, creds: Credentials, pkg: SignedPackage)
   });
 }
 
-interface GatewayCaseResult { packages: number; packagesPerSecond: number; acceptedPerSecond: number; p50Ms: number; p99Ms: number; cpuMsPerPackage: number }
+interface GatewayCaseResult {
+  packages: number; packagesPerSecond: number; acceptedPerSecond: number; p50Ms: number; p99Ms: number; cpuMsPerPackage: number;
+  /** The rest of the machine's CPU per package: this process (agency client + receiving endpoint) and Redis. */
+  benchCpuMsPerPackage: number; redisCpuMsPerPackage: number;
+  /** Share of the machine's CPU time (all cores, /proc/stat) that was not idle while measuring. */
+  machineBusy: number;
+}
+
+/** With BENCH_STDOUT (the gateway's stdout, e.g. for --trace-opt): where the measured stretch starts and ends. */
+function markGatewayOutput(line: string): void {
+  const file = process.env['BENCH_STDOUT'];
+  if (file) appendFileSync(file, `${line}\n`);
+}
+
+function machineTicks(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+}
+
+/** Redis's own CPU seconds (user + system, main and I/O threads), from INFO. */
+async function redisCpuSeconds(): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const info = await redis.info('cpu');
+    const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /**
  * The whole path an agency sees: signed packages POSTed to the compiled gateway (ROLE=all, as `npm start` runs it:
@@ -173,25 +217,25 @@ interface GatewayCaseResult { packages: number; packagesPerSecond: number; accep
  * process), pushed with the axis's signature to the receiving endpoint. Latency: from the start of the POST to the
  * push's arrival, on this process's clock.
  */
-async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 'one process' | 'split'): Promise<GatewayCaseResult> {
+async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 'one process' | 'split', connections: number): Promise<GatewayCaseResult> {
   const prefix = `edxbench-${randomUUID().slice(0, 8)}`;
-  const workerEnv = { QUEUE_PREFIX: prefix, DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_RATE: '0' };
+  const workerEnv = { ...(process.env['INSPECT_THREADS'] ? { INSPECT_THREADS: process.env['INSPECT_THREADS'] } : {}), QUEUE_PREFIX: prefix, DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_RATE: '0' };
   const gateway = await startBenchGateway({ ROLE: roles === 'split' ? 'gateway' : 'all', ...workerEnv });
   // split: the delivery worker in a process of its own on the same data directory (ROLE=workers deployments).
   const worker = roles === 'split'
     ? startProcess(['dist/workers/delivery.js'], { DATA_DIR: gateway.dataDir, LOG_LEVEL: 'error', REDIS_URL, ...workerEnv })
     : undefined;
-  const agent = new Agent({ keepAlive: true, maxSockets: SEND_CONCURRENCY });
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
   try {
     const creds = await gateway.addAgency(AGENCY_A);
     await gateway.addAgency(AGENCY_B, `${receiver.url}/${AGENCY_B.organId}`);
-    const warmup = 100;
+    const warmup = GATEWAY_WARMUP;
     const signed = await signedPackages(warmup + packages, gateway.sign, SIZE);
     const sentAt = new Map<string, number>();
     const sendAll = async (batch: SignedPackage[]): Promise<string[]> => {
       const ids: string[] = [];
       let next = 0;
-      await Promise.all(Array.from({ length: SEND_CONCURRENCY }, async () => {
+      await Promise.all(Array.from({ length: connections }, async () => {
         while (next < batch.length) {
           const pkg = batch[next++]!;
           const at = performance.now();
@@ -206,11 +250,20 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
     await until(() => warm.every((id) => receiver.arrivals.has(id)), 120_000, 'the warm-up pushes');
     const cpuOf = (): number => cpuSecondsOf(gateway.child.pid!) + (worker ? cpuSecondsOf(worker.pid!) : 0);
     const cpuBefore = cpuOf();
+    markGatewayOutput('=== MEASURE START');
+    const benchCpuBefore = process.cpuUsage();
+    const redisCpuBefore = await redisCpuSeconds();
+    const machineBefore = machineTicks();
     const started = performance.now();
     const ids = await sendAll(signed.slice(warmup));
     const acceptedIn = (performance.now() - started) / 1000;
     await until(() => ids.every((id) => receiver.arrivals.has(id)), 600_000, 'every push through the gateway');
     const cpu = cpuOf() - cpuBefore;
+    markGatewayOutput('=== MEASURE END');
+    const benchCpu = process.cpuUsage(benchCpuBefore);
+    const redisCpu = (await redisCpuSeconds()) - redisCpuBefore;
+    const machine = machineTicks();
+    const machineBusy = 1 - (machine.idle - machineBefore.idle) / (machine.total - machineBefore.total);
     const last = Math.max(...ids.map((id) => receiver.arrivals.get(id)!));
     const latencies = ids.map((id) => receiver.arrivals.get(id)! - sentAt.get(id)!).sort((a, b) => a - b);
     return {
@@ -220,6 +273,9 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       cpuMsPerPackage: (cpu * 1000) / packages,
+      benchCpuMsPerPackage: (benchCpu.user + benchCpu.system) / 1000 / packages,
+      redisCpuMsPerPackage: (redisCpu * 1000) / packages,
+      machineBusy,
     };
   } finally {
     agent.destroy();
@@ -229,17 +285,39 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
   }
 }
 
+function throughLine(label: string, r: GatewayCaseResult): string {
+  return `  ${label}: ${r.packagesPerSecond.toFixed(0)} packages/s delivered to one recipient (${r.acceptedPerSecond.toFixed(0)}/s accepted), send-to-delivered p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms\n`
+    + `      CPU ms per package: axis ${r.cpuMsPerPackage.toFixed(2)}, benchmark client + receiver ${r.benchCpuMsPerPackage.toFixed(2)}, Redis ${r.redisCpuMsPerPackage.toFixed(2)}; machine ${(r.machineBusy * 100).toFixed(0)}% busy`;
+}
+
+/** Every case through the real gateway, both deployments, at each connection count: one verdict line per case. */
+async function gatewayCases(receiver: BenchReceiver): Promise<string[]> {
+  const verdicts: string[] = [];
+  for (const connections of GATEWAY_CONNECTIONS) {
+    console.log(`\nThrough the gateway (signed POST -> edXML, XMLDSig and certificate checks -> store -> push), ${PACKAGES_GATEWAY} packages after ${GATEWAY_WARMUP} of warm-up, ${connections} agency connections, delivery concurrency ${CONCURRENCY}:`);
+    for (const [roles, label] of [['one process', 'ROLE=all, one process (npm start)'], ['split', 'ROLE=gateway + a delivery worker process']] as const) {
+      const r = await runGatewayCase(PACKAGES_GATEWAY, receiver, roles, connections);
+      console.log(throughLine(label, r));
+      verdicts.push(`  ${label}, ${connections} connections: ${r.packagesPerSecond >= 500 ? 'met' : 'NOT met'} (${r.packagesPerSecond.toFixed(0)}/s)`);
+    }
+  }
+  return verdicts;
+}
+
 async function main(): Promise<void> {
   const receiver = await startBenchReceiver();
   try {
+    // BENCH_ONLY=gateway: only the cases through the real gateway, quicker when working on the whole path.
+    if (process.env['BENCH_ONLY'] === 'gateway') {
+      for (const verdict of await gatewayCases(receiver)) console.log(verdict);
+      return;
+    }
     // Warm-up: JIT, keep-alive sockets, the first SQLite pages.
     await runCase(1, 50, receiver);
     const raw = await rawPostRate(receiver, 3000);
     const one = await runCase(1, PACKAGES_1, receiver);
     const five = await runCase(5, PACKAGES_5, receiver);
     const drain = await runCase(1, PACKAGES_1, receiver, 'backlog');
-    const through = await runGatewayCase(PACKAGES_GATEWAY, receiver, 'one process');
-    const split = await runGatewayCase(PACKAGES_GATEWAY, receiver, 'split');
     const line = (r: CaseResult): string =>
       `${String(r.recipients).padStart(10)} ${String(r.packages).padStart(9)} ${String(r.deliveries).padStart(10)} ${r.packagesPerSecond.toFixed(0).padStart(11)} ${r.deliveriesPerSecond.toFixed(0).padStart(13)} ${r.p50Ms.toFixed(0).padStart(8)} ${r.p99Ms.toFixed(0).padStart(8)} ${(r.packages / r.sendSeconds).toFixed(0).padStart(12)} ${r.cpuMsPerPackage.toFixed(2).padStart(12)}`;
     console.log(`\nDelivery, end to end (accept -> enqueue -> signed push -> delivered receipt), ${SIZE / 1024} KiB packages, ${SEND_CONCURRENCY} sends at once, worker concurrency ${CONCURRENCY}, ${WORKER_PROCESSES === 0 ? 'workers in-process' : `${WORKER_PROCESSES} worker process(es)`}`);
@@ -247,10 +325,6 @@ async function main(): Promise<void> {
     console.log(line(one));
     console.log(line(five));
     console.log(`${line(drain).replace(/\s+\S+$/, '')}   (backlog drain: delivery side alone)`);
-    console.log(`\nThrough the gateway (signed POST -> edXML, XMLDSig and certificate checks -> store -> push), ${through.packages} packages, ${SEND_CONCURRENCY} agency connections:`);
-    const throughLine = (label: string, r: GatewayCaseResult): string => `  ${label}: ${r.packagesPerSecond.toFixed(0)} packages/s delivered to one recipient (${r.acceptedPerSecond.toFixed(0)}/s accepted), send-to-delivered p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms; axis CPU ${r.cpuMsPerPackage.toFixed(2)} ms per package`;
-    console.log(throughLine('ROLE=all, one process (npm start)', through));
-    console.log(throughLine('ROLE=gateway + a delivery worker process', split));
     console.log(`\nreference: plain POST of the same bytes to the same endpoint: ${raw.toFixed(0)} requests/s`);
     console.log(`ratio delivered/s to 1 recipient vs plain POST/s:          ${(one.deliveriesPerSecond / raw).toFixed(3)}`);
     console.log(`ratio backlog drain/s vs plain POST/s:                     ${(drain.deliveriesPerSecond / raw).toFixed(3)}`);
@@ -260,8 +334,9 @@ async function main(): Promise<void> {
     if (WORKER_PROCESSES === 0) console.log(`CPU-bound ceiling to 1 recipient, one idle core (1000 / CPU ms per package): ${(1000 / one.cpuMsPerPackage).toFixed(0)} packages/s`);
     console.log(`load average while measuring: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
     console.log(`target >= 500 packages/s to one recipient (store -> push):   ${one.packagesPerSecond >= 500 ? 'met' : 'NOT met'} (${one.packagesPerSecond.toFixed(0)}/s)`);
-    const best = Math.max(through.packagesPerSecond, split.packagesPerSecond);
-    console.log(`same, through the gateway (signed POST -> push):           ${best >= 500 ? 'met' : 'NOT met'} (${through.packagesPerSecond.toFixed(0)}/s one process, ${split.packagesPerSecond.toFixed(0)}/s split)`);
+    const verdicts = await gatewayCases(receiver);
+    console.log('\ntarget >= 500 packages/s to one recipient through the gateway (signed POST -> push):');
+    for (const verdict of verdicts) console.log(verdict);
   } finally {
     await receiver.close();
   }

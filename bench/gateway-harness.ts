@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,9 +46,13 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} never became ready`);
 }
 
+/** BENCH_GATEWAY_NODE_FLAGS: extra node flags (e.g. --cpu-prof); BENCH_STDOUT: a file that collects the processes' stdout. */
 export function startProcess(args: string[], env: Record<string, string>): ChildProcess {
   const flags = process.env['BENCH_GATEWAY_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [];
-  return spawn(process.execPath, [...flags, ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const out = process.env['BENCH_STDOUT'] ? openSync(process.env['BENCH_STDOUT'], 'a') : 'ignore';
+  const child = spawn(process.execPath, [...flags, ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', out, 'inherit'] });
+  if (typeof out === 'number') closeSync(out); // the child has its own copy
+  return child;
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
