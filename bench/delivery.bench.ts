@@ -14,6 +14,7 @@
  *   BENCH_WORKER_CONCURRENCY=64 BENCH_PACKAGES=2000 npm run bench:delivery
  *   BENCH_WORKER_PROCESSES=1 (workers as a process), BENCH_SEND_CONCURRENCY=16, BENCH_DATA_DIR=/dev/shm (no disk fsync)
  *   BENCH_ONLY=gateway (only the cases through the gateway), BENCH_GATEWAY_CONNECTIONS=16,32, BENCH_GATEWAY_WARMUP=2000,
+ *   BENCH_GATEWAY_ROLES=all,split (which deployments),
  *   INSPECT_THREADS=n (passed to the gateway), BENCH_GATEWAY_NODE_FLAGS="--cpu-prof ..." with BENCH_STDOUT=file (the
  *   gateway's stdout, marked where measuring starts and ends: for --trace-opt / --trace-deopt)
  */
@@ -39,6 +40,9 @@ const CONCURRENCY = Number(process.env['BENCH_WORKER_CONCURRENCY'] ?? 32);
 const SEND_CONCURRENCY = Number(process.env['BENCH_SEND_CONCURRENCY'] ?? 16);
 /** Agency connections for the cases through the gateway: the default, and a second run with more senders at once. */
 const GATEWAY_CONNECTIONS = (process.env['BENCH_GATEWAY_CONNECTIONS'] ?? '16,32').split(',').map(Number).filter((n) => n > 0);
+/** BENCH_GATEWAY_ROLES=all,split: the deployments measured through the gateway. */
+const GATEWAY_DEPLOYMENTS = ([['one process', 'ROLE=all, one process (npm start)'], ['split', 'ROLE=gateway + a delivery worker process']] as const)
+  .filter(([roles]) => (process.env['BENCH_GATEWAY_ROLES'] ?? 'all,split').split(',').includes(roles === 'split' ? 'split' : 'all'));
 /**
  * Packages sent through the gateway before measuring. A long-running gateway is past V8's tier-up: with 100 the
  * measured stretch still paid for background compilation (the V8 helper threads used 0.94 ms of CPU per package;
@@ -295,7 +299,7 @@ async function gatewayCases(receiver: BenchReceiver): Promise<string[]> {
   const verdicts: string[] = [];
   for (const connections of GATEWAY_CONNECTIONS) {
     console.log(`\nThrough the gateway (signed POST -> edXML, XMLDSig and certificate checks -> store -> push), ${PACKAGES_GATEWAY} packages after ${GATEWAY_WARMUP} of warm-up, ${connections} agency connections, delivery concurrency ${CONCURRENCY}:`);
-    for (const [roles, label] of [['one process', 'ROLE=all, one process (npm start)'], ['split', 'ROLE=gateway + a delivery worker process']] as const) {
+    for (const [roles, label] of GATEWAY_DEPLOYMENTS) {
       const r = await runGatewayCase(PACKAGES_GATEWAY, receiver, roles, connections);
       console.log(throughLine(label, r));
       verdicts.push(`  ${label}, ${connections} connections: ${r.packagesPerSecond >= 500 ? 'met' : 'NOT met'} (${r.packagesPerSecond.toFixed(0)}/s)`);

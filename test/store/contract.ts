@@ -377,6 +377,18 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.chainHead())?.seq).toBe(8);
     });
 
+    it('names receipts in chain order, each with an unguessable part', async () => {
+      const a = bundle();
+      await store.accept(a);
+      for (let i = 0; i < 40; i += 1) await store.appendReceipt(receiptDraft(a.envelope, 'fetched'));
+      const receipts = await store.listReceipts({ limit: 100 });
+      const ids = receipts.map((r) => r.id);
+      expect(ids).toHaveLength(41);
+      for (const id of ids) expect(id).toMatch(/^rcp_[0-9a-z]{10}[0-9a-f]{20}$/);
+      expect([...ids].sort()).toEqual(ids);
+      expect(new Set(ids.map((id) => id.slice(14))).size).toBe(41);
+    });
+
     it('continues one chain across a restart', async () => {
       const a = bundle();
       await store.accept(a);

@@ -2,7 +2,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,6 +61,50 @@ describe('embedded store: on disk', () => {
     const inline = db.prepare('SELECT key FROM inline_packages ORDER BY key').all() as { key: string }[];
     expect(inline.map((r) => r.key)).toEqual([small.key, accepted.envelope.sha256].sort());
     db.close();
+  });
+
+  it('writes a new data directory with 16 KiB pages and keeps an existing directory on the page size it was made with', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'edx-store-pages-'));
+    const older = await mkdtemp(path.join(tmpdir(), 'edx-store-pages-old-'));
+    // A directory made before: 4 KiB pages, already in WAL mode (the page size can no longer change there).
+    const made = new Database(path.join(older, 'axis.sqlite'));
+    made.pragma('page_size = 4096');
+    made.pragma('journal_mode = WAL');
+    made.close();
+    for (const dir of [fresh, older]) {
+      const store = await openStore({ dataDir: dir, sealer: createReceiptSealer(identity) });
+      const b = bundle({ bytes: randomBytes(20 * 1024) });
+      await store.accept(b);
+      expect(Buffer.from(await store.blobs.read(b.envelope.sha256))).toEqual(Buffer.from(b.packageBytes!));
+      await store.close();
+    }
+    const pageSize = (dir: string): unknown => {
+      const db = new Database(path.join(dir, 'axis.sqlite'), { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(16384);
+    expect(pageSize(older)).toBe(4096);
+    await rm(fresh, { recursive: true, force: true });
+    await rm(older, { recursive: true, force: true });
+  });
+
+  it('lets go of the write-ahead log at close', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'edx-store-fds-'));
+    const openFiles = async (): Promise<string[]> => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t.startsWith(dir));
+    };
+    const store = await openStore({ dataDir: dir, sealer: createReceiptSealer(identity) });
+    await Promise.all(Array.from({ length: 5 }, () => store.accept(bundle({ bytes: randomBytes(1024) }))));
+    expect(await openFiles()).toContain(path.join(dir, 'axis.sqlite-wal'));
+    await store.close();
+    expect(await openFiles()).toEqual([]);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('keeps the raw package only when its records are created: not for a duplicate, not for a status conflict', async () => {

@@ -2,8 +2,13 @@
  * The embedded store's group commit: what a caller may rely on. The fsync is the one thing injected here (a power
  * loss or a failing disk cannot be produced on demand); the SQLite transactions are real.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configureConnection } from '../../src/store/embedded/connection.js';
 import { GroupCommit } from '../../src/store/embedded/group-commit.js';
 
 /** An fsync that finishes only when the test says so. */
@@ -91,5 +96,39 @@ describe('group commit', () => {
     await commits.drain();
     await expect(write).resolves.toBe(1);
     expect(count()).toBe(1);
+  });
+});
+
+describe('group commit on the embedded store connection', () => {
+  /** Writes of one group, each touching pages in its own savepoint; the last one lists SQLite's temporary files. */
+  async function temporaryFilesDuringGroup(configure: (db: Database.Database) => void): Promise<string[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edx-group-commit-'));
+    const db = new Database(path.join(dir, 'axis.sqlite'));
+    try {
+      configure(db);
+      db.exec('CREATE TABLE blobs (id INTEGER PRIMARY KEY, bytes BLOB NOT NULL)');
+      db.prepare('INSERT INTO blobs (id, bytes) VALUES (?, ?)').run(0, randomBytes(256 * 1024));
+      const commits = new GroupCommit(db, { translate: (e) => e, sync: async () => undefined });
+      // Each write rewrites the same large row: its old pages go to the savepoint journal, well past 64 KiB in all.
+      const rewrites = Array.from({ length: 8 }, () => commits.write(() => db.prepare('UPDATE blobs SET bytes = ? WHERE id = 0').run(randomBytes(256 * 1024))));
+      const seen = commits.write(() => readdirSync('/proc/self/fd').map((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`);
+        } catch {
+          return '';
+        }
+      }).filter((target) => /etilqs_/.test(target)));
+      await Promise.all(rewrites);
+      return await seen;
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('keeps the savepoint journals in memory: no temporary file is written while a group commits', async () => {
+    // The check can see them: SQLite's defaults do spill to a temporary file.
+    expect(await temporaryFilesDuringGroup((db) => db.pragma('journal_mode = WAL'))).not.toEqual([]);
+    expect(await temporaryFilesDuringGroup((db) => configureConnection(db, 1000))).toEqual([]);
   });
 });

@@ -43,13 +43,14 @@ describe('push delivery to a suspended recipient', () => {
 
   it('holds the deliveries while suspended (no push, attempts 0, reason visible), delivers the others, then each held one once after the resume', async () => {
     // maxAttempts 1: a held look counted as an attempt, or a push to the suspended endpoint that failed, would be fatal.
-    workers = await startTestWorkers(axis, { delivery: { suspendedRecheckMs: RECHECK_MS, maxAttempts: 1 } });
     const accepted = [];
     for (let i = 0; i < 5; i += 1) accepted.push(await acceptPackage(axis.store, { to: [SUSPENDED, ACTIVE] }));
     const held = accepted.map((a) => a.deliveries.find((d) => d.recipientOrganId === SUSPENDED)!.id);
     const others = accepted.map((a) => a.deliveries.find((d) => d.recipientOrganId === ACTIVE)!.id);
-    // Suspended after acceptance, before the worker's first look.
+    // Suspended after acceptance, before the workers' first look. (Workers started before the suspension could have
+    // their stuck-delivery sweeper enqueue and push these first: a race of the test, not of the axis.)
     await registry.suspend(SUSPENDED);
+    workers = await startTestWorkers(axis, { delivery: { suspendedRecheckMs: RECHECK_MS, maxAttempts: 1 } });
     await workers.queue.enqueueDeliveries([...held, ...others]);
 
     expect((await waitForDeliveries(axis.store, others, ['delivered', 'dead'], 15_000)).map((d) => d.state)).toEqual(Array(5).fill('delivered'));

@@ -6,7 +6,6 @@
  * Writes go through a group commit (group-commit.ts): the fsync runs off the event loop and covers many commits.
  */
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
@@ -23,11 +22,13 @@ import {
   type ReceiptSealer,
   type StatusCode,
 } from '../records.js';
+import { configureConnection } from './connection.js';
 import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { GroupCommit } from './group-commit.js';
 import { ReceiptChain } from './receipt-chain.js';
 import { migrate } from './schema.js';
+import { WalSync } from './wal-sync.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export interface EmbeddedStoreOptions {
@@ -57,46 +58,18 @@ function translate(error: unknown): unknown {
   return new AxisError('STORE_FAILED', `The embedded store failed: ${error.message}`, { sqlite: code }, { cause: error });
 }
 
-/**
- * Makes every commit so far durable: fdatasync of the write-ahead log (a fresh descriptor each time, so a log that
- * SQLite recreated is still the one synced), on the thread pool. The directory is synced once, after the first
- * commit, so the log's own name survives a power loss too.
- */
-function walSync(dataDir: string): () => Promise<void> {
-  const database = path.join(dataDir, 'axis.sqlite');
-  let directorySynced = false;
-  return async () => {
-    if (!directorySynced) {
-      await datasync(dataDir);
-      directorySynced = true;
-    }
-    // No log: everything was checkpointed into the database file, whose sync SQLite does itself.
-    await datasync(`${database}-wal`).catch(async (error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await datasync(database);
-    });
-  };
-}
-
-async function datasync(file: string): Promise<void> {
-  const handle = await open(file, 'r');
-  try {
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-}
-
 export class EmbeddedStore implements Store {
   private readonly sql: Statements;
   private readonly chain: ReceiptChain;
   private readonly commits: GroupCommit;
+  private readonly walSync: WalSync;
   readonly blobs: EmbeddedBlobStore;
 
   private constructor(private readonly db: Database.Database, files: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
     this.chain = new ReceiptChain(db, sealer);
-    this.commits = new GroupCommit(db, { translate, sync: walSync(dataDir) });
+    this.walSync = new WalSync(dataDir);
+    this.commits = new GroupCommit(db, { translate, sync: () => this.walSync.sync() });
     this.blobs = new EmbeddedBlobStore(db, files, { write: (work) => this.write(work), read: (work) => this.read(work) });
   }
 
@@ -105,12 +78,7 @@ export class EmbeddedStore implements Store {
     const blobs = await FileBlobStore.open(path.join(options.dataDir, 'blobs'));
     const db = new Database(path.join(options.dataDir, 'axis.sqlite'));
     try {
-      db.pragma(`busy_timeout = ${Math.floor(options.busyTimeoutMs ?? 10_000)}`);
-      db.pragma('journal_mode = WAL');
-      // NORMAL: SQLite does not fsync at COMMIT; group-commit.ts fsyncs the log off the event loop and tells no one
-      // (writer or reader) about a commit before that fsync: "accepted" still means "on disk".
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
+      configureConnection(db, options.busyTimeoutMs ?? 10_000);
       migrate(db);
       return new EmbeddedStore(db, blobs, options.sealer, options.dataDir);
     } catch (error) {
@@ -341,6 +309,7 @@ export class EmbeddedStore implements Store {
     // Writes already asked for are committed (or refused) before the database closes.
     await this.commits.drain();
     if (this.db.open) this.db.close();
+    await this.walSync.close();
   }
 }
 

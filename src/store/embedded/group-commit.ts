@@ -49,7 +49,25 @@ export class GroupCommit {
   private waiters: DurabilityWaiter[] = [];
   private failure: AxisError | undefined;
 
-  constructor(private readonly db: Database.Database, private readonly options: GroupCommitOptions) {}
+  /** A transaction function called inside a transaction runs as a SAVEPOINT: undone alone if it throws. */
+  private readonly savepoint: (work: () => unknown) => unknown;
+  /** Both wrappers are made once: better-sqlite3 builds a new function object for every transaction() call. */
+  private readonly commitGroup: Database.Transaction<(group: PendingWrite[], outcomes: Outcome[]) => void>;
+
+  constructor(private readonly db: Database.Database, private readonly options: GroupCommitOptions) {
+    this.savepoint = db.transaction((work: () => unknown) => work());
+    this.commitGroup = db.transaction((group: PendingWrite[], outcomes: Outcome[]) => {
+      for (const { work } of group) {
+        try {
+          outcomes.push({ ok: true, value: this.savepoint(work) });
+        } catch (error) {
+          // Some failures (disk full, I/O) make SQLite roll back the whole transaction: then nothing is kept.
+          if (!this.db.inTransaction) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  }
 
   /** Runs `work` all-or-nothing in the next transaction; resolves with its result once that commit is on disk. */
   write<T>(work: () => T): Promise<T> {
@@ -91,18 +109,7 @@ export class GroupCommit {
     }
     const outcomes: Outcome[] = [];
     try {
-      this.db.transaction(() => {
-        for (const { work } of group) {
-          try {
-            // A transaction function called inside a transaction runs as a SAVEPOINT: undone alone if it throws.
-            outcomes.push({ ok: true, value: this.db.transaction(work)() });
-          } catch (error) {
-            // Some failures (disk full, I/O) make SQLite roll back the whole transaction: then nothing is kept.
-            if (!this.db.inTransaction) throw error;
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }).immediate();
+      this.commitGroup.immediate(group, outcomes);
     } catch (error) {
       const failure = this.options.translate(error);
       for (const write of group) write.reject(failure);

@@ -3,10 +3,10 @@
  * sealed at the next position and inserted before the transaction commits, so two writers (even two processes on one
  * data directory) can never take the same position or link to a stale head.
  */
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
 import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../records.js';
+import { receiptIdAt } from '../receipt-id.js';
 
 const GENESIS_PREV_HASH = '0'.repeat(64);
 
@@ -24,7 +24,8 @@ export class ReceiptChain {
   /** Must run inside a write transaction (BEGIN IMMEDIATE): that lock is what makes the position unique. */
   appendInTransaction(draft: ReceiptDraft): ReceiptRecord {
     const head = this.head.get();
-    const position = { seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: `rcp_${randomUUID()}` };
+    const seq = (head?.seq ?? 0) + 1;
+    const position = { seq, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: receiptIdAt(seq) };
     const sealed = this.sealer(draft, position);
     if (sealed.seq !== position.seq || sealed.prevHash !== position.prevHash || sealed.id !== position.id) {
       throw new AxisError('STORE_SEAL_MISMATCH', 'The receipt sealer returned a receipt for another chain position: nothing was recorded.', { expected: position, got: { seq: sealed.seq, prevHash: sealed.prevHash, id: sealed.id } });

@@ -5,10 +5,10 @@
  * the start, and it reads the new head. Positions are therefore unique and gap-free in commit order; the unique index
  * on receipts.seq is the second line of defence.
  */
-import { randomUUID } from 'node:crypto';
 import type { ClientSession } from 'mongoose';
 import { AxisError } from '../../errors/axis-error.js';
 import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../records.js';
+import { receiptIdAt } from '../receipt-id.js';
 import type { Models } from './models.js';
 
 const GENESIS_PREV_HASH = '0'.repeat(64);
@@ -22,7 +22,8 @@ export class MongoReceiptChain {
     const head = await this.models.counters
       .findOneAndUpdate({ _id: HEAD }, { $inc: { writes: 1 } }, { session, returnDocument: 'before', upsert: true })
       .lean();
-    const position = { seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: `rcp_${randomUUID()}` };
+    const seq = (head?.seq ?? 0) + 1;
+    const position = { seq, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: receiptIdAt(seq) };
     const sealed = this.sealer(structuredClone(draft), position);
     if (sealed.seq !== position.seq || sealed.prevHash !== position.prevHash || sealed.id !== position.id) {
       throw new AxisError('STORE_SEAL_MISMATCH', 'The receipt sealer returned a receipt for another chain position: nothing was recorded.', { expected: position, got: { seq: sealed.seq, prevHash: sealed.prevHash, id: sealed.id } });
