@@ -26,6 +26,7 @@ import { configureConnection } from './connection.js';
 import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { GroupCommit } from './group-commit.js';
+import { ReadBatch } from './read-batch.js';
 import { ReceiptChain } from './receipt-chain.js';
 import { migrate } from './schema.js';
 import { WalSync } from './wal-sync.js';
@@ -63,12 +64,14 @@ export class EmbeddedStore implements Store {
   private readonly chain: ReceiptChain;
   private readonly commits: GroupCommit;
   private readonly walSync: WalSync;
+  private readonly reads: ReadBatch;
   readonly blobs: EmbeddedBlobStore;
 
   private constructor(private readonly db: Database.Database, files: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
     this.chain = new ReceiptChain(db, sealer);
     this.walSync = new WalSync(dataDir);
+    this.reads = new ReadBatch(db, translate);
     this.commits = new GroupCommit(db, { translate, sync: () => this.walSync.sync() });
     this.blobs = new EmbeddedBlobStore(db, files, { write: (work) => this.write(work), read: (work) => this.read(work) });
   }
@@ -95,11 +98,7 @@ export class EmbeddedStore implements Store {
   /** Reads see only durable commits: they wait for the fsync of any commit still on its way to disk. */
   private async read<T>(work: () => T): Promise<T> {
     await this.commits.durable();
-    try {
-      return work();
-    } catch (error) {
-      throw translate(error);
-    }
+    return this.reads.run(work);
   }
 
   async createAgency(agency: AgencyRecord): Promise<void> {
