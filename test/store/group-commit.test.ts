@@ -132,3 +132,23 @@ describe('group commit on the embedded store connection', () => {
     expect(await temporaryFilesDuringGroup((db) => configureConnection(db, 1000))).toEqual([]);
   });
 });
+
+describe('the embedded store connection', () => {
+  it('checkpoints the log at about 4 MiB, whatever the page size (the checkpoint runs on the event loop)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'edx-connection-'));
+    try {
+      const fresh = new Database(path.join(dir, 'new.sqlite'));
+      configureConnection(fresh, 1000);
+      expect([fresh.pragma('page_size', { simple: true }), fresh.pragma('wal_autocheckpoint', { simple: true })]).toEqual([16384, 256]);
+      fresh.close();
+      const older = new Database(path.join(dir, 'old.sqlite'));
+      older.pragma('page_size = 4096');
+      older.pragma('journal_mode = WAL');
+      configureConnection(older, 1000);
+      expect([older.pragma('page_size', { simple: true }), older.pragma('wal_autocheckpoint', { simple: true })]).toEqual([4096, 1024]);
+      older.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
