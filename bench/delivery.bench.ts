@@ -26,7 +26,7 @@ import { signRequest } from '../src/http/auth/request-signing.js';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
 import { startWorkers } from '../workers/index.js';
 import { createMetrics } from '../src/observability/metrics.js';
-import { AGENCY_A, AGENCY_B, cpuSecondsOf, signedPackages, startBenchGateway, startProcess, stopProcess, type Credentials, type SignedPackage } from './gateway-harness.js';
+import { AGENCY_A, AGENCY_B, contextSwitchesOf, cpuSecondsOf, signedPackages, startBenchGateway, startProcess, stopProcess, type Credentials, type SignedPackage } from './gateway-harness.js';
 import { accept, addAgency, dropPrefix, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -190,6 +190,9 @@ interface GatewayCaseResult {
   benchCpuMsPerPackage: number; redisCpuMsPerPackage: number;
   /** Share of the machine's CPU time (all cores, /proc/stat) that was not idle while measuring. */
   machineBusy: number;
+  /** The gateway's event loop switched out per package: waiting of its own accord, and preempted (another took its core). */
+  eventLoopSwitchesPerPackage: number;
+  eventLoopPreemptionsPerPackage: number;
 }
 
 /** With BENCH_STDOUT (the gateway's stdout, e.g. for --trace-opt): where the measured stretch starts and ends. */
@@ -254,6 +257,7 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
     await until(() => warm.every((id) => receiver.arrivals.has(id)), 120_000, 'the warm-up pushes');
     const cpuOf = (): number => cpuSecondsOf(gateway.child.pid!) + (worker ? cpuSecondsOf(worker.pid!) : 0);
     const cpuBefore = cpuOf();
+    const switchesBefore = contextSwitchesOf(gateway.child.pid!);
     markGatewayOutput('=== MEASURE START');
     const benchCpuBefore = process.cpuUsage();
     const redisCpuBefore = await redisCpuSeconds();
@@ -263,6 +267,7 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
     const acceptedIn = (performance.now() - started) / 1000;
     await until(() => ids.every((id) => receiver.arrivals.has(id)), 600_000, 'every push through the gateway');
     const cpu = cpuOf() - cpuBefore;
+    const switches = contextSwitchesOf(gateway.child.pid!);
     markGatewayOutput('=== MEASURE END');
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const redisCpu = (await redisCpuSeconds()) - redisCpuBefore;
@@ -280,6 +285,8 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
       benchCpuMsPerPackage: (benchCpu.user + benchCpu.system) / 1000 / packages,
       redisCpuMsPerPackage: (redisCpu * 1000) / packages,
       machineBusy,
+      eventLoopSwitchesPerPackage: (switches.voluntary - switchesBefore.voluntary) / packages,
+      eventLoopPreemptionsPerPackage: (switches.involuntary - switchesBefore.involuntary) / packages,
     };
   } finally {
     agent.destroy();
@@ -291,7 +298,8 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
 
 function throughLine(label: string, r: GatewayCaseResult): string {
   return `  ${label}: ${r.packagesPerSecond.toFixed(0)} packages/s delivered to one recipient (${r.acceptedPerSecond.toFixed(0)}/s accepted), send-to-delivered p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms\n`
-    + `      CPU ms per package: axis ${r.cpuMsPerPackage.toFixed(2)}, benchmark client + receiver ${r.benchCpuMsPerPackage.toFixed(2)}, Redis ${r.redisCpuMsPerPackage.toFixed(2)}; machine ${(r.machineBusy * 100).toFixed(0)}% busy`;
+    + `      CPU ms per package: axis ${r.cpuMsPerPackage.toFixed(2)}, benchmark client + receiver ${r.benchCpuMsPerPackage.toFixed(2)}, Redis ${r.redisCpuMsPerPackage.toFixed(2)}; machine ${(r.machineBusy * 100).toFixed(0)}% busy\n`
+    + `      the gateway's event loop per package: waited ${r.eventLoopSwitchesPerPackage.toFixed(2)} times, preempted ${r.eventLoopPreemptionsPerPackage.toFixed(2)} times`;
 }
 
 /** Every case through the real gateway, both deployments, at each connection count: one verdict line per case. */

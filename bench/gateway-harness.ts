@@ -78,6 +78,16 @@ export function cpuSecondsOf(pid: number): number {
   return total;
 }
 
+/**
+ * How often a process's main thread (its event loop) was switched out: of its own accord (it waited) and not (the
+ * kernel gave its core to another thread or process). Linux only, from /proc/PID/status.
+ */
+export function contextSwitchesOf(pid: number): { voluntary: number; involuntary: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { voluntary: field('voluntary_ctxt_switches'), involuntary: field('nonvoluntary_ctxt_switches') };
+}
+
 export interface BenchGateway {
   url: string;
   child: ChildProcess;
