@@ -2,7 +2,7 @@
  * libxml2 (compiled to wasm) as the well-formedness gate, and small helpers to walk its tree. Documents live in wasm
  * memory: whoever opens one disposes it.
  */
-import { ParseOption, XmlDocument, XmlElement, XmlParseError, type ErrorDetail, type XmlTreeNode } from 'libxml2-wasm';
+import { ParseOption, XmlDocument, XmlElement, XmlParseError, XmlXPath, type ErrorDetail } from 'libxml2-wasm';
 import { EdxmlError } from './edxml-error.js';
 
 // Never NOENT / DTDLOAD / DTDATTR / XINCLUDE: no entity is expanded and nothing outside the bytes is read.
@@ -43,12 +43,18 @@ export function clean(message: string): string {
   return message.replace(/\{http:\/\/www\.mic\.gov\.vn\/TBT\/QCVN_102_2016\}/g, '').replace(/\s+/g, ' ').trim();
 }
 
+/** `*`: the element children. Compiled once per thread, kept for the thread's life. */
+let elementChildren: XmlXPath | undefined;
+
+/**
+ * The element children, selected in wasm: walking `firstChild`/`next` made a JS object for every node, the whitespace
+ * text between elements included, and libxml2-wasm's node constructors never stay optimised (docs/performance.md).
+ * Measured with `checkPackage` on the sample package in one thread: 0.51–0.53 ms of CPU per package instead of
+ * 0.62–0.63.
+ */
 export function childElements(parent: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let node: XmlTreeNode | null = parent.firstChild; node; node = node.next) {
-    if (node instanceof XmlElement) out.push(node);
-  }
-  return out;
+  elementChildren ??= XmlXPath.compile('*');
+  return parent.find(elementChildren).filter((node): node is XmlElement => node instanceof XmlElement);
 }
 
 /** Text of a leaf, whole even when split by comments, CDATA or character references; trimmed; empty = absent. */
