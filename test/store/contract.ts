@@ -462,6 +462,26 @@ export function storeContract(factory: StoreFactory): void {
     });
   });
 
+  it('answers reads asked for at once, each with its own result, a failing one alone', async () => {
+    await store.createAgency(agency(G22));
+    const a = bundle({ from: G22, to: [H41, K01] });
+    await store.accept(a);
+    const [deliveries, one, receipts, agencies, missing, badBlob] = await Promise.allSettled([
+      store.listDeliveries({ states: ['pending', 'available', 'dead'], limit: 10 }),
+      store.getDelivery(a.deliveries[1]!.id),
+      store.listReceipts({ envelopeId: a.envelope.id, limit: 10 }),
+      store.listAgencies(),
+      store.getEnvelope('pkg_nowhere'),
+      store.blobs.read('not-a-key'),
+    ]);
+    expect(deliveries.status === 'fulfilled' && deliveries.value.map((d) => d.id).sort()).toEqual(a.deliveries.map((d) => d.id).sort());
+    expect(one.status === 'fulfilled' && one.value?.recipientOrganId).toBe(a.deliveries[1]!.recipientOrganId);
+    expect(receipts.status === 'fulfilled' && receipts.value.map((r) => r.type)).toEqual(['accepted']);
+    expect(agencies.status === 'fulfilled' && agencies.value.map((x) => x.organId)).toEqual([G22]);
+    expect(missing).toEqual({ status: 'fulfilled', value: undefined });
+    expect(badBlob).toMatchObject({ status: 'rejected', reason: { code: 'STORE_BAD_BLOB_KEY' } });
+  });
+
   it('answers ping while open, and "not there" for what was never stored', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
     expect(await store.chainHead()).toBeUndefined();
