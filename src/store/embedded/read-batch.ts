@@ -38,8 +38,8 @@ export class ReadBatch {
     const batch = this.pending;
     this.pending = [];
     // One read alone: a transaction around it would only add its BEGIN and COMMIT.
-    if (batch.length === 1 || this.db.inTransaction) {
-      for (const read of batch) this.runOne(read);
+    if (batch.length === 1) {
+      this.runOne(batch[0]!);
       return;
     }
     try {
