@@ -54,6 +54,8 @@ describe('POST /v1/admin/agencies/:organId/resume', () => {
     expect(resumed.body.state).toBe('active');
     expect((await h.agencies.getAgency(AGENCY)).state).toBe('active');
     expect(deliveries.woken).toEqual([AGENCY]);
+    // The operator's log says why they did not go out at once.
+    expect(h.logLines.filter((l) => l['organId'] === AGENCY)).toMatchObject([{ level: 40, err: 'Redis is away' }]);
   });
 
   it('an unknown agency is a 404 and wakes nothing', async () => {

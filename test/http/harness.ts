@@ -75,6 +75,8 @@ export function fakeExchange(packages: StoredPackage[]): GatewayExchange {
 
 export interface Harness {
   app: Express;
+  /** What the app logged at warn and above, one parsed JSON line each. */
+  logLines: Record<string, unknown>[];
   agencies: AgencyRegistry;
   redis: Redis;
   prefix: string;
@@ -108,6 +110,8 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const prefix = `test:http:${randomBytes(6).toString('hex')}:`;
   const agencies = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32), graceSeconds: 60 });
+  const logLines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => { logLines.push(JSON.parse(line) as Record<string, unknown>); } });
   const app = createApp({
     exchange: options.exchange,
     deliveries: options.deliveries,
@@ -116,7 +120,7 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
     redis,
     uploadDir: dir,
     metrics: options.metrics,
-    logger: pino({ level: 'silent' }),
+    logger,
     tokens: [{ role: 'operator', digest: digest(OPERATOR_TOKEN) }, { role: 'archivist', digest: digest(ARCHIVIST_TOKEN) }],
     maxPackageBytes: options.maxPackageBytes ?? 64 * 1024,
     authWindowSeconds: 300,
@@ -125,7 +129,7 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.adminUi ? { adminUi: options.adminUi } : {}),
   });
   return {
-    app, agencies, redis, prefix, dir,
+    app, logLines, agencies, redis, prefix, dir,
     async add(organId) { return (await agencies.addAgency({ organId, name: `Agency ${organId}` })).credentials; },
     async close() {
       if (down) {

@@ -48,7 +48,9 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Gat
     const organId = req.params['organId'] ?? '';
     const resumed = await agencies.resume(organId);
     // Best effort: the resume stands either way, and a delivery not woken here goes out at its next recheck.
-    await options.deliveries?.wakeHeld(organId).catch(() => 0);
+    await options.deliveries?.wakeHeld(organId).catch((error: unknown) => {
+      req.log?.warn({ organId, err: (error as Error).message }, 'agency resumed; its held deliveries were not woken now and go out at their next recheck');
+    });
     res.json(resumed);
   });
   router.post('/v1/admin/agencies/:organId/rotate-key', async (req, res) => {
