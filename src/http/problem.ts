@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AxisError, isAxisError } from '../errors/axis-error.js';
 import { gatewayStatusForCode, type StatusForCode } from './status-codes.js';
+import { logFor } from './request-log.js';
 
 export interface Problem {
   type: string;
@@ -54,13 +55,13 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
 export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
-      if (error.status >= 500) req.log?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
+      if (error.status >= 500) logFor(req)?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
       if (error.retryAfterSeconds !== undefined && !res.headersSent) res.set('Retry-After', String(error.retryAfterSeconds));
       return sendProblem(req, res, error.status, error.code, error.message);
     }
     if (isAxisError(error)) {
       const status = exchangeStatus?.(error.code) ?? gatewayStatusForCode(error.code);
-      if (status >= 500) req.log?.error({ err: error }, 'request failed');
+      if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
     }
@@ -69,7 +70,7 @@ export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHand
     if (e.type === 'entity.too.large') return sendProblem(req, res, 413, 'HTTP_BODY_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
     if (e.type === 'entity.parse.failed') return sendProblem(req, res, 400, 'HTTP_BODY_INVALID', 'The request body is not valid JSON.');
     if (typeof status === 'number' && status >= 400 && status < 500) return sendProblem(req, res, status, 'HTTP_BAD_REQUEST', 'The request could not be read.');
-    req.log?.error({ err: error }, 'unexpected error');
+    logFor(req)?.error({ err: error }, 'unexpected error');
     return sendProblem(req, res, 500, 'INTERNAL_ERROR', 'The axis could not complete the request; it has been logged.');
   };
 }

@@ -6,6 +6,7 @@ import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js'
 import { requirePerson } from '../auth/person-auth.js';
 import type { GatewayDeliveries } from '../gateway-ports.js';
 import { HttpError } from '../problem.js';
+import { logFor } from '../request-log.js';
 
 const addAgencyBody = z.object({
   organId: z.string().min(1).max(35),
@@ -49,7 +50,7 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Gat
     const resumed = await agencies.resume(organId);
     // Best effort: the resume stands either way, and a delivery not woken here goes out at its next recheck.
     await options.deliveries?.wakeHeld(organId).catch((error: unknown) => {
-      req.log?.warn({ organId, err: (error as Error).message }, 'agency resumed; its held deliveries were not woken now and go out at their next recheck');
+      logFor(req)?.warn({ organId, err: (error as Error).message }, 'agency resumed; its held deliveries were not woken now and go out at their next recheck');
     });
     res.json(resumed);
   });

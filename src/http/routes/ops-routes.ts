@@ -10,6 +10,7 @@ import { personRoleOf } from '../auth/person-auth.js';
 import type { Pingable } from '../gateway-ports.js';
 import { loadOpenApiDocument } from '../openapi-document.js';
 import { HttpError, sendProblem } from '../problem.js';
+import { logFor } from '../request-log.js';
 
 export interface OpsRoutesOptions {
   store: Pingable;
@@ -51,7 +52,7 @@ export function opsRoutes(options: OpsRoutesOptions): Router {
   router.get('/readyz', async (req, res) => {
     const [redis, store] = await Promise.all([probe(options.redis), probe(options.store)]);
     const ready = redis === 'ok' && store === 'ok';
-    if (!ready) req.log?.warn({ redis, store }, 'not ready');
+    if (!ready) logFor(req)?.warn({ redis, store }, 'not ready');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, store } });
   });
   router.get('/metrics', async (req, res) => {
