@@ -33,6 +33,14 @@ describe('the delivery queue on BullMQ', () => {
     expect(await queue.depth()).toEqual({ waiting: 2, active: 0, delayed: 0, failed: 0 });
   });
 
+  it('enqueues asked for at once all land, one job per delivery even when a delivery is asked for twice', async () => {
+    const queue = open();
+    const ids = Array.from({ length: 40 }, (_, i) => `dlv_many_${i}`);
+    await Promise.all([...ids.map((id) => queue.enqueueDeliveries([id])), queue.enqueueOrThrow(ids.slice(0, 5))]);
+    expect(await queue.queue.getJobCountByTypes('waiting', 'prioritized')).toBe(40);
+    for (const id of [ids[0]!, ids[39]!]) expect((await queue.queue.getJob(deliveryJobId(id)))?.data).toEqual({ deliveryId: id });
+  });
+
   it('wakes deliveries: a delayed job becomes due now, a missing one is enqueued, a waiting one is left as it is', async () => {
     const queue = open();
     await queue.queue.add('deliver', { deliveryId: 'dlv_later' }, { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId('dlv_later'), delay: 60_000 });

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { DeliveryQueue, QueueDepth } from '../ports.js';
 import { metrics, type AxisMetrics } from '../../observability/metrics.js';
 import { DEFAULT_QUEUE_PREFIX, DELIVERY_JOB_OPTIONS, DELIVERY_QUEUE, deliveryJobId, MAINTENANCE_QUEUE, type DeliveryJobData } from '../names.js';
+import { EnqueueBatch } from './enqueue-batch.js';
 import { openRedis, producerRedisOptions } from './redis-options.js';
 
 export interface QueueLogger {
@@ -66,14 +67,14 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
     }
   };
 
-  const enqueueOrThrow = async (deliveryIds: readonly string[]): Promise<void> => {
-    if (deliveryIds.length === 0) return;
+  const batch = new EnqueueBatch(async (deliveryIds) => {
     await withinTimeout(queue.addBulk(deliveryIds.map((deliveryId) => ({
       name: 'deliver',
       data: { deliveryId },
       opts: { ...DELIVERY_JOB_OPTIONS, jobId: deliveryJobId(deliveryId) },
     }))), 'enqueue');
-  };
+  });
+  const enqueueOrThrow = (deliveryIds: readonly string[]): Promise<void> => batch.add(deliveryIds);
 
   const depth = async (): Promise<QueueDepth> => {
     const counts = await withinTimeout(queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'), 'depth');
