@@ -92,6 +92,14 @@ function escapeText(value: string): string {
   return /[&<>\r]/.test(value) ? value.replace(/[&<>\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' })[c]!) : value;
 }
 
+/** Adds prefix `p` to `emitted` when its binding differs from what the nearest output ancestor rendered. */
+function consider(p: string, inScope: ReadonlyMap<string, string>, parentRendered: ReadonlyMap<string, string>, emitted: [string, string][]): void {
+  const uri = p === '' ? (inScope.get('') ?? '') : inScope.get(p);
+  if (uri === undefined) return;
+  const before = parentRendered.get(p) ?? (p === '' ? '' : undefined);
+  if (before !== uri) emitted.push([p, uri]);
+}
+
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -129,16 +137,17 @@ class Canonicalizer implements ScanHandler {
     const output = parent.output || start === this.o.apexAt;
     const parentRendered = parent.output ? parent.rendered : EMPTY;
     let xmlAttributes = parent.xmlAttributes;
+    // Per element, so nothing is allocated that an element without attributes does not need: most have none.
     const regular: { qname: string; uri: string; local: string; value: string }[] = [];
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (const a of attributes) {
       if (a.qname === 'xmlns' || a.qname.startsWith('xmlns:')) continue;
       const [prefix, local] = splitQName(a.qname);
       const uri = prefix === '' ? '' : resolvePrefix(inScope, prefix, start, this.o.tolerateUndeclaredPrefixes);
       if (uri !== '') {
         const expanded = `{${uri}}${local}`;
-        if (seen.has(expanded)) throw new XmlScanError('SIG_XML_MALFORMED', `Attribute ${expanded} appears twice`, start);
-        seen.add(expanded);
+        if (seen?.has(expanded)) throw new XmlScanError('SIG_XML_MALFORMED', `Attribute ${expanded} appears twice`, start);
+        (seen ??= new Set()).add(expanded);
       }
       regular.push({ qname: a.qname, uri, local: uri === '' ? a.qname : local, value: a.value });
       if (prefix === 'xml') xmlAttributes = new Map([...xmlAttributes, [a.qname, a.value]]);
@@ -156,17 +165,13 @@ class Canonicalizer implements ScanHandler {
       }
     }
     const emitted: [string, string][] = [];
-    const consider = (p: string): void => {
-      const uri = p === '' ? (inScope.get('') ?? '') : inScope.get(p);
-      if (uri === undefined) return;
-      const before = parentRendered.get(p) ?? (p === '' ? '' : undefined);
-      if (before !== uri) emitted.push([p, uri]);
-    };
     if (this.o.mode === 'inclusive') {
       // Below the apex, what the parent rendered is exactly its scope, so only this element's declarations can
       // differ (and a package with thousands of declarations does not cost thousands per element).
-      if (isApex) for (const p of inScope.keys()) consider(p);
-      else if (decls) for (const p of decls.keys()) consider(p);
+      if (isApex) for (const p of inScope.keys()) consider(p, inScope, parentRendered, emitted);
+      else if (decls) for (const p of decls.keys()) consider(p, inScope, parentRendered, emitted);
+    } else if (regular.length === 0 && this.inclusivePrefixes.size === 0) {
+      consider(prefix, inScope, parentRendered, emitted); // the common case: only the element's own prefix is used
     } else {
       const used = new Set<string>([prefix]);
       for (const r of regular) {
@@ -174,7 +179,7 @@ class Canonicalizer implements ScanHandler {
         if (ap !== '' && ap !== 'xml' && r.uri !== '') used.add(ap);
       }
       for (const p of this.inclusivePrefixes) if (inScope.has(p)) used.add(p);
-      for (const p of used) consider(p);
+      for (const p of used) consider(p, inScope, parentRendered, emitted);
     }
     let rendered = parentRendered;
     if (emitted.length > 0) {
@@ -182,8 +187,8 @@ class Canonicalizer implements ScanHandler {
       for (const [p, uri] of emitted) next.set(p, uri);
       rendered = next;
     }
-    emitted.sort((a, b) => byCodePoint(a[0], b[0]));
-    regular.sort((a, b) => byCodePoint(a.uri, b.uri) || byCodePoint(a.local, b.local));
+    if (emitted.length > 1) emitted.sort((a, b) => byCodePoint(a[0], b[0]));
+    if (regular.length > 1) regular.sort((a, b) => byCodePoint(a.uri, b.uri) || byCodePoint(a.local, b.local));
     let out = `<${qname}`;
     for (const [p, uri] of emitted) out += p === '' ? ` xmlns="${escapeAttribute(uri)}"` : ` xmlns:${p}="${escapeAttribute(uri)}"`;
     for (const r of regular) out += ` ${r.qname}="${escapeAttribute(r.value)}"`;
