@@ -21,6 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { signRequest } from '../src/http/auth/request-signing.js';
 import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
@@ -299,7 +300,19 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
 function throughLine(label: string, r: GatewayCaseResult): string {
   return `  ${label}: ${r.packagesPerSecond.toFixed(0)} packages/s delivered to one recipient (${r.acceptedPerSecond.toFixed(0)}/s accepted), send-to-delivered p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms\n`
     + `      CPU ms per package: axis ${r.cpuMsPerPackage.toFixed(2)}, benchmark client + receiver ${r.benchCpuMsPerPackage.toFixed(2)}, Redis ${r.redisCpuMsPerPackage.toFixed(2)}; machine ${(r.machineBusy * 100).toFixed(0)}% busy\n`
-    + `      the gateway's event loop per package: waited ${r.eventLoopSwitchesPerPackage.toFixed(2)} times, preempted ${r.eventLoopPreemptionsPerPackage.toFixed(2)} times`;
+    + `      the gateway's event loop per package: waited ${r.eventLoopSwitchesPerPackage.toFixed(2)} times, preempted ${r.eventLoopPreemptionsPerPackage.toFixed(2)} times\n`
+    + `      ceiling at this CPU per package (axis + client + receiver + Redis on ${CORES} cores, all busy): ${cpuCeiling(r).toFixed(0)} packages/s`;
+}
+
+const CORES = availableParallelism();
+
+/**
+ * What the machine could do at most if every core were busy at this CPU cost per package: the benchmark's own client
+ * and receiver and Redis share the cores with the axis, so a rate above this needs less CPU per package, not less
+ * waiting.
+ */
+function cpuCeiling(r: GatewayCaseResult): number {
+  return (CORES * 1000) / (r.cpuMsPerPackage + r.benchCpuMsPerPackage + r.redisCpuMsPerPackage);
 }
 
 /** Every case through the real gateway, both deployments, at each connection count: one verdict line per case. */
