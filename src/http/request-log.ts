@@ -57,16 +57,20 @@ function writeLine(logger: Logger, req: IncomingMessage, res: ServerResponse, st
   const agency = locals?.['agency']?.organId;
   const person = locals?.['person']?.role;
   logger[level]({
-    reqId: req.id,
-    req: { method: req.method, path: (req.url ?? '').split('?')[0] },
+    req: requestFields(req),
     res: { statusCode: status },
     responseTime: Math.round(performance.now() - started),
     ...(agency ? { agency } : person ? { person } : {}),
   }, completed ? 'request completed' : 'request aborted');
 }
 
-/** The logger for a request's own lines (errors while serving it): carries its id. Made only when used. */
+/** The logger for a request's own lines (errors while serving it): carries `req` as the access line does. Made only when used. */
 export function logFor(req: IncomingMessage): Logger | undefined {
   const root = (req as WithRoot)[ROOT];
-  return root?.child({ reqId: req.id });
+  return root?.child({ req: requestFields(req) });
+}
+
+/** What a line says of its request, as pino-http said it (operators' log queries rely on `req.id`). */
+function requestFields(req: IncomingMessage): { id: string | undefined; method: string | undefined; path: string | undefined } {
+  return { id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] };
 }

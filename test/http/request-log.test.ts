@@ -37,7 +37,7 @@ describe('the access log (request-log)', () => {
     const res = await request(app).get('/ok?secret=s3cr3t').set('Authorization', 'EDX-HMAC keyId=k, signature=abc').set('X-Request-Id', 'trace-42');
     expect(res.headers['x-request-id']).toBe('trace-42');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, msg: 'request completed', reqId: 'trace-42', req: { method: 'GET', path: '/ok' }, res: { statusCode: 200 }, agency: '000.00.00.H40' });
+    expect(lines[0]).toMatchObject({ level: 30, msg: 'request completed', req: { id: 'trace-42', method: 'GET', path: '/ok' }, res: { statusCode: 200 }, agency: '000.00.00.H40' });
     expect(typeof lines[0]!['responseTime']).toBe('number');
     const text = JSON.stringify(lines);
     expect(text).not.toContain('s3cr3t');
@@ -49,7 +49,7 @@ describe('the access log (request-log)', () => {
     const none = await request(app).get('/ok');
     const bad = await request(app).get('/ok').set('X-Request-Id', 'has spaces and <tags>');
     for (const res of [none, bad]) expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(lines.map((l) => l['reqId'])).toEqual([none.headers['x-request-id'], bad.headers['x-request-id']]);
+    expect(lines.map((l) => (l['req'] as Line)['id'])).toEqual([none.headers['x-request-id'], bad.headers['x-request-id']]);
   });
 
   it('logs 4xx at warn and 5xx at error, with the request id on the error line too', async () => {
@@ -58,14 +58,14 @@ describe('the access log (request-log)', () => {
     const res = await request(app).get('/boom').expect(500);
     const id = res.headers['x-request-id'];
     expect(lines.find((l) => l['msg'] === 'request completed' && (l['res'] as Line)['statusCode'] === 404)).toMatchObject({ level: 40 });
-    expect(lines.find((l) => l['msg'] === 'unexpected error')).toMatchObject({ level: 50, reqId: id, err: { message: 'disk on fire' } });
-    expect(lines.find((l) => l['msg'] === 'request completed' && (l['res'] as Line)['statusCode'] === 500)).toMatchObject({ level: 50, reqId: id });
+    expect(lines.find((l) => l['msg'] === 'unexpected error')).toMatchObject({ level: 50, req: { id, path: '/boom' }, err: { message: 'disk on fire' } });
+    expect(lines.find((l) => l['msg'] === 'request completed' && (l['res'] as Line)['statusCode'] === 500)).toMatchObject({ level: 50, req: { id } });
   });
 
   it('gives a request its own logger, carrying its id', async () => {
     const { app, lines } = appWith('info');
     const res = await request(app).get('/note').expect(204);
-    expect(lines.find((l) => l['msg'] === 'a line of the request')).toMatchObject({ level: 40, reqId: res.headers['x-request-id'], detail: 1 });
+    expect(lines.find((l) => l['msg'] === 'a line of the request')).toMatchObject({ level: 40, req: { id: res.headers['x-request-id'], method: 'GET', path: '/note' }, detail: 1 });
   });
 
   it('leaves out health probes, and writes nothing below its level', async () => {
