@@ -17,7 +17,7 @@ export class EnqueueBatch {
   add(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.ids.push(...ids);
+      for (const id of ids) this.ids.push(id); // not push(...ids): a sweeper's page may be longer than the stack allows
       this.waiters.push({ resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
