@@ -71,6 +71,8 @@ export function logFor(req: IncomingMessage): Logger | undefined {
 }
 
 /** What a line says of its request, as pino-http said it (operators' log queries rely on `req.id`). */
-function requestFields(req: IncomingMessage): { id: string | undefined; method: string | undefined; path: string | undefined } {
-  return { id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] };
+function requestFields(req: IncomingMessage & { originalUrl?: string }): { id: string | undefined; method: string | undefined; path: string | undefined } {
+  // originalUrl: inside a router mounted at a path, express has cut that path off req.url, and a handler that
+  // answers (rather than calling next) leaves it cut.
+  return { id: req.id, method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] };
 }

@@ -26,6 +26,13 @@ function appWith(level: string): { app: express.Express; lines: Line[] } {
     res.status(204).end();
   });
   app.get('/slow', () => undefined); // never answers: the client gives up
+  const mounted = express.Router();
+  mounted.get('/queues', async (req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logFor(req)?.warn('inside a mounted router');
+    res.status(204).end();
+  });
+  app.use('/admin', mounted);
   app.use((_req, res) => res.status(404).end());
   app.use(problemHandler());
   return { app, lines };
@@ -66,6 +73,12 @@ describe('the access log (request-log)', () => {
     const { app, lines } = appWith('info');
     const res = await request(app).get('/note').expect(204);
     expect(lines.find((l) => l['msg'] === 'a line of the request')).toMatchObject({ level: 40, req: { id: res.headers['x-request-id'], method: 'GET', path: '/note' }, detail: 1 });
+  });
+
+  it('names the whole path of a request served by a router mounted at a path', async () => {
+    const { app, lines } = appWith('info');
+    await request(app).get('/admin/queues?x=1').expect(204);
+    expect(lines.map((l) => (l['req'] as Line)['path'])).toEqual(['/admin/queues', '/admin/queues']);
   });
 
   it('leaves out health probes, and writes nothing below its level', async () => {
