@@ -4,7 +4,7 @@
  * each as their own process for scale-out.
  */
 import type { KeyObject } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { AxisError } from '../src/errors/axis-error.js';
 import { createDeadLetterAlerter } from '../src/exchange/delivery/dead-letter-alert.js';
 import type { WorkerSettings } from '../src/config/config.js';
@@ -17,7 +17,7 @@ import type { PushSigningIdentity } from '../src/exchange/delivery/push-signatur
 import { metrics as processMetrics, type AxisMetrics } from '../src/observability/metrics.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import { createRedisRecipientGate } from '../src/queue/bullmq/recipient-gate.js';
-import { openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
+import { gateRedisOptions, openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
 import { DEFAULT_QUEUE_PREFIX } from '../src/queue/names.js';
 import type { Store } from '../src/store/ports.js';
 import { startDeliveryWorker, type RunningWorker } from './delivery-worker.js';
@@ -91,13 +91,13 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
   const metrics = options.metrics ?? processMetrics;
   const prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
   const url = options.redisUrl ?? options.config?.redisUrl;
-  const connect = (): Redis => url ? openRedis(url, workerRedisOptions())
-    : options.redis ? options.redis.duplicate(workerRedisOptions())
+  const connect = (redisOptions: RedisOptions): Redis => url ? openRedis(url, redisOptions)
+    : options.redis ? options.redis.duplicate(redisOptions)
     : (() => { throw new AxisError('WORKERS_REDIS_MISSING', 'The workers need Redis: set REDIS_URL.'); })();
   const roles = { delivery: options.roles?.delivery ?? true, maintenance: options.roles?.maintenance ?? true };
   const connections: Redis[] = [];
-  const open = (): Redis => {
-    const redis = connect();
+  const open = (redisOptions = workerRedisOptions()): Redis => {
+    const redis = connect(redisOptions);
     connections.push(redis);
     return redis;
   };
@@ -120,7 +120,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
         push,
         identity: signingIdentity(options.identity),
         policy,
-        gate: createRedisRecipientGate(open(), prefix),
+        gate: createRedisRecipientGate(open(gateRedisOptions()), prefix),
         observer: metrics.deliveryObserver,
         alert: createDeadLetterAlerter({ logger, observer: metrics.deliveryObserver, ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}) }),
       },

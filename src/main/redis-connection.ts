@@ -1,6 +1,8 @@
 /**
  * One Redis client for the gateway (replay cache, readiness). When Redis cannot be reached at start-up the process
- * says so in one line with the fix, instead of a stack trace of reconnect attempts.
+ * says so in one line with the fix, instead of a stack trace of reconnect attempts. Its commands (a replay-cache
+ * SET per signed request, among others) are the axis's own single commands, so those of one event-loop turn go to
+ * Redis in one write (ioredis auto-pipelining): a system call fewer for each request after the first of a turn.
  */
 import { Redis } from 'ioredis';
 import { AxisError } from '../errors/axis-error.js';
@@ -11,7 +13,7 @@ export function redisUnreachableMessage(url: string): string {
 }
 
 export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const redis = new Redis(url, { enableAutoPipelining: true, lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null });
   redis.on('error', () => undefined);
   try {
     await redis.connect();

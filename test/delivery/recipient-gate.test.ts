@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRecipientGate } from '../../src/queue/bullmq/recipient-gate.js';
+import { gateRedisOptions, openRedis } from '../../src/queue/bullmq/redis-options.js';
 import type { GateDecision } from '../../src/queue/ports.js';
-import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
+import { countSocketWrites, dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 
 describe('the per-recipient gate', () => {
   let redis: Redis;
@@ -53,4 +54,24 @@ describe('the per-recipient gate', () => {
       await other.quit();
     }
   });
+
+  it('sends the acquires and releases of one event-loop turn to Redis in one write, with the same decisions', async () => {
+    const own = openRedis(REDIS_URL, gateRedisOptions());
+    try {
+      await own.ping();
+      const gate = createRedisRecipientGate(own, prefix);
+      const limits = { concurrency: 3, ratePerSecond: 0 };
+      const writes = countSocketWrites(own);
+      const decisions = await Promise.all(Array.from({ length: 5 }, () => gate.acquire('R5', limits, 10_000)));
+      expect(decisions.map((d) => d.granted)).toEqual([true, true, true, false, false]);
+      expect(writes()).toBe(1);
+      const releases = countSocketWrites(own);
+      await Promise.all(decisions.map((d) => (d.granted ? d.release() : undefined)));
+      expect(releases()).toBe(1);
+      expect(await own.zcard(`${prefix}:gate:R5:slots`)).toBe(0);
+    } finally {
+      await own.quit();
+    }
+  });
 });
+

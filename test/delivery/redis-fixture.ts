@@ -13,6 +13,24 @@ export function uniquePrefix(what: string): string {
   return `edxt-${what}-${randomUUID().slice(0, 8)}`;
 }
 
+/**
+ * Counts the writes on a client's socket from now on, until the returned function is called (which gives the count
+ * and stops counting). A command sent on its own is one write; auto-pipelined commands of one turn share one.
+ */
+export function countSocketWrites(redis: Redis): () => number {
+  const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
+  const original = stream.write;
+  let count = 0;
+  stream.write = function (this: unknown, ...args: unknown[]) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  return () => {
+    stream.write = original;
+    return count;
+  };
+}
+
 /** Removes every key under a test prefix (best effort: a test that failed should not leave Redis littered). */
 export async function dropPrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

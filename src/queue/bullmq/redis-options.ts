@@ -13,6 +13,15 @@ export function workerRedisOptions(): RedisOptions {
   return { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: reconnectDelay, connectTimeout: 5000 };
 }
 
+/**
+ * The recipient gate's connection: its acquires and releases are single commands of the axis's own, so the commands
+ * of one event-loop turn go to Redis in one write (ioredis auto-pipelining). Not for BullMQ's connections: its
+ * maintainers do not support auto-pipelining under its scripts.
+ */
+export function gateRedisOptions(): RedisOptions {
+  return { ...workerRedisOptions(), enableAutoPipelining: true };
+}
+
 /** A producer (the gateway) waits a little, not forever: an enqueue that fails is repaired by the sweeper. */
 export function producerRedisOptions(): RedisOptions {
   return { maxRetriesPerRequest: 2, enableReadyCheck: true, retryStrategy: reconnectDelay, connectTimeout: 5000 };
