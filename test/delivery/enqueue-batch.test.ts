@@ -46,4 +46,26 @@ describe('EnqueueBatch', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(calls).toEqual([]);
   });
+
+  it('settled() waits for an enqueue not sent yet and for one Redis has not answered, failed or not', async () => {
+    const answers: (() => void)[] = [];
+    const sent: string[][] = [];
+    const batch = new EnqueueBatch((ids) => {
+      sent.push(ids);
+      return new Promise<void>((resolve, reject) => answers.push(ids.includes('bad') ? () => reject(new Error('Redis is away')) : resolve));
+    });
+    const outcomes = [batch.add(['a']).then(() => 'a ok', () => 'failed'), batch.add(['bad']).catch(() => 'failed')];
+    let settled = false;
+    const settling = batch.settled().then(() => { settled = true; });
+    // Not sent yet when settled() was asked: it waits for the turn's call, then for its answer.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toEqual([['a', 'bad']]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    answers[0]!();
+    await settling;
+    expect(await Promise.all(outcomes)).toEqual(['failed', 'failed']);
+    // Nothing in flight: at once.
+    await expect(batch.settled()).resolves.toBeUndefined();
+  });
 });

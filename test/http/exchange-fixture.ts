@@ -55,6 +55,9 @@ export interface ExchangeFixture {
   store: Store;
   agencies: AgencyRegistry;
   redis: Redis;
+  /** The delivery queue the exchange enqueues on, and its key prefix in Redis. */
+  queue: BullmqDeliveryQueue;
+  queuePrefix: string;
   dataDir: string;
   archivistToken: string;
   /** Trust anchors for the receipts this axis seals. */
@@ -72,14 +75,18 @@ export interface ExchangeFixture {
 
 let counter = 0;
 
-export async function buildExchangeFixture(options: { maxPackageBytes?: number } = {}): Promise<ExchangeFixture> {
+/**
+ * queueRedisUrl: the delivery queue on another Redis than the replay cache's (a test that stalls the queue's Redis);
+ * enqueueTimeoutMs: how long an enqueue waits for Redis before it is left to the sweeper.
+ */
+export async function buildExchangeFixture(options: { maxPackageBytes?: number; queueRedisUrl?: string; enqueueTimeoutMs?: number } = {}): Promise<ExchangeFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-exchange-'));
   const identity = await loadAxisIdentity({ dataDir });
   const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
   const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const prefix = `test-exchange-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
+  const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: options.queueRedisUrl ?? 'redis://127.0.0.1:6379', prefix, ...(options.enqueueTimeoutMs ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}) });
   const signing: TestSigning = await createTestSigning(path.join(dataDir, 'pki'));
   const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
   const maxPackageBytes = options.maxPackageBytes ?? 4 * 1024 * 1024;
@@ -117,7 +124,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number }
   };
 
   const fixture: ExchangeFixture = {
-    app, store, agencies, redis, dataDir, archivistToken, receiptTrust,
+    app, store, agencies, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

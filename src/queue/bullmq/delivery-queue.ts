@@ -125,6 +125,8 @@ export function createBullmqDeliveryQueue(options: BullmqDeliveryQueueOptions): 
     depth,
     async close() {
       if (depthMetrics) depthMetrics.unwatchQueue(DELIVERY_QUEUE);
+      // The gateway answers an accept before its enqueue has Redis's answer: let those finish first.
+      await withinTimeout(batch.settled(), 'close').catch(() => undefined);
       await withinTimeout(Promise.all([queue.close(), maintenance.close()]), 'close').catch(() => undefined);
       if (own) await withinTimeout(own.quit(), 'quit').catch(() => own.disconnect());
     },

@@ -10,6 +10,7 @@ export class EnqueueBatch {
   private ids: string[] = [];
   private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private scheduled = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** `send` adds the given ids in one call; at most `maxIds` go in one (a larger request is split). */
   constructor(private readonly send: (ids: string[]) => Promise<void>, private readonly maxIds = 1000) {}
@@ -27,6 +28,17 @@ export class EnqueueBatch {
     });
   }
 
+  /**
+   * Resolves once every enqueue asked for so far has had its answer from Redis (or its failure): before the
+   * connection closes, so a caller that did not wait for its enqueue (the gateway answers first) is not cut off.
+   */
+  async settled(): Promise<void> {
+    while (this.scheduled || this.inFlight.size > 0) {
+      if (this.scheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
   private flush(): void {
     const ids = this.ids;
     const waiters = this.waiters;
@@ -35,9 +47,11 @@ export class EnqueueBatch {
     this.scheduled = false;
     const calls: Promise<void>[] = [];
     for (let at = 0; at < ids.length; at += this.maxIds) calls.push(this.send(ids.slice(at, at + this.maxIds)));
-    Promise.all(calls).then(
+    const done = Promise.all(calls).then(
       () => { for (const w of waiters) w.resolve(); },
       (error: unknown) => { for (const w of waiters) w.reject(error); },
     );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
   }
 }
