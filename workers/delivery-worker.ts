@@ -7,11 +7,12 @@
  * When deliver() throws (the store unreachable, a bug) the fault is the axis's, not the recipient's: the job is looked
  * at again with an exponential backoff of its own (errorBackoff), counted per job across consecutive errors in the
  * job's data (so a restarted worker carries on the count) and reset once deliver() returns normally. It never touches
- * the delivery's attempts (those live in the store and count pushes only) and never dead-letters.
+ * the delivery's attempts (those live in the store and count pushes only) and never dead-letters; after a few in a
+ * row the delivery's lastError says so (DELIVERY_AXIS_ERROR), so operators listing deliveries see why it waits.
  */
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deliver, RECIPIENT_SUSPENDED, type DeliverDeps } from '../src/exchange/delivery/deliver.js';
+import { deliver, noteUnexpectedError, RECIPIENT_SUSPENDED, type DeliverDeps } from '../src/exchange/delivery/deliver.js';
 import { DEFAULT_ERROR_BACKOFF, errorBackoffDelayMs, type ErrorBackoff } from '../src/exchange/delivery/delivery-policy.js';
 import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import { DELIVERY_QUEUE, type DeliveryJobData } from '../src/queue/names.js';
@@ -78,6 +79,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
       delayMs = errorBackoffDelayMs(backoff, unexpectedErrors, random);
       logger.error({ deliveryId, unexpectedErrors, delayMs, err: (error as Error).message }, 'delivery job failed unexpectedly (not counted as an attempt); will look again');
       await keepData(job, { ...job.data, unexpectedErrors });
+      await noteUnexpectedError(deps, deliveryId, unexpectedErrors, (error as Error).message);
     }
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();
@@ -97,9 +99,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
   return {
     worker,
     async close(deadlineMs) {
+      // No forced close after the deadline: BullMQ's close(true) only returns the close already under way. Closing
+      // the connections next (workers/index.ts) ends what is left.
       if (!(await within(worker.close(), deadlineMs))) {
         logger.warn({ deadlineMs }, 'delivery worker: in-flight pushes did not finish in time; their jobs will be taken over after the lock expires');
-        await within(worker.close(true), 1000);
       }
     },
   };

@@ -22,6 +22,8 @@ export interface MaintenanceHooks {
 
 export interface MaintenanceSchedule {
   sweepEveryMs: number;
+  /** How many open deliveries one sweep looks at; the next sweep goes on from there (sweep-stuck.ts). */
+  sweepMaxChecked: number;
   retentionEveryMs: number;
   revocationRefreshEveryMs: number;
   ledgerCheckpointEveryMs: number;
@@ -29,6 +31,7 @@ export interface MaintenanceSchedule {
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
   sweepEveryMs: 30_000,
+  sweepMaxChecked: 100_000,
   retentionEveryMs: 3600_000,
   revocationRefreshEveryMs: 3600_000,
   ledgerCheckpointEveryMs: 3600_000,
@@ -54,10 +57,17 @@ export interface RunningMaintenance {
 export async function startMaintenanceWorker(options: MaintenanceWorkerOptions): Promise<RunningMaintenance> {
   const { store, logger, hooks } = options;
   const cursorKey = `${options.prefix}:retention:cursor`;
+  const sweepCursorKey = `${options.prefix}:sweep:cursor`;
   const runTask = async (task: MaintenanceTask): Promise<unknown> => {
     switch (task) {
       case 'sweep-stuck-deliveries': {
-        const result = await sweepStuckDeliveries(store, options.deliveryQueue, { enqueue: (ids) => options.deliveryQueue.enqueueOrThrow(ids) });
+        const cursor = Number((await options.connection.get(sweepCursorKey)) ?? 0);
+        const result = await sweepStuckDeliveries(store, options.deliveryQueue, {
+          cursor,
+          maxChecked: options.schedule.sweepMaxChecked,
+          enqueue: (ids) => options.deliveryQueue.enqueueOrThrow(ids),
+        });
+        await options.connection.set(sweepCursorKey, String(result.cursor));
         if (result.enqueued.length > 0) logger.warn({ count: result.enqueued.length, deliveryIds: result.enqueued.slice(0, 20) }, 'sweeper: re-enqueued deliveries that had no job');
         return { checked: result.checked, enqueued: result.enqueued.length };
       }
@@ -125,7 +135,8 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     runTask,
     async close(deadlineMs) {
       options.connection.off('ready', onReady);
-      if (!(await within(worker.close(), deadlineMs))) await within(worker.close(true), 1000);
+      // As the delivery worker: no forced close (BullMQ's would only wait for this one again).
+      if (!(await within(worker.close(), deadlineMs))) logger.warn({ deadlineMs }, 'maintenance worker: the running task did not finish in time');
       await within(queue.close(), 1000);
     },
   };

@@ -23,6 +23,12 @@ export interface RunningAxis {
   stop(): Promise<void>;
 }
 
+/**
+ * Of the shutdown deadline, what is kept for closing the queues, Redis and the store once the work has stopped (a
+ * quarter of a deadline shorter than 8 s).
+ */
+const CLOSE_AFTER_WORK_MS = 2000;
+
 export interface RunAxisOptions {
   logger?: Logger;
   metrics?: AxisMetrics;
@@ -36,6 +42,9 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
   const tokens = loadTokenDigests(config);
   const prefix = options.prefix ?? config.workers.prefix;
   const redis = await connectRedis(config.redisUrl);
+  /** What takes in new work (the HTTP server, the workers taking jobs): stopped together, first. */
+  const intake: (() => Promise<void>)[] = [];
+  /** What that work needed, closed after it, in order. */
   const stoppers: (() => Promise<void>)[] = [];
   let axis: AxisStore | undefined;
   try {
@@ -83,15 +92,16 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
         // A newcomer's first start: say what to do next rather than sit silent on an empty registry.
         logger.info(`no agencies registered yet: add one with "npx edx admin agency add CODE --name NAME", or watch a whole exchange with "npm run demo"; API docs at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/docs`);
       }
-      stoppers.unshift(() => new Promise<void>((resolve) => {
+      intake.push(() => new Promise<void>((resolve) => {
         listening.close(() => resolve());
         listening.closeIdleConnections();
       }));
     }
     if (config.role !== 'gateway') {
       const workers = await wired.startWorkers();
-      // Workers stop after the HTTP server and before the queue connection they share.
-      stoppers.splice(server ? 1 : 0, 0, () => workers.stop());
+      // At the same time as the HTTP server (they have their own queue and connections), so that slow uploads do not
+      // keep them taking jobs; within the shutdown deadline less what closing the rest needs (start.ts exits at it).
+      intake.push(() => workers.close(config.shutdownTimeoutMs - Math.min(CLOSE_AFTER_WORK_MS, config.shutdownTimeoutMs / 4)));
       logger.info({ role: config.role }, 'workers started');
     }
     const opened = axis;
@@ -102,14 +112,15 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
       logger,
       async stop() {
         logger.info('shutting down');
-        // Stop taking new work first (HTTP, then jobs), then close what the work needed.
+        // Stop taking new work first (HTTP and jobs at once), then close what the work needed.
+        await Promise.all(intake.map((stop) => stop()));
         for (const stop of stoppers) await stop();
         await opened.store.close();
         await redis.quit();
       },
     };
   } catch (error) {
-    for (const stop of stoppers) await stop().catch(() => undefined);
+    for (const stop of [...intake, ...stoppers]) await stop().catch(() => undefined);
     await axis?.store.close().catch(() => undefined);
     redis.disconnect();
     throw error;

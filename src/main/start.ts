@@ -18,8 +18,8 @@ async function startPrimary(config: AxisConfig): Promise<{ stop(): Promise<void>
   const gateways: GatewayCluster = forkGateways(config, (line) => process.stderr.write(line + '\n'));
   return {
     async stop() {
-      await gateways.stop();
-      await running?.stop();
+      // Together: each gateway process has its own deadline, and the workers here must not wait for them.
+      await Promise.all([gateways.stop(), running?.stop()]);
     },
   };
 }

@@ -112,6 +112,41 @@ describe('deliver', () => {
     expect(await deliver({ ...deps, gate, policy: deliveryPolicy({ recipient: limits }) }, id)).toMatchObject({ kind: 'delivered' });
   });
 
+  it('records a push answered 2xx as delivered even when a revocation withheld the delivery while the push was in flight', async () => {
+    const id = await pending();
+    let withheld: Promise<unknown> | undefined;
+    receiver.behave(() => {
+      // What a revocation accepted now does to a delivery its recipient has not received (the store's revoke).
+      withheld = axis.store.transitionDelivery(id, { from: ['pending', 'retrying'], patch: { state: 'withheld' } });
+      return { status: 200, delayMs: 100 };
+    });
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1 });
+    expect(await withheld).toBeDefined();
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect((await allReceipts(axis.store)).filter((r) => r.deliveryId === id).map((r) => r.type)).toEqual(['delivered']);
+    // and once delivered, a later push answer (a stalled job's) adds nothing
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'skipped', state: 'delivered' });
+  });
+
+  it('records the outcome without waiting for the recipient gate to release its slot (Redis away after the push)', async () => {
+    const gate = createRedisRecipientGate(redis, prefix);
+    const held: (() => Promise<void>)[] = [];
+    // A release that never answers, as while Redis is unreachable (the gate's connection retries without end).
+    const stuckGate: typeof gate = {
+      acquire: async (...args) => {
+        const slot = await gate.acquire(...args);
+        if (!slot.granted) return slot;
+        held.push(slot.release);
+        return { granted: true, release: () => new Promise<void>(() => undefined) };
+      },
+    };
+    const id = await pending();
+    expect(await deliver({ ...deps, gate: stuckGate }, id)).toMatchObject({ kind: 'delivered' });
+    expect(held).toHaveLength(1);
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'delivered' });
+    await Promise.all(held.map((release) => release()));
+  });
+
   it('two workers racing on one delivery record one outcome and one receipt', async () => {
     receiver.behave(() => ({ status: 200, delayMs: 50 }));
     const id = await pending();

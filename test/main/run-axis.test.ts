@@ -1,11 +1,12 @@
 /**
  * One axis process as `npm start` wires it (ROLE=all): the gateway accepts a signed document for an agency that
  * receives by push, and the delivery worker in the same process pushes the raw bytes to that agency's endpoint (a
- * local HTTP server), with the delivered receipt in the chain.
+ * local HTTP server), with the delivered receipt in the chain; and its SIGTERM order.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,7 +17,9 @@ import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { createAgencyClient } from '../../src/http/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
+import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
+import { acceptPackage, addAgency, SENDER, startReceiver } from '../delivery/harness.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
 let running: RunningAxis | undefined;
@@ -87,6 +90,48 @@ describe('gateway and workers in one process', () => {
       expect(keys.some((k) => k.startsWith(`${prefix}:edx-maintenance:`))).toBe(true);
     } finally {
       await axis.stop();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
+
+  it('SIGTERM stops the workers taking jobs at once, while the gateway still waits for an upload in flight; nothing is lost', async () => {
+    const prefix = `test-run-axis-stop-${randomBytes(4).toString('hex')}`;
+    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
+    const receiver = await startReceiver(axis.axis.identity.certificateDer);
+    const queue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const slowUpload = connect(axis.port!, '127.0.0.1');
+    try {
+      await addAgency(axis.axis.store, SENDER);
+      await addAgency(axis.axis.store, '000.00.00.H41', receiver.url);
+      // The workers are running: a delivery goes out.
+      const before = await acceptPackage(axis.axis.store, { to: ['000.00.00.H41'] });
+      await queue.enqueueDeliveries(before.deliveries.map((d) => d.id));
+      for (let i = 0; i < 100 && receiver.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(receiver.requests).toHaveLength(1);
+
+      // An agency's upload that has sent its headers and part of its body.
+      if (slowUpload.connecting) await new Promise<void>((resolve) => slowUpload.once('connect', resolve));
+      slowUpload.write(`POST /v1/packages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: 100000\r\n\r\n<edXML`);
+      let stopped = false;
+      const stopping = axis.stop().then(() => { stopped = true; });
+      await new Promise((r) => setTimeout(r, 500));
+      const after = await acceptPackage(axis.axis.store, { to: ['000.00.00.H41'] });
+      await queue.enqueueDeliveries(after.deliveries.map((d) => d.id));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(stopped).toBe(false); // the gateway still waits for the upload
+      expect(receiver.requests).toHaveLength(1); // but no worker took the new job
+      slowUpload.destroy();
+      await stopping;
+      // The delivery waits for the next start, its job in Redis.
+      expect(await queue.hasJob(after.deliveries[0]!.id)).toBe(true);
+    } finally {
+      slowUpload.destroy();
+      await receiver.close();
+      await queue.close();
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();

@@ -116,11 +116,13 @@ describe('the delivery worker when deliver() throws', () => {
     await until(() => errorLines(log.lines).length === 5);
     expect(errorLines(log.lines).map((l) => [l.details['unexpectedErrors'], l.details['delayMs']])).toEqual([[1, 100], [2, 200], [3, 400], [4, 800], [5, 800]]);
     expect(errorLines(log.lines).every((l) => l.details['deliveryId'] === id)).toBe(true);
-    // Between errors the delivery is untouched in the store: no attempt, no dead letter.
-    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0 });
+    // Between errors the delivery is untouched in the store: no attempt, no dead letter; its lastError says why it
+    // waits (written once, at the third error in a row).
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/^DELIVERY_AXIS_ERROR: the axis failed 3 times in a row .*ECONNREFUSED/) });
 
     const [done] = await waitForDeliveries(axis.store, [id], ['delivered', 'dead'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(done!.lastError).toBeUndefined();
     expect(receiver.processed.get(id)).toBe(1);
     // The job really waited each delay: the gaps between the store's failures grow with the backoff.
     const gaps = flaky.throwsAt.slice(1).map((t, i) => t - flaky.throwsAt[i]!);
@@ -172,6 +174,7 @@ describe('the delivery worker when deliver() throws', () => {
     failing = false;
     const [done] = await waitForDeliveries(axis.store, [id], ['delivered', 'dead'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 1 });
+    expect(done!.lastError).toBeUndefined();
     expect(receiver.processed.get(id)).toBe(1);
   });
 });

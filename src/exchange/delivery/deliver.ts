@@ -57,6 +57,12 @@ export type DeliverOutcome =
 export const RECIPIENT_SUSPENDED = 'DELIVERY_RECIPIENT_SUSPENDED';
 
 const ACTIVE: DeliveryRecord['state'][] = ['pending', 'retrying'];
+/**
+ * A 2xx is proof that the recipient has the package, whatever happened to the delivery while the push was in
+ * flight: a revocation that withheld it ("received copies stay"), another worker's dead letter. Either way the
+ * evidence must say delivered. Delivered, fetched or acknowledged already: the receipt that says so is there.
+ */
+const RECEIVED_BY_PUSH: DeliveryRecord['state'][] = [...ACTIVE, 'withheld', 'dead'];
 
 export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
   const now = deps.now ?? (() => new Date());
@@ -107,7 +113,9 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
         throw error;
       });
   } finally {
-    if (slot?.granted) await slot.release();
+    // Not awaited: the outcome is recorded first even while Redis is away (the slot's lease ends by itself). Commands
+    // on one connection run in order, so the next acquire of this worker still finds the slot released.
+    if (slot?.granted) void slot.release().catch(() => undefined);
   }
   if (result === 'package-missing') {
     return toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', false);
@@ -119,7 +127,7 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
 
   if (verdict === 'delivered' && result.kind === 'response') {
     const moved = await deps.store.transitionDelivery(delivery.id, {
-      from: ACTIVE,
+      from: RECEIVED_BY_PUSH,
       patch: { state: 'delivered', attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
       receipt: receiptFor('delivered', delivery, envelope, at, { mode: 'push', httpStatus: result.status, attempts }),
     });
@@ -161,6 +169,24 @@ async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyR
   }
   deps.observer.outcome('held', 'push');
   return { kind: 'deferred', delayMs: suspendedRecheckDelayMs(deps.policy, deps.random), reason: 'recipient-suspended', recorded };
+}
+
+/** The stable code that marks a delivery the axis itself keeps failing on (deliver() throwing: a bug, a store away). */
+export const AXIS_ERROR = 'DELIVERY_AXIS_ERROR';
+/** After this many unexpected errors in a row the delivery says so in the store, where operators list deliveries. */
+export const AXIS_ERRORS_NOTED_AFTER = 3;
+
+/**
+ * Called by the worker when deliver() threw. Such errors are not attempts and never dead-letter (the fault is the
+ * axis's, not the recipient's), so without this the delivery would look merely pending while it fails again and
+ * again: once a run of errors reaches AXIS_ERRORS_NOTED_AFTER, its lastError says why. Best effort: when the store is
+ * the part that fails, the write fails too and the logs are what is left.
+ */
+export async function noteUnexpectedError(deps: Pick<DeliverDeps, 'store' | 'now'>, deliveryId: string, errorsInARow: number, message: string): Promise<void> {
+  if (errorsInARow !== AXIS_ERRORS_NOTED_AFTER) return;
+  const at = (deps.now ?? (() => new Date()))();
+  const lastError = `${AXIS_ERROR}: the axis failed ${errorsInARow} times in a row to handle this delivery (not counted as attempts; it keeps trying with a growing delay): ${message}`;
+  await deps.store.transitionDelivery(deliveryId, { from: ACTIVE, patch: { lastError, updatedAt: at.toISOString() } }).catch(() => undefined);
 }
 
 /** Whether the delivery is held for a suspended recipient (its lastError carries the hold's code). */
