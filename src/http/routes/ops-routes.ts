@@ -37,10 +37,17 @@ async function probe(target: Pingable): Promise<'ok' | string> {
   }
 }
 
-function isLoopback(req: Request): boolean {
+/**
+ * A caller on this host (a sidecar, a node exporter), and not relayed by a proxy on this host: a TLS-terminating proxy
+ * that forwards to 127.0.0.1 makes every outside caller look local, and it says so with a forwarding header.
+ */
+function isLocalCaller(req: Request): boolean {
   const address = req.socket.remoteAddress ?? '';
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  const loopback = address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+  return loopback && !FORWARDING_HEADERS.some((name) => req.headers[name] !== undefined);
 }
+
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'];
 
 export function opsRoutes(options: OpsRoutesOptions): Router {
   const router = Router();
@@ -56,8 +63,8 @@ export function opsRoutes(options: OpsRoutesOptions): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, store } });
   });
   router.get('/metrics', async (req, res) => {
-    if (!options.metricsPublic && !isLoopback(req) && personRoleOf(req, options.tokens) !== 'operator') {
-      throw new HttpError(401, 'AUTH_MISSING', 'Metrics need an operator bearer token from outside this host.');
+    if (!options.metricsPublic && !isLocalCaller(req) && personRoleOf(req, options.tokens) !== 'operator') {
+      throw new HttpError(401, 'AUTH_MISSING', 'Metrics need an operator bearer token from outside this host (or through a proxy).');
     }
     if (!options.metrics) return sendProblem(req, res, 503, 'SERVICE_UNAVAILABLE', 'Metrics are not enabled on this node.');
     res.type(options.metrics.contentType).send(await options.metrics.metrics());
