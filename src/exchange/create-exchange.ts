@@ -2,7 +2,7 @@
  * The exchange use-cases, independent of any HTTP dialect: the REST gateway (src/http) and the VDXP protocol call
  * the same functions. Built from ports (store, queue), an inspector and the receipt exporter.
  */
-import { acknowledge, fetchPackage, getReport, listInbox, type AcknowledgeResult, type FetchedPackage, type InboxItem, type PackageReport } from './receive-package.js';
+import { acknowledge, describePackage, fetchPackage, getReport, listInbox, type AcknowledgeResult, type FetchedPackage, type InboxItem, type PackageHead, type PackageReport } from './receive-package.js';
 import { timeline, type DocumentTimeline, type TimelineInput } from './document-timeline.js';
 import { contextOf, type ExchangeDeps } from './exchange-deps.js';
 import { listPartyReceipts, type PartyReceipts, type PartyReceiptsInput } from './party-receipts.js';
@@ -19,6 +19,8 @@ export interface Exchange {
   listInbox(input: { organId: string; after?: number; limit?: number }): Promise<{ items: InboxItem[]; nextCursor?: string }>;
   /** The raw bytes byte-exact; a recipient's first fetch records a receipt. Non-parties get EXCHANGE_NOT_FOUND. */
   fetchPackage(input: PartyRequest): Promise<FetchedPackage>;
+  /** What fetchPackage would send, without the bytes and without recording a download. */
+  describePackage(input: PartyRequest): Promise<PackageHead>;
   getReport(input: PartyRequest): Promise<PackageReport>;
   acknowledge(input: PartyRequest): Promise<AcknowledgeResult>;
   timeline(input: TimelineInput): Promise<DocumentTimeline>;
@@ -32,6 +34,7 @@ export function createExchangeUseCases(deps: ExchangeDeps): Exchange {
     submitPackage: (input) => submitPackage(ctx, input),
     listInbox: (input) => listInbox(ctx, input),
     fetchPackage: (input) => fetchPackage(ctx, input),
+    describePackage: (input) => describePackage(ctx, input),
     getReport: (input) => getReport(ctx, input),
     acknowledge: (input) => acknowledge(ctx, input),
     timeline: (input) => timeline(ctx, input),

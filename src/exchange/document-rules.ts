@@ -1,5 +1,5 @@
 /**
- * The rules for a document package: every To an active registered agency; a new document's DocumentId not reused
+ * The rules for a document package: every To an active registered agency other than the sender; a new document's DocumentId not reused
  * with other bytes; a revoke/update/replace acting only on originals its own sender sent.
  */
 import type { Store } from '../store/ports.js';
@@ -17,8 +17,13 @@ export interface DocumentPlan {
 
 const CHANGE_NAMES = { 1: 'revocation', 2: 'update', 3: 'replacement' } as const;
 
-export async function activeRecipients(store: Store, toOrganIds: readonly string[]): Promise<AgencyRecord[]> {
+export async function activeRecipients(store: Store, senderOrganId: string, toOrganIds: readonly string[]): Promise<AgencyRecord[]> {
   if (toOrganIds.length === 0) throw new ExchangeError('EXCHANGE_NO_RECIPIENT', 'The package names no recipient agency (To).');
+  // An agency in its own To could never receive the package as a recipient (it is the sender of it): its delivery
+  // would wait in its inbox for a fetch and an acknowledgement that cannot come, and keep the package from retention.
+  if (toOrganIds.includes(senderOrganId)) {
+    throw new ExchangeError('EXCHANGE_RECIPIENT_IS_SENDER', `The sending agency ${senderOrganId} is also named as a recipient (To): an agency keeps its own copy in its document system, not through the axis.`, { organId: senderOrganId });
+  }
   const recipients: AgencyRecord[] = [];
   for (const organId of toOrganIds) {
     const agency = await store.getAgency(organId);
@@ -46,7 +51,7 @@ export async function planDocument(store: Store, pkg: InspectedPackage, sha256: 
   const caller = pkg.fromOrganId;
   const documentId = pkg.documentId;
   if (!documentId) throw new ExchangeError('EXCHANGE_DOCUMENT_ID_MISSING', 'The document package carries no DocumentId.');
-  const recipients = await activeRecipients(store, pkg.toOrganIds);
+  const recipients = await activeRecipients(store, caller, pkg.toOrganIds);
   const type = pkg.businessType ?? 0;
 
   if (type === 0) {

@@ -32,10 +32,14 @@ export async function listInbox(ctx: ExchangeContext, input: { organId: string; 
   return { items, ...(deliveries.length === limit && last ? { nextCursor: String(last.seq) } : {}) };
 }
 
-export interface FetchedPackage {
+/** What a download of a package would send, without the bytes. */
+export interface PackageHead {
   envelope: EnvelopeRecord;
   sha256: string;
   size: number;
+}
+
+export interface FetchedPackage extends PackageHead {
   /** The raw bytes exactly as the sender sent them. */
   stream: Readable;
 }
@@ -60,15 +64,29 @@ async function recordFetch(ctx: ExchangeContext, view: Extract<PartyView, { role
   if (again.role === 'recipient' && FETCHABLE_FROM.includes(again.delivery.state)) await recordFetch(ctx, again);
 }
 
-export async function fetchPackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<FetchedPackage> {
+/** The checks of a download (a party, not withheld, the bytes still kept), and what it would send. */
+async function downloadable(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<{ view: PartyView; head: PackageHead }> {
   const view = await viewAsParty(ctx.store, input.organId, input.envelopeId);
   assertNotWithheld(view);
   const { envelope } = view;
   if (!(await ctx.store.blobs.has(envelope.sha256))) {
     throw new ExchangeError('EXCHANGE_PACKAGE_PURGED', `The raw package was removed by the retention policy; its metadata and receipts are kept (see the document timeline).`);
   }
+  return { view, head: { envelope, sha256: envelope.sha256, size: envelope.size } };
+}
+
+/**
+ * What a download would send, checked as a download is, without the bytes: for a HEAD request or a conditional GET
+ * that matches. Not a download, so nothing is recorded: a `fetched` receipt says the recipient was sent the bytes.
+ */
+export async function describePackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<PackageHead> {
+  return (await downloadable(ctx, input)).head;
+}
+
+export async function fetchPackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<FetchedPackage> {
+  const { view, head } = await downloadable(ctx, input);
   if (view.role === 'recipient') await recordFetch(ctx, view);
-  return { envelope, sha256: envelope.sha256, size: envelope.size, stream: await ctx.store.blobs.openRead(envelope.sha256) };
+  return { ...head, stream: await ctx.store.blobs.openRead(head.sha256) };
 }
 
 export interface PackageReport extends PackageSummary {

@@ -31,9 +31,12 @@ export interface SubmitResult {
   envelope?: { kind: string };
 }
 
-export interface FetchedPackage {
+export interface PackageHead {
   sha256: string;
   size: number;
+}
+
+export interface FetchedPackage extends PackageHead {
   stream: Readable;
 }
 
@@ -42,6 +45,8 @@ export interface GatewayExchange {
   listInbox(input: { organId: string; after?: number; limit: number }): Promise<{ items: unknown[]; nextCursor?: string }>;
   /** Throws a *_NOT_FOUND AxisError when the caller is not a party (never reveal existence). */
   fetchPackage(input: { organId: string; envelopeId: string }): Promise<FetchedPackage>;
+  /** The same checks and headers as fetchPackage, without the bytes, and not recorded as a download. */
+  describePackage(input: { organId: string; envelopeId: string }): Promise<PackageHead>;
   getReport(input: { organId: string; envelopeId: string }): Promise<unknown>;
   acknowledge(input: { organId: string; envelopeId: string }): Promise<unknown>;
   /** organId undefined: an archivist, who may read every timeline. */
@@ -57,7 +62,7 @@ export interface PackageCounters {
 }
 
 export interface GatewayDeliveries {
-  listDead(input: { after?: number; limit: number }): Promise<unknown[]>;
+  listDead(input: { after?: number; limit: number }): Promise<{ items: unknown[]; nextCursor?: number }>;
   replay(deliveryId: string): Promise<unknown>;
   /** Wakes a resumed agency's held deliveries (they would go out at their next recheck otherwise). */
   wakeHeld(recipientOrganId: string): Promise<number>;

@@ -76,6 +76,30 @@ describe('the dead-letter admin API', () => {
     })]);
   });
 
+  it('pages dead letters: a full page comes with nextCursor, the next page continues after it, a limit over 1000 is 400', async () => {
+    const more: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { deliveries } = await acceptPackage(axis.store, { to: [RECIPIENT] });
+      await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['pending'], patch: { state: 'dead', lastError: 'HTTP 422: test' } });
+      more.push(deliveries[0]!.id);
+    }
+    try {
+      const auth = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
+      const first = await request(h.app).get('/v1/admin/deliveries?state=dead&limit=2').set(auth);
+      expect(first.status).toBe(200);
+      expect(first.body.items.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([deadId, more[0]]);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const second = await request(h.app).get(`/v1/admin/deliveries?state=dead&limit=2&after=${first.body.nextCursor}`).set(auth);
+      expect(second.body.items.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([more[1], more[2]]);
+      const last = await request(h.app).get(`/v1/admin/deliveries?state=dead&limit=2&after=${second.body.nextCursor}`).set(auth);
+      expect(last.body).toEqual({ items: [] });
+      const tooMany = await request(h.app).get('/v1/admin/deliveries?state=dead&limit=1001').set(auth);
+      expect({ status: tooMany.status, code: tooMany.body.code }).toEqual({ status: 400, code: 'HTTP_QUERY_INVALID' });
+    } finally {
+      for (const id of more) await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'delivered' } });
+    }
+  });
+
   it('a bad listing query is 400 HTTP_QUERY_INVALID', async () => {
     const res = await request(h.app).get('/v1/admin/deliveries?state=delivered').set('Authorization', `Bearer ${OPERATOR_TOKEN}`);
     expect(res.status).toBe(400);

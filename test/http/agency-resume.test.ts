@@ -14,7 +14,7 @@ function recordingDeliveries(wake: (organId: string) => Promise<number>): Gatewa
   const woken: string[] = [];
   return {
     woken,
-    async listDead() { return []; },
+    async listDead() { return { items: [] }; },
     async replay() { return {}; },
     async wakeHeld(organId) {
       woken.push(organId);

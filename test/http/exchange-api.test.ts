@@ -108,13 +108,38 @@ describe('send, receive, acknowledge', () => {
     await refused(() => f.post(B, `/v1/packages/${packageId}/ack`), 409, 'EXCHANGE_NOT_FETCHED');
   });
 
+  it('HEAD and a matching If-None-Match send no bytes and record no download: the package stays in the inbox, no receipt', async () => {
+    const path = `/v1/packages/${packageId}`;
+    const head = (as: TestAgency) => request(f.app).head(path).set({ ...signRequest({ method: 'HEAD', path, keyId: as.creds.keyId, secret: as.creds.secret }) });
+    const before = await f.snapshot();
+    const answered = await head(B);
+    expect(answered.status).toBe(200);
+    expect(answered.headers['etag']).toBe(`"${sha256(doc)}"`);
+    expect(answered.headers['content-length']).toBe(String(doc.byteLength));
+    expect(answered.text ?? '').toBe('');
+    const notModified = await f.get(B, path, { headers: { 'If-None-Match': `"${sha256(doc)}"` } });
+    expect(notModified.status).toBe(304);
+    expect(await f.snapshot()).toEqual(before);
+    expect((await f.store.listDeliveriesForEnvelope(packageId)).map((d) => d.state)).toEqual(['available']);
+    expect((await f.get(B, '/v1/inbox')).body.items.map((i: { packageId: string }) => i.packageId)).toContain(packageId);
+    // Checked as a download is: a stranger gets 404 either way.
+    expect((await head(C)).status).toBe(404);
+    expect((await f.get(C, path, { headers: { 'If-None-Match': `"${sha256(doc)}"` } })).status).toBe(404);
+  });
+
   it('the recipient fetches the raw bytes byte-exact, ETag = SHA-256; If-None-Match gives 304', async () => {
     const res = await f.get(B, `/v1/packages/${packageId}`, { raw: true });
     expect(res.status).toBe(200);
     expect(Buffer.compare(res.body as Buffer, doc)).toBe(0);
     expect(res.headers['etag']).toBe(`"${sha256(doc)}"`);
+    expect((await f.store.listDeliveriesForEnvelope(packageId)).map((d) => d.state)).toEqual(['fetched']);
+    expect((await f.store.listReceipts({ envelopeId: packageId, limit: 10 })).map((r) => r.type)).toEqual(['accepted', 'fetched']);
     const again = await f.get(B, `/v1/packages/${packageId}`, { headers: { 'If-None-Match': `"${sha256(doc)}"` } });
     expect(again.status).toBe(304);
+    // A stale ETag is a download again, but the first one is the one recorded.
+    const stale = await f.get(B, `/v1/packages/${packageId}`, { raw: true, headers: { 'If-None-Match': '"0000"' } });
+    expect(stale.status).toBe(200);
+    expect((await f.store.listReceipts({ envelopeId: packageId, limit: 10 })).map((r) => r.type)).toEqual(['accepted', 'fetched']);
     expect((await f.get(A, `/v1/packages/${packageId}`, { raw: true })).status).toBe(200);
   });
 
@@ -303,6 +328,10 @@ describe('bad input: a clear code, nothing stored, the service still up', () => 
     await f.agencies.suspend(S.organId);
     const toSuspended = await f.documentFrom(A, { to: [S.organId] });
     await rejected(A, toSuspended, 422, 'EXCHANGE_RECIPIENT_SUSPENDED');
+    // The sender in its own To (with another recipient too): refused whole, nothing delivered to B either.
+    const toItself = await f.documentFrom(A, { to: [B.organId, A.organId] });
+    const refusedItself = await rejected(A, toItself, 422, 'EXCHANGE_RECIPIENT_IS_SENDER');
+    expect(refusedItself.body.detail).toContain(A.organId);
   });
 
   it('From is not the caller: 403', async () => {

@@ -60,6 +60,10 @@ export function fakeExchange(packages: StoredPackage[]): GatewayExchange {
       const p = visible(organId, envelopeId);
       return { sha256: createHash('sha256').update(p.bytes).digest('hex'), size: p.bytes.length, stream: Readable.from([p.bytes]) };
     },
+    async describePackage({ organId, envelopeId }) {
+      const p = visible(organId, envelopeId);
+      return { sha256: createHash('sha256').update(p.bytes).digest('hex'), size: p.bytes.length };
+    },
     async getReport({ organId, envelopeId }) { return { packageId: visible(organId, envelopeId).id, valid: true }; },
     async acknowledge({ organId, envelopeId }) { return { packageId: visible(organId, envelopeId).id, state: 'acknowledged' }; },
     async timeline({ organId, documentId }) {

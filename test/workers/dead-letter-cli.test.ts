@@ -19,9 +19,9 @@ describe('dead letters from the command line', () => {
   let receiver: TestReceiver;
   let workers: TestWorkers;
 
-  const edx = (args: string[]) => {
+  const edx = (args: string[], env: Record<string, string> = {}) => {
     const run = spawnSync(process.execPath, ['bin/edx.js', 'admin', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', DATA_DIR: axis.dataDir, REDIS_URL, LOG_LEVEL: 'silent', QUEUE_PREFIX: workers.prefix },
+      env: { PATH: process.env['PATH'] ?? '', DATA_DIR: axis.dataDir, REDIS_URL, LOG_LEVEL: 'silent', QUEUE_PREFIX: workers.prefix, ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -76,5 +76,39 @@ describe('dead letters from the command line', () => {
     await stray.remove(deliveryJobId(id)).catch(() => 0);
     await stray.close();
     await connection.quit();
+  });
+
+  it('lists dead letters page by page from the store alone (Redis down), and refuses a bad --state, --limit or --after', async () => {
+    const PULL = '000.00.00.K09';
+    await addAgency(axis.store, PULL);
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      // A pull delivery (available, never swept or pushed) made dead by hand: the list is what is tested here.
+      const { deliveries } = await acceptPackage(axis.store, { to: [PULL] });
+      await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['available'], patch: { state: 'dead', lastError: 'test' } });
+      ids.push(deliveries[0]!.id);
+    }
+    try {
+      const noRedis = { REDIS_URL: 'redis://127.0.0.1:6390' };
+      const first = edx(['deliveries', '--state', 'dead', '--limit', '1'], noRedis);
+      expect(first.status).toBe(0);
+      expect(JSON.parse(first.stdout).map((d: { deliveryId: string }) => d.deliveryId)).toEqual([ids[0]]);
+      const cursor = /^edx: more may follow: --after (\d+)\n$/.exec(first.stderr)?.[1];
+      expect(cursor).toBeDefined();
+      const second = edx(['deliveries', '--state', 'dead', '--limit', '1', '--after', cursor!], noRedis);
+      expect(JSON.parse(second.stdout).map((d: { deliveryId: string }) => d.deliveryId)).toEqual([ids[1]]);
+      // Other states page the same way.
+      const available = edx(['deliveries', '--state', 'available', '--limit', '1000'], noRedis);
+      expect(available.status).toBe(0);
+      expect(available.stderr).toBe('');
+      for (const bad of [['--state', 'gone'], ['--limit', '0'], ['--limit', 'ten'], ['--limit', '1001'], ['--after', '1.5']]) {
+        const refused = edx(['deliveries', ...bad], noRedis);
+        expect(refused.status).toBe(1);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toMatch(/^edx: CLI_ARGUMENT_INVALID: .+\n$/);
+      }
+    } finally {
+      for (const id of ids) await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'acknowledged' } });
+    }
   });
 });

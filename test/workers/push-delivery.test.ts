@@ -103,7 +103,7 @@ describe('push delivery', () => {
       expect(receiver.requests).toHaveLength(1);
 
       const admin = createDeliveryAdmin({ store: axis.store, queue: workers.queue });
-      const listed = await admin.listDead({ limit: 10 });
+      const listed = (await admin.listDead({ limit: 10 })).items;
       expect(listed).toMatchObject([{ deliveryId: id, recipientOrganId: RECIPIENT, fromOrganId: SENDER, attempts: 1 }]);
       expect(INBOX_STATES).toContain('dead');
       expect((await axis.store.listDeliveries({ recipientOrganId: RECIPIENT, states: [...INBOX_STATES], limit: 10 })).map((d) => d.id)).toEqual([id]);
@@ -121,7 +121,7 @@ describe('push delivery', () => {
       expect(done?.attempts).toBe(1);
       expect(receiver.processed.get(id!)).toBe(1);
       expect((await allReceipts(axis.store)).map((r) => r.type)).toEqual(['accepted', 'failed', 'replayed', 'delivered']);
-      expect(await admin.listDead({ limit: 10 })).toEqual([]);
+      expect((await admin.listDead({ limit: 10 })).items).toEqual([]);
       await expect(admin.replay(id!)).rejects.toMatchObject({ code: 'DELIVERY_STATE_CONFLICT' });
       await expect(admin.replay('dlv_nope')).rejects.toMatchObject({ code: 'DELIVERY_NOT_FOUND' });
     } finally {

@@ -4,9 +4,11 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config.js';
-import { isAxisError } from '../../errors/axis-error.js';
+import { AxisError, isAxisError } from '../../errors/axis-error.js';
+import { DEAD_LETTER_PAGE_MAX, listDeadLetters } from '../../exchange/delivery/dead-letters.js';
 import { openAxisStore, type AxisStore } from '../../main/open-axis-store.js';
 import { openDeliveryAdmin } from '../../main/delivery-admin.js';
+import { DELIVERY_STATES, type DeliveryState } from '../../store/records.js';
 
 async function withStore(action: (axis: AxisStore) => Promise<unknown>): Promise<void> {
   let axis: AxisStore | undefined;
@@ -20,6 +22,17 @@ async function withStore(action: (axis: AxisStore) => Promise<unknown>): Promise
   } finally {
     await axis?.store.close();
   }
+}
+
+function parseDeliveryState(text: string): DeliveryState {
+  if (!(DELIVERY_STATES as readonly string[]).includes(text)) throw new AxisError('CLI_ARGUMENT_INVALID', `--state must be one of ${DELIVERY_STATES.join(', ')}.`);
+  return text as DeliveryState;
+}
+
+function parseWhole(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new AxisError('CLI_ARGUMENT_INVALID', `${name} must be a whole number from ${min} to ${max}.`);
+  return value;
 }
 
 export function registerAdminCommands(program: Command): void {
@@ -65,17 +78,23 @@ export function registerAdminCommands(program: Command): void {
     .description('Tie a signing certificate to the agency')
     .action(async (code: string, sha256: string) => withStore((axis) => axis.agencies.registerCertificate(code, sha256)));
 
-  admin.command('deliveries').description('List deliveries by state (dead letters: --state dead)')
+  admin.command('deliveries').description('List deliveries by state (dead letters: --state dead), oldest first; a full page prints on stderr the --after for the next')
     .option('--state <state>', 'delivery state', 'dead')
-    .option('--limit <n>', 'how many', '100')
-    .action(async (opts: { state: string; limit: string }) => withStore(async (axis) => {
-      if (opts.state !== 'dead') return axis.store.listDeliveries({ states: [opts.state as 'dead'], limit: Number(opts.limit) });
-      const admin = await openDeliveryAdmin(loadConfig(), axis);
-      try {
-        return await admin.deliveries.listDead({ limit: Number(opts.limit) });
-      } finally {
-        await admin.close();
-      }
+    .option('--limit <n>', `how many (1..${DEAD_LETTER_PAGE_MAX})`, '100')
+    .option('--after <seq>', 'continue after this delivery seq (the cursor printed with the previous page)')
+    .action(async (opts: { state: string; limit: string; after?: string }) => withStore(async (axis) => {
+      const state = parseDeliveryState(opts.state);
+      const limit = parseWhole('--limit', opts.limit, 1, DEAD_LETTER_PAGE_MAX);
+      const after = opts.after === undefined ? undefined : parseWhole('--after', opts.after, 0, Number.MAX_SAFE_INTEGER);
+      // Reads the store only: an operator lists dead letters during a Redis outage too.
+      const page = state === 'dead'
+        ? await listDeadLetters(axis.store, { limit, ...(after !== undefined ? { after } : {}) })
+        : await (async () => {
+          const items = await axis.store.listDeliveries({ states: [state], limit, ...(after !== undefined ? { after } : {}) });
+          return { items, ...(items.length === limit ? { nextCursor: items[items.length - 1]!.seq } : {}) };
+        })();
+      if (page.nextCursor !== undefined) process.stderr.write(`edx: more may follow: --after ${page.nextCursor}\n`);
+      return page.items;
     }));
   admin.command('replay').argument('<deliveryId>').description('Replay a dead-lettered delivery')
     .action(async (id: string) => withStore(async (axis) => {

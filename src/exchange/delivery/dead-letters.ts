@@ -21,8 +21,11 @@ export interface DeadLetter {
   seq: number;
 }
 
+/** The largest page of dead letters; the HTTP route and the CLI refuse a larger limit rather than cut it short. */
+export const DEAD_LETTER_PAGE_MAX = 1000;
+
 export async function listDeadLetters(store: Store, query: { limit: number; after?: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }> {
-  const limit = Math.max(1, Math.min(500, Math.floor(query.limit)));
+  const limit = Math.max(1, Math.min(DEAD_LETTER_PAGE_MAX, Math.floor(query.limit)));
   const deliveries = await store.listDeliveries({ states: ['dead'], limit, ...(query.after !== undefined ? { after: query.after } : {}) });
   const envelopes = new Map<string, Awaited<ReturnType<Store['getEnvelope']>>>();
   const items: DeadLetter[] = [];
@@ -80,15 +83,14 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
 
 /** The shape the gateway's admin routes and CLI call (src/http/gateway-ports.ts GatewayDeliveries). */
 export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): {
-  listDead(input: { after?: number; limit: number }): Promise<DeadLetter[]>;
+  /** A page of dead letters; `nextCursor` (pass as `after`) when there may be more. Reads the store only. */
+  listDead(input: { after?: number; limit: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }>;
   replay(deliveryId: string): Promise<ReplayResult>;
   /** After an agency is resumed: its held deliveries go out now rather than at their next recheck. */
   wakeHeld(recipientOrganId: string): Promise<number>;
 } {
   return {
-    async listDead(input) {
-      return (await listDeadLetters(deps.store, input)).items;
-    },
+    listDead: (input) => listDeadLetters(deps.store, input),
     async replay(deliveryId) {
       if (!deps.queue) throw new AxisError('SERVICE_UNAVAILABLE', 'The delivery queue is not configured on this node: a replay cannot be scheduled.');
       return replayDelivery(deps.store, deps.queue, deliveryId, deps.by ?? 'operator');

@@ -74,7 +74,8 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Gat
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || (after !== undefined && !Number.isInteger(after))) {
       throw new HttpError(400, 'HTTP_QUERY_INVALID', 'limit must be 1..1000 and after an integer cursor.');
     }
-    res.json({ items: await deliveries().listDead({ limit, ...(after !== undefined ? { after } : {}) }) });
+    const page = await deliveries().listDead({ limit, ...(after !== undefined ? { after } : {}) });
+    res.json({ items: page.items, ...(page.nextCursor !== undefined ? { nextCursor: String(page.nextCursor) } : {}) });
   });
   router.post('/v1/admin/deliveries/:id/replay', async (req, res) => {
     res.status(202).json(await deliveries().replay(req.params['id'] ?? ''));

@@ -6,7 +6,7 @@ import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from '../auth/agency-auth.js';
 import { personRoleOf } from '../auth/person-auth.js';
-import type { GatewayExchange, PackageCounters } from '../gateway-ports.js';
+import type { GatewayExchange, PackageCounters, PackageHead } from '../gateway-ports.js';
 import type { ReceiptType } from '../../store/records.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
 import { isPackageRefused, type PackageRefusedError } from '../../exchange/package-refusal.js';
@@ -126,16 +126,32 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     res.json(await exchange().listReceipts({ organId: agencyOf(res).organId, ...(after !== undefined ? { after } : {}), limit, ...(type ? { type: type as ReceiptType } : {}) }));
   });
 
+  const packageHeaders = (res: Response, head: PackageHead): void => {
+    res.set({ ETag: `"${head.sha256}"`, 'Content-Type': 'application/xml', 'Content-Length': String(head.size), 'Cache-Control': 'private, no-transform' });
+  };
+  // HEAD and a conditional GET that matches send no bytes, so they are not downloads: nothing is recorded (a
+  // `fetched` receipt is evidence that the recipient was sent the package). Without its own route Express would run
+  // the GET handler for a HEAD.
+  router.head('/v1/packages/:id', authenticate, async (req, res) => {
+    assertEmptyBody(req, res);
+    packageHeaders(res, await exchange().describePackage({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') }));
+    res.status(200).end();
+  });
+
   router.get('/v1/packages/:id', authenticate, async (req, res) => {
     assertEmptyBody(req, res);
-    const fetched = await exchange().fetchPackage({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') });
-    const etag = `"${fetched.sha256}"`;
-    res.set({ ETag: etag, 'Content-Type': 'application/xml', 'Content-Length': String(fetched.size), 'Cache-Control': 'private, no-transform' });
-    if (req.get('if-none-match') === etag) {
-      fetched.stream.destroy();
-      res.status(304).end();
-      return;
+    const party = { organId: agencyOf(res).organId, envelopeId: param(req, 'id') };
+    const condition = req.get('if-none-match');
+    if (condition !== undefined) {
+      const head = await exchange().describePackage(party);
+      if (condition === `"${head.sha256}"`) {
+        packageHeaders(res, head);
+        res.status(304).end();
+        return;
+      }
     }
+    const fetched = await exchange().fetchPackage(party);
+    packageHeaders(res, fetched);
     fetched.stream.on('error', (error) => res.destroy(error));
     fetched.stream.pipe(res);
   });
