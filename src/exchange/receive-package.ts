@@ -1,5 +1,5 @@
 /** Flow 3 of ARCHITECTURE.md, the receive: a recipient lists its inbox, fetches the raw package, acknowledges. */
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
 import type { DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptDraft } from '../store/records.js';
 import type { ExchangeContext } from './exchange-deps.js';
@@ -48,7 +48,10 @@ function deliveryReceipt(type: ReceiptDraft['type'], envelope: EnvelopeRecord, d
   return { type, envelopeId: envelope.id, deliveryId: delivery.id, documentId: envelope.documentId, subjectSha256: envelope.sha256, parties: [envelope.fromOrganId, delivery.recipientOrganId], at };
 }
 
-/** The first download by a recipient moves its delivery to fetched with a receipt; later downloads change nothing. */
+/**
+ * The first complete download by a recipient moves its delivery to fetched with a receipt; later downloads change
+ * nothing. Revoked while the download ran: EXCHANGE_GONE, and the download fails (the recipient never had it whole).
+ */
 async function recordFetch(ctx: ExchangeContext, view: Extract<PartyView, { role: 'recipient' }>): Promise<void> {
   if (!FETCHABLE_FROM.includes(view.delivery.state)) return;
   const at = ctx.now().toISOString();
@@ -85,8 +88,31 @@ export async function describePackage(ctx: ExchangeContext, input: { organId: st
 
 export async function fetchPackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<FetchedPackage> {
   const { view, head } = await downloadable(ctx, input);
-  if (view.role === 'recipient') await recordFetch(ctx, view);
-  return { ...head, stream: await ctx.store.blobs.openRead(head.sha256) };
+  const bytes = await ctx.store.blobs.openRead(head.sha256);
+  if (view.role !== 'recipient' || !FETCHABLE_FROM.includes(view.delivery.state)) return { ...head, stream: bytes };
+  return { ...head, stream: recordedAtEnd(bytes, () => recordFetch(ctx, view)) };
+}
+
+/**
+ * The bytes with their last chunk held back until `record` has committed. A client that has the whole package has
+ * its `fetched` receipt, so it can acknowledge at once; a download that fails or is given up before the end (a
+ * large package on a bad line, a disk error) records nothing and leaves the package in the inbox. If the record
+ * fails, the stream fails: the client never gets a complete package without its receipt.
+ */
+function recordedAtEnd(source: Readable, record: () => Promise<void>): Readable {
+  let held: Buffer | undefined;
+  const gate = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const previous = held;
+      held = chunk;
+      done(null, previous);
+    },
+    flush(done) {
+      record().then(() => done(null, held), (error: unknown) => done(error as Error));
+    },
+  });
+  // Either side failing or being destroyed (the client went away) ends both.
+  return pipeline(source, gate, () => undefined);
 }
 
 export interface PackageReport extends PackageSummary {

@@ -4,6 +4,7 @@
  * to store nothing, except one sealed `rejected` receipt for a package refused after its sender was authenticated.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { loadAxisIdentity, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
@@ -174,6 +175,35 @@ describe('send, receive, acknowledge', () => {
     const fetched = await f.get(B, `/v1/packages/${res.body.packageId}`, { raw: true });
     expect(Buffer.compare(fetched.body as Buffer, big)).toBe(0);
     expect((await f.snapshot()).uploads).toEqual([]);
+  });
+
+  it('a download given up halfway records nothing; the first complete one records fetched once (its last bytes wait for the record)', async () => {
+    const big = await f.documentFrom(A, { to: [B.organId], attachments: [{ name: 'scan.bin', bytes: randomBytes(1024 * 1024), contentType: 'application/octet-stream', zip: false }] });
+    const sent = await f.send(A, big);
+    expect(sent.status).toBe(202);
+    const envelopeId = sent.body.packageId as string;
+    const stateOf = async () => (await f.store.listDeliveriesForEnvelope(envelopeId)).map((d) => d.state);
+    const receiptTypes = async () => (await f.store.listReceipts({ envelopeId, limit: 10 })).map((r) => r.type);
+
+    const abandoned = await f.exchange.fetchPackage({ organId: B.organId, envelopeId });
+    const [first] = (await once(abandoned.stream, 'data')) as [Buffer];
+    expect(first.byteLength).toBeGreaterThan(0);
+    abandoned.stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await stateOf()).toEqual(['available']);
+    expect(await receiptTypes()).toEqual(['accepted']);
+
+    const whole = await f.exchange.fetchPackage({ organId: B.organId, envelopeId });
+    const chunks: Buffer[] = [];
+    whole.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await once(whole.stream, 'end');
+    expect(Buffer.compare(Buffer.concat(chunks), big)).toBe(0);
+    expect(await stateOf()).toEqual(['fetched']);
+    expect(await receiptTypes()).toEqual(['accepted', 'fetched']);
+    // and a second complete download records nothing more
+    const again = await f.get(B, `/v1/packages/${envelopeId}`, { raw: true });
+    expect(Buffer.compare(again.body as Buffer, big)).toBe(0);
+    expect(await receiptTypes()).toEqual(['accepted', 'fetched']);
   });
 
   it('inbox paging: limit and the after cursor walk every item once', async () => {

@@ -52,6 +52,8 @@ export interface SendOptions {
 
 export interface ExchangeFixture {
   app: Express;
+  /** The use-cases behind the app, for what HTTP cannot time exactly (a download given up halfway). */
+  exchange: ReturnType<typeof createExchangeUseCases>;
   store: Store;
   agencies: AgencyRegistry;
   redis: Redis;
@@ -124,7 +126,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, store, agencies, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
+    app, exchange, store, agencies, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

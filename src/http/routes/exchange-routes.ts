@@ -152,7 +152,10 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     }
     const fetched = await exchange().fetchPackage(party);
     packageHeaders(res, fetched);
+    // A failed read or record cuts the response short (the client sees an incomplete body, never a false whole one);
+    // a client that goes away stops the read, and its download is not recorded.
     fetched.stream.on('error', (error) => res.destroy(error));
+    res.once('close', () => { if (!res.writableFinished) fetched.stream.destroy(); });
     fetched.stream.pipe(res);
   });
 
