@@ -1,6 +1,6 @@
 /**
- * The rules for a document package: every To an active registered agency other than the sender; a new document's DocumentId not reused
- * with other bytes; a revoke/update/replace acting only on originals its own sender sent.
+ * The rules for a document package: every To an active registered agency other than the sender; a new document's
+ * DocumentId not reused with other bytes; a revoke/update/replace acting only on originals its own sender sent.
  */
 import type { Store } from '../store/ports.js';
 import type { AgencyRecord, EnvelopeRecord } from '../store/records.js';
