@@ -54,6 +54,7 @@ export function deliveriesOf(envelope: EnvelopeRecord, recipients: AgencyRecord[
     attempts: 0,
     createdAt: at,
     updatedAt: at,
+    revision: 0,
   }));
 }
 

@@ -86,7 +86,12 @@ export interface ReceiptQuery {
 export interface DeliveryTransition {
   /** Applied only if the delivery is in one of these states (compare-and-set); otherwise nothing changes. */
   from: DeliveryState[];
-  patch: Partial<Omit<DeliveryRecord, 'id' | 'envelopeId' | 'recipientOrganId' | 'seq' | 'createdAt'>>;
+  /**
+   * Applied only if the delivery is still at this revision (`revisionOf` the record the caller read), so an outcome
+   * decided on a stale read (a stalled worker's, one from before an operator's replay) changes nothing.
+   */
+  ifRevision?: number;
+  patch: Partial<Omit<DeliveryRecord, 'id' | 'envelopeId' | 'recipientOrganId' | 'seq' | 'createdAt' | 'revision'>>;
   receipt?: ReceiptDraft;
 }
 
@@ -110,7 +115,10 @@ export interface Store {
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   listDeliveriesForEnvelope(envelopeId: string): Promise<DeliveryRecord[]>;
-  /** Compare-and-set on state, with an optional receipt in the same transaction. Undefined when `from` did not match. */
+  /**
+   * Compare-and-set on state (and revision, when asked), with an optional receipt in the same transaction; bumps the
+   * revision. Undefined when `from` or `ifRevision` did not match: nothing changed and no receipt was written.
+   */
   transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined>;
   countDeliveriesByState(): Promise<Record<DeliveryState, number>>;
 

@@ -98,6 +98,16 @@ export interface DeliveryRecord {
   acknowledgedAt?: string;
   /** Monotonic cursor for inbox paging (assigned by the store, increasing with creation). */
   seq: number;
+  /**
+   * Bumped by the store at every change, so a writer can ask that its change apply only to the record it read
+   * (`DeliveryTransition.ifRevision`). Absent in records written before it existed: read it with `revisionOf`.
+   */
+  revision?: number;
+}
+
+/** A delivery's revision; 0 for a record that has never changed (or predates revisions). */
+export function revisionOf(delivery: Pick<DeliveryRecord, 'revision'>): number {
+  return delivery.revision ?? 0;
 }
 
 /** The business status of one document at one recipient, as the status packages have moved it. */

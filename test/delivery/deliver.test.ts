@@ -5,11 +5,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetterAlert } from '../../src/exchange/delivery/dead-letter-alert.js';
+import { replayDelivery } from '../../src/exchange/delivery/dead-letters.js';
 import { deliver, type DeliverDeps } from '../../src/exchange/delivery/deliver.js';
 import { deliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
 import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRedisRecipientGate } from '../../src/queue/bullmq/recipient-gate.js';
+import type { DeliveryQueue } from '../../src/queue/ports.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 
@@ -145,6 +147,59 @@ describe('deliver', () => {
     expect(held).toHaveLength(1);
     expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'delivered' });
     await Promise.all(held.map((release) => release()));
+  });
+
+  it("does not let a stalled worker's late failure undo what happened meanwhile: another worker's dead letter and an operator's replay", async () => {
+    const id = await pending();
+    const enqueued: string[] = [];
+    const queue: DeliveryQueue = {
+      enqueueDeliveries: async (ids) => { enqueued.push(...ids); },
+      wakeDeliveries: async () => 0,
+      hasJob: async () => false,
+      depth: async () => ({ waiting: 0, active: 0, delayed: 0, failed: 0 }),
+      close: async () => undefined,
+    };
+    let meanwhile: Promise<unknown> | undefined;
+    receiver.behave(({ index }) => {
+      if (index > 0) return { status: 200 };
+      // While this push is in flight (its worker stalled), the job's next run dead-letters the delivery and an operator
+      // replays it with a fresh set of attempts.
+      meanwhile = (async () => {
+        await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 400' } });
+        await replayDelivery(axis.store, queue, id, 'operator');
+      })();
+      return { status: 503, delayMs: 100 };
+    });
+    const late = await deliver(deps, id);
+    await meanwhile;
+    // Not recorded, and the job looks again instead of ending: the delivery is pending and due now.
+    expect(late).toMatchObject({ kind: 'deferred', reason: 'not-due' });
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(enqueued).toEqual([id]);
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1 });
+    expect((await allReceipts(axis.store)).filter((r) => r.deliveryId === id).map((r) => r.type)).toEqual(['replayed', 'delivered']);
+  });
+
+  it('refuses a replay whose delivery changed after it was read, with a clear code, and writes no receipt', async () => {
+    const id = await pending();
+    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 400' } });
+    const enqueued: string[] = [];
+    const queue = { enqueueDeliveries: async (ids: readonly string[]) => { enqueued.push(...ids); } } as unknown as DeliveryQueue;
+    // Another operator's replay, and the delivery dying again, between this replay's read and its write.
+    const store: typeof axis.store = Object.create(axis.store, {
+      getDelivery: {
+        value: async (deliveryId: string) => {
+          const read = await axis.store.getDelivery(deliveryId);
+          await axis.store.transitionDelivery(deliveryId, { from: ['dead'], patch: { state: 'pending', attempts: 0 } });
+          await axis.store.transitionDelivery(deliveryId, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 410' } });
+          return read;
+        },
+      },
+    });
+    await expect(replayDelivery(store, queue, id, 'operator')).rejects.toMatchObject({ code: 'DELIVERY_STATE_CONFLICT', message: expect.stringContaining('changed while it was being replayed') });
+    expect(enqueued).toEqual([]);
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'dead', lastError: 'HTTP 410' });
+    expect((await allReceipts(axis.store)).filter((r) => r.deliveryId === id)).toEqual([]);
   });
 
   it('two workers racing on one delivery record one outcome and one receipt', async () => {

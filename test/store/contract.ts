@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
 import type { Store } from '../../src/store/ports.js';
-import type { ReceiptRecord, ReceiptSealer } from '../../src/store/records.js';
+import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/store/records.js';
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
 
 export interface StoreHarness {
@@ -270,7 +270,7 @@ export function storeContract(factory: StoreFactory): void {
         patch: { state: 'delivered', attempts: 2, deliveredAt: at, updatedAt: at, nextAttemptAt: undefined, lastError: undefined },
         receipt: { ...receiptDraft(out.envelope, 'delivered'), deliveryId: d.id },
       });
-      expect(done?.delivery).toEqual({ ...d, state: 'delivered', attempts: 2, deliveredAt: at, updatedAt: at });
+      expect(done?.delivery).toEqual({ ...d, state: 'delivered', attempts: 2, deliveredAt: at, updatedAt: at, revision: 2 });
       expect(done?.receipt).toMatchObject({ type: 'delivered', deliveryId: d.id, seq: 2, prevHash: out.receipt.hash });
       expect(await store.getDelivery(d.id)).toEqual(done?.delivery);
 
@@ -278,6 +278,29 @@ export function storeContract(factory: StoreFactory): void {
       expect(await store.transitionDelivery('dlv_nowhere', { from: ['pending'], patch: { state: 'dead' } })).toBeUndefined();
       expect((await store.getDelivery(d.id))?.state).toBe('delivered');
       expect((await allReceipts()).map((r) => r.type)).toEqual(['accepted', 'delivered']);
+    });
+
+    it('applies a transition asked on a revision only to that revision, and writes no receipt for a stale one', async () => {
+      const out = await store.accept(bundle({ to: [H41], states: { [H41]: 'pending' } }));
+      if (out.outcome !== 'created') throw new Error(out.outcome);
+      const d = out.deliveries[0]!;
+      expect(revisionOf(d)).toBe(0);
+      // What a worker that read revision 0 decides, after another writer has moved the delivery on (still pending).
+      const other = await store.transitionDelivery(d.id, { from: ['pending'], ifRevision: 0, patch: { state: 'retrying', attempts: 1, lastError: 'HTTP 503' } });
+      expect(other?.delivery).toMatchObject({ state: 'retrying', attempts: 1, revision: 1 });
+      const stale = await store.transitionDelivery(d.id, {
+        from: ['pending', 'retrying'],
+        ifRevision: 0,
+        patch: { state: 'dead', attempts: 1, lastError: 'HTTP 400' },
+        receipt: { ...receiptDraft(out.envelope, 'failed'), deliveryId: d.id },
+      });
+      expect(stale).toBeUndefined();
+      expect(await store.getDelivery(d.id)).toEqual(other?.delivery);
+      expect((await allReceipts()).map((r) => r.type)).toEqual(['accepted']);
+      // Without ifRevision only the state is compared, and every change still bumps the revision.
+      const moved = await store.transitionDelivery(d.id, { from: ['retrying'], patch: { lastError: 'HTTP 502' } });
+      expect(moved?.delivery).toMatchObject({ state: 'retrying', lastError: 'HTTP 502', revision: 2 });
+      expect(await store.transitionDelivery(d.id, { from: ['retrying'], ifRevision: 2, patch: { state: 'pending' } })).toMatchObject({ delivery: { state: 'pending', revision: 3 } });
     });
 
     it('lets exactly one of many concurrent fetches of one delivery win, and keeps nothing of a failed seal', async () => {
@@ -342,6 +365,9 @@ export function storeContract(factory: StoreFactory): void {
       expect(await store.getEnvelope(original.envelope.id)).toEqual({ ...original.envelope, revokedAt: revocation.envelope.acceptedAt, revokedByEnvelopeId: revocation.envelope.id });
       const states = Object.fromEntries((await store.listDeliveriesForEnvelope(original.envelope.id)).map((d) => [d.recipientOrganId, d.state]));
       expect(states).toEqual({ [H41]: 'withheld', [K01]: 'withheld', [M05]: 'fetched' });
+      // Withholding is a change like any other: a worker that read the delivery before it cannot write over it.
+      const revisions = Object.fromEntries((await store.listDeliveriesForEnvelope(original.envelope.id)).map((d) => [d.recipientOrganId, revisionOf(d)]));
+      expect(revisions).toEqual({ [H41]: 1, [K01]: 1, [M05]: 1 });
       const chain = await expectValidChain();
       expect(chain.map((r) => [r.type, r.envelopeId])).toEqual([
         ['accepted', original.envelope.id], ['accepted', revocation.envelope.id], ['revoked', original.envelope.id],

@@ -137,6 +137,35 @@ describe('embedded store: on disk', () => {
     }
   });
 
+  it('reads a delivery written before revisions existed as revision 0, and moves it on that revision', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'edx-store-revision-'));
+    try {
+      const store = await openStore({ dataDir: dir, sealer: createReceiptSealer(identity) });
+      const out = await store.accept(bundle({ to: [H41], states: { [H41]: 'pending' } }));
+      if (out.outcome !== 'created') throw new Error(out.outcome);
+      const id = out.deliveries[0]!.id;
+      await store.close();
+      // The row as an earlier version wrote it: no revision in its body.
+      const db = new Database(path.join(dir, 'axis.sqlite'));
+      const row = db.prepare('SELECT body FROM deliveries').get() as { body: string };
+      const { revision: _none, ...legacy } = JSON.parse(row.body) as Record<string, unknown>;
+      db.prepare('UPDATE deliveries SET body = ?').run(JSON.stringify(legacy));
+      db.close();
+
+      const reopened = await openStore({ dataDir: dir, sealer: createReceiptSealer(identity) });
+      try {
+        const before = await reopened.getDelivery(id);
+        expect(before && 'revision' in before).toBe(false);
+        expect(await reopened.transitionDelivery(id, { from: ['pending'], ifRevision: 1, patch: { state: 'retrying' } })).toBeUndefined();
+        expect(await reopened.transitionDelivery(id, { from: ['pending'], ifRevision: 0, patch: { state: 'retrying' } })).toMatchObject({ delivery: { state: 'retrying', revision: 1 } });
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stores a blob again after its fan-out directory was removed under the running store (directories are remembered)', async () => {
     const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
     try {

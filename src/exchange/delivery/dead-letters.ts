@@ -5,7 +5,7 @@
 import { AxisError } from '../../errors/axis-error.js';
 import type { DeliveryQueue } from '../../queue/ports.js';
 import type { Store } from '../../store/ports.js';
-import type { DeliveryRecord, ReceiptRecord } from '../../store/records.js';
+import { revisionOf, type DeliveryRecord, type ReceiptRecord } from '../../store/records.js';
 import { wakeHeldDeliveries } from './held-deliveries.js';
 
 export interface DeadLetter {
@@ -58,8 +58,10 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
   if (!current) throw new AxisError('DELIVERY_NOT_FOUND', `There is no delivery ${deliveryId}.`, { deliveryId });
   const envelope = await store.getEnvelope(current.envelopeId);
   const at = new Date().toISOString();
+  // On the revision read above, so the receipt's previous attempts and error are the ones the replay undid.
   const moved = await store.transitionDelivery(deliveryId, {
     from: ['dead'],
+    ifRevision: revisionOf(current),
     patch: { state: 'pending', attempts: 0, nextAttemptAt: undefined, updatedAt: at },
     receipt: {
       type: 'replayed',
@@ -74,6 +76,9 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
   });
   if (!moved) {
     const now = await store.getDelivery(deliveryId);
+    if (now?.state === 'dead') {
+      throw new AxisError('DELIVERY_STATE_CONFLICT', `Delivery ${deliveryId} changed while it was being replayed (another replay?); look at it again before replaying it.`, { deliveryId, state: now.state });
+    }
     throw new AxisError('DELIVERY_STATE_CONFLICT', `Delivery ${deliveryId} is ${now?.state ?? 'gone'}, not dead: only a dead-lettered delivery can be replayed.`, { deliveryId, state: now?.state });
   }
   // After the commit: if Redis is away now, the sweeper finds the pending delivery without a job and enqueues it.

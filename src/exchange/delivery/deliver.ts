@@ -13,11 +13,14 @@
  *   `delivered` receipt; 4xx other than 408/429 -> dead with a `failed` receipt and an alert; anything else ->
  *   retrying with backoff, until the attempts are spent -> dead, `failed` receipt, alert. A dead delivery stays in
  *   the recipient's inbox (dead is listed there) and can be replayed.
- * Every state change is a compare-and-set on the store, so two workers racing on one delivery write one outcome.
+ * Every state change is a compare-and-set on the store, so two workers racing on one delivery write one outcome. A
+ * failed attempt is recorded only on the revision it was decided from: a stalled worker's late answer must not undo
+ * what happened meanwhile (another worker's outcome, an operator's replay with fresh attempts). A 2xx is recorded
+ * whatever the revision (below).
  */
 import type { RecipientGate } from '../../queue/ports.js';
 import type { Store } from '../../store/ports.js';
-import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from '../../store/records.js';
+import { revisionOf, type AgencyRecord, type DeliveryRecord, type EnvelopeRecord, type ReceiptDraft } from '../../store/records.js';
 import type { DeadLetterAlerter } from './dead-letter-alert.js';
 import { nextDelayMs, parseRetryAfterMs, suspendedRecheckDelayMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
 import type { DeliveryObserver } from './delivery-observer.js';
@@ -93,8 +96,8 @@ async function makeAvailable(deps: DeliverDeps, delivery: DeliveryRecord, envelo
   const at = (deps.now ?? (() => new Date()))();
   // A hold marker from a suspension (the agency has since switched to pull) is cleared: it no longer says anything.
   const patch = { state: 'available' as const, updatedAt: at.toISOString(), ...(isHeld(delivery) ? { lastError: undefined } : {}) };
-  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch });
-  if (!moved) return skipped(deps, 'raced');
+  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, ifRevision: revisionOf(delivery), patch });
+  if (!moved) return raced(deps, delivery.id);
   deps.observer.outcome('available', 'pull');
   deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'pull');
   return { kind: 'available' };
@@ -144,9 +147,10 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   const delayMs = nextDelayMs(deps.policy, attempts, retryAfterMs, deps.random);
   const moved = await deps.store.transitionDelivery(delivery.id, {
     from: ACTIVE,
+    ifRevision: revisionOf(delivery),
     patch: { state: 'retrying', attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + delayMs).toISOString(), updatedAt: at.toISOString() },
   });
-  if (!moved) return skipped(deps, 'raced');
+  if (!moved) return raced(deps, delivery.id);
   deps.observer.retry(result.kind === 'response' ? String(result.status) : result.failure);
   deps.observer.outcome('retry', 'push');
   return { kind: 'retry', attempts, delayMs, error };
@@ -163,8 +167,8 @@ async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyR
     const at = (deps.now ?? (() => new Date()))();
     const previous = delivery.lastError ? ` (error of the last attempt: ${delivery.lastError})` : '';
     const lastError = `${RECIPIENT_SUSPENDED}: recipient agency ${agency.organId} is suspended on the axis; the delivery is held (no attempt made) and goes out once the agency is resumed${previous}`;
-    const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, patch: { lastError, updatedAt: at.toISOString() } });
-    if (!moved) return skipped(deps, 'raced');
+    const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, ifRevision: revisionOf(delivery), patch: { lastError, updatedAt: at.toISOString() } });
+    if (!moved) return raced(deps, delivery.id);
     recorded = true;
   }
   deps.observer.outcome('held', 'push');
@@ -200,10 +204,11 @@ async function toDead(deps: DeliverDeps, delivery: DeliveryRecord, envelope: Env
   const attempts = delivery.attempts + (attempted ? 1 : 0);
   const moved = await deps.store.transitionDelivery(delivery.id, {
     from: ACTIVE,
+    ifRevision: revisionOf(delivery),
     patch: { state: 'dead', attempts, lastError: error, nextAttemptAt: undefined, updatedAt: at.toISOString() },
     ...(envelope ? { receipt: receiptFor('failed', delivery, envelope, at, { reason, error, attempts }) } : {}),
   });
-  if (!moved) return skipped(deps, 'raced');
+  if (!moved) return raced(deps, delivery.id);
   deps.observer.outcome('dead', 'push');
   deps.alert({ deliveryId: delivery.id, envelopeId: delivery.envelopeId, recipientOrganId: delivery.recipientOrganId, reason, attempts, lastError: error, at: at.toISOString() });
   return { kind: 'dead', attempts, reason, error };
@@ -231,6 +236,19 @@ function describe(result: PushResult): string {
 function skipped(deps: DeliverDeps, state: string): DeliverOutcome {
   deps.observer.outcome('skipped', 'none');
   return { kind: 'skipped', state };
+}
+
+/**
+ * Another writer changed the delivery between this job's read and its write (a stalled worker's late outcome, an
+ * operator's replay), so this job's outcome was not recorded. If the delivery is still to be worked on, the job looks
+ * again when it is due instead of ending: the other writer's job may be gone, and the sweeper is the last resort, not
+ * the plan.
+ */
+async function raced(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
+  const now = await deps.store.getDelivery(deliveryId);
+  if (!now || !ACTIVE.includes(now.state)) return skipped(deps, 'raced');
+  const due = now.nextAttemptAt ? Date.parse(now.nextAttemptAt) - (deps.now ?? (() => new Date()))().getTime() : 0;
+  return deferred(deps, Math.max(0, due), 'not-due');
 }
 
 function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy'): DeliverOutcome {

@@ -12,6 +12,7 @@ import { AxisError } from '../../errors/axis-error.js';
 import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
 import {
   DELIVERY_STATES,
+  revisionOf,
   type AgencyRecord,
   type DeliveryRecord,
   type DeliveryState,
@@ -168,7 +169,7 @@ export class EmbeddedStore implements Store {
     for (const row of this.sql.deliveriesOfEnvelope.all(originalId)) {
       const delivery = JSON.parse(row.body) as DeliveryRecord;
       if (!WITHHELD_ON_REVOCATION.includes(delivery.state)) continue;
-      const withheld: DeliveryRecord = { ...delivery, state: 'withheld', updatedAt: revocation.acceptedAt };
+      const withheld: DeliveryRecord = { ...delivery, state: 'withheld', updatedAt: revocation.acceptedAt, revision: revisionOf(delivery) + 1 };
       this.sql.updateDelivery.run(withheld.state, JSON.stringify(withheld), withheld.seq);
     }
     this.chain.appendInTransaction(receipt);
@@ -235,7 +236,8 @@ export class EmbeddedStore implements Store {
     return this.write(() => {
       const current = parse<DeliveryRecord>(this.sql.delivery.get(id));
       if (!current || !transition.from.includes(current.state)) return undefined;
-      const next: Record<string, unknown> = { ...current };
+      if (transition.ifRevision !== undefined && revisionOf(current) !== transition.ifRevision) return undefined;
+      const next: Record<string, unknown> = { ...current, revision: revisionOf(current) + 1 };
       // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
       for (const [key, value] of Object.entries(transition.patch)) {
         if (value === undefined) delete next[key];

@@ -88,6 +88,7 @@ const deliverySchema = new Schema<DeliveryDoc>({
   fetchedAt: optionalText,
   acknowledgedAt: optionalText,
   seq: { type: Number, required: true },
+  revision: { type: Number },
 }, { ...options, collection: 'deliveries' });
 deliverySchema.index({ seq: 1 }, { unique: true, name: 'deliveries_seq' });
 deliverySchema.index({ recipientOrganId: 1, state: 1, seq: 1 }, { name: 'deliveries_inbox' });

@@ -194,7 +194,7 @@ export class MongoStore implements Store {
     }
     await models.deliveries.updateMany(
       { envelopeId: originalId, state: { $in: WITHHELD_ON_REVOCATION } },
-      { $set: { state: 'withheld', updatedAt: revocation.acceptedAt } },
+      { $set: { state: 'withheld', updatedAt: revocation.acceptedAt }, $inc: { revision: 1 } },
       { session },
     );
     await this.chain.append(receipt, session);
@@ -251,14 +251,13 @@ export class MongoStore implements Store {
       if (value === undefined) $unset[key] = '';
       else $set[key] = value;
     }
-    const update = { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) };
-    const filter = { _id: id, state: { $in: transition.from } };
+    const update = { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { revision: 1 } };
+    const filter: Record<string, unknown> = { _id: id, state: { $in: transition.from } };
+    // Revision 0 is also a record written before revisions existed: `null` in $in matches the missing field.
+    if (transition.ifRevision !== undefined) filter.revision = transition.ifRevision === 0 ? { $in: [0, null] } : transition.ifRevision;
     const move = async (session?: ClientSession) => {
       const options = session ? { session } : {};
-      const doc = Object.keys(update).length
-        ? await this.models.deliveries.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after' }).lean()
-        : await this.models.deliveries.findOne(filter, null, options).lean();
-      return deliveryOf(doc);
+      return deliveryOf(await this.models.deliveries.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after' }).lean());
     };
     try {
       const receiptDraft = transition.receipt;
