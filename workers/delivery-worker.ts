@@ -63,6 +63,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
       } else if (outcome.kind === 'deferred') {
         if (outcome.reason === 'recipient-suspended' && outcome.recorded) {
           logger.info({ deliveryId, code: RECIPIENT_SUSPENDED, recheckMs: outcome.delayMs }, 'recipient agency is suspended; delivery held (no attempt) until it is resumed');
+        } else if (outcome.reason === 'interrupted') {
+          logger.info({ deliveryId }, 'push cut short by the shutdown: nothing recorded, the delivery is looked at again (same idempotency key)');
         }
         delayMs = outcome.delayMs;
       } else {
@@ -77,9 +79,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): RunningWork
     } catch (error) {
       const unexpectedErrors = errorsSoFar + 1;
       delayMs = errorBackoffDelayMs(backoff, unexpectedErrors, random);
-      logger.error({ deliveryId, unexpectedErrors, delayMs, err: (error as Error).message }, 'delivery job failed unexpectedly (not counted as an attempt); will look again');
+      const { code, message } = error as Error & { code?: unknown };
+      logger.error({ deliveryId, unexpectedErrors, delayMs, ...(typeof code === 'string' ? { code } : {}), err: message }, 'delivery job failed unexpectedly (not counted as an attempt); will look again');
       await keepData(job, { ...job.data, unexpectedErrors });
-      await noteUnexpectedError(deps, deliveryId, unexpectedErrors, (error as Error).message);
+      await noteUnexpectedError(deps, deliveryId, unexpectedErrors, typeof code === 'string' ? `${code}: ${message}` : message);
     }
     await job.moveToDelayed(Date.now() + delayMs, token);
     throw new DelayedError();

@@ -2,6 +2,7 @@
  * The deliver use-case on its own (no BullMQ): the cases that end without a push, the deferrals that are not
  * attempts, and two workers racing on one delivery.
  */
+import { Readable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DeadLetterAlert } from '../../src/exchange/delivery/dead-letter-alert.js';
@@ -178,6 +179,82 @@ describe('deliver', () => {
     expect(enqueued).toEqual([id]);
     expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1 });
     expect((await allReceipts(axis.store)).filter((r) => r.deliveryId === id).map((r) => r.type)).toEqual(['replayed', 'delivered']);
+  });
+
+  it('records nothing of a push cut short by the shutdown: no attempt spent, no dead letter, no receipt', async () => {
+    const id = await pending();
+    // The last attempt: counted as a failure, it would dead-letter a package the recipient is about to take.
+    const last = deps.policy.maxAttempts - 1;
+    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: last, nextAttemptAt: new Date(0).toISOString() } });
+    const shutting = createHttpPushClient();
+    receiver.behave(() => ({ status: 200, delayMs: 1000 }));
+    const outcome = deliver({ ...deps, push: shutting }, id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    shutting.close();
+    expect(await outcome).toMatchObject({ kind: 'deferred', reason: 'interrupted' });
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'retrying', attempts: last });
+    expect(alerts).toEqual([]);
+    expect((await allReceipts(axis.store)).filter((r) => r.deliveryId === id)).toEqual([]);
+  });
+
+  it("counts a package that cannot be read for a push as the axis's failure, with its code: no attempt, no dead letter", async () => {
+    const big = await acceptPackage(axis.store, { to: [RECIPIENT], bytes: samplePackage(2 * 1024 * 1024) });
+    const id = big.deliveries[0]!.id;
+    const blobs: typeof axis.store.blobs = Object.create(axis.store.blobs, {
+      openRead: {
+        value: async () => new Readable({
+          read() {
+            this.push(Buffer.alloc(256 * 1024, 'x'));
+            setImmediate(() => this.destroy(Object.assign(new Error('I/O error reading the package'), { code: 'EIO' })));
+          },
+        }),
+      },
+    });
+    const store: typeof axis.store = Object.create(axis.store, { blobs: { value: blobs } });
+    await expect(deliver({ ...deps, store }, id)).rejects.toMatchObject({ code: 'EIO' });
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(alerts).toEqual([]);
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1 });
+  });
+
+  it('counts the attempt of a late 2xx on the delivery as it is now, not as the stalled worker read it', async () => {
+    const id = await pending();
+    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: 9, nextAttemptAt: new Date(0).toISOString() } });
+    let meanwhile: Promise<unknown> | undefined;
+    receiver.behave(() => {
+      // While this push is in flight: dead-lettered by the job's next run, replayed, one failed attempt since.
+      meanwhile = (async () => {
+        await axis.store.transitionDelivery(id, { from: ['retrying'], patch: { state: 'dead', attempts: 10 } });
+        await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'pending', attempts: 0 } });
+        await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: 1 } });
+      })();
+      return { status: 200, delayMs: 100 };
+    });
+    expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 2 });
+    await meanwhile;
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'delivered', attempts: 2 });
+    const receipts = (await allReceipts(axis.store)).filter((r) => r.deliveryId === id);
+    expect(receipts.map((r) => [r.type, r.detail?.['attempts']])).toEqual([['delivered', 2]]);
+  });
+
+  it('raises the alert of a dead letter whose recording was reported failed after it landed, when the job runs again', async () => {
+    const id = await pending();
+    receiver.behave(() => ({ status: 400 }));
+    // The commit lands, then the store reports a failure (an fsync error, a MongoDB commit whose answer was lost).
+    const store: typeof axis.store = Object.create(axis.store, {
+      transitionDelivery: {
+        value: async (...args: Parameters<typeof axis.store.transitionDelivery>) => {
+          await axis.store.transitionDelivery(...args);
+          throw Object.assign(new Error('fsync of the log failed'), { code: 'STORE_NOT_DURABLE' });
+        },
+      },
+    });
+    await expect(deliver({ ...deps, store }, id)).rejects.toMatchObject({ code: 'STORE_NOT_DURABLE' });
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'dead', attempts: 1 });
+    expect(alerts).toEqual([]);
+    expect(await deliver(deps, id)).toEqual({ kind: 'skipped', state: 'dead' });
+    expect(alerts).toMatchObject([{ deliveryId: id, recipientOrganId: RECIPIENT, reason: 'permanent-failure', attempts: 1, lastError: expect.stringMatching(/^HTTP 400/) }]);
+    expect(receiver.requests).toHaveLength(1);
   });
 
   it('refuses a replay whose delivery changed after it was read, with a clear code, and writes no receipt', async () => {

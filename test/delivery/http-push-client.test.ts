@@ -68,6 +68,37 @@ describe('the HTTP push client', () => {
     expect(result).toMatchObject({ kind: 'network', failure: 'refused' });
   });
 
+  it("reports a package stream that fails as the axis's own failure, with the stream's error and its code", async () => {
+    let arrived = 0;
+    handler = (_req, body, res) => { arrived += body.length; res.writeHead(202).end(); };
+    const failing = async (): Promise<Readable> => new Readable({
+      read() {
+        this.push(Buffer.alloc(64 * 1024, 'x'));
+        setImmediate(() => this.destroy(Object.assign(new Error('read error on the blob'), { code: 'EIO' })));
+      },
+    });
+    const broken = await client.push(request({ body: failing, contentLength: 1_000_000 }));
+    expect(broken).toMatchObject({ kind: 'body-failed', error: { code: 'EIO', message: 'read error on the blob' } });
+    const missing = await client.push(request({ body: () => Promise.reject(Object.assign(new Error('gone'), { code: 'STORE_BLOB_NOT_FOUND' })), contentLength: 10 }));
+    expect(missing).toMatchObject({ kind: 'body-failed', error: { code: 'STORE_BLOB_NOT_FOUND' } });
+    expect(arrived).toBe(0);
+    // and the client still works
+    expect(await client.push(request())).toMatchObject({ kind: 'response', status: 202 });
+  });
+
+  it('ends a push in flight as interrupted when it is closed (not as the recipient failing), and any push after that', async () => {
+    const closing = createHttpPushClient();
+    let got = 0;
+    handler = (_req, _body, res) => { got += 1; setTimeout(() => res.writeHead(200).end(), 1000); };
+    const inFlight = closing.push(request());
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(got).toBe(1);
+    closing.close();
+    expect(await inFlight).toEqual({ kind: 'interrupted' });
+    expect(await closing.push(request())).toEqual({ kind: 'interrupted' });
+    expect(got).toBe(1);
+  });
+
   it('reports a connection dropped by the receiver as a reset', async () => {
     handler = (req) => req.socket.destroy();
     const result = await client.push(request());

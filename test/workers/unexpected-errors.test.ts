@@ -33,7 +33,7 @@ function switchableStore(store: Store): { store: Store; fail(decide: () => boole
         return async (id: string) => {
           if (decide()) {
             throwsAt.push(Date.now());
-            throw new Error('connect ECONNREFUSED 127.0.0.1:27017 (the store is unreachable)');
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017 (the store is unreachable)'), { code: 'STORE_MONGO_UNREACHABLE' });
           }
           return target.getDelivery(id);
         };
@@ -115,10 +115,10 @@ describe('the delivery worker when deliver() throws', () => {
 
     await until(() => errorLines(log.lines).length === 5);
     expect(errorLines(log.lines).map((l) => [l.details['unexpectedErrors'], l.details['delayMs']])).toEqual([[1, 100], [2, 200], [3, 400], [4, 800], [5, 800]]);
-    expect(errorLines(log.lines).every((l) => l.details['deliveryId'] === id)).toBe(true);
+    expect(errorLines(log.lines).every((l) => l.details['deliveryId'] === id && l.details['code'] === 'STORE_MONGO_UNREACHABLE')).toBe(true);
     // Between errors the delivery is untouched in the store: no attempt, no dead letter; its lastError says why it
     // waits (written once, at the third error in a row).
-    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/^DELIVERY_AXIS_ERROR: the axis failed 3 times in a row .*ECONNREFUSED/) });
+    expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'pending', attempts: 0, lastError: expect.stringMatching(/^DELIVERY_AXIS_ERROR: the axis failed 3 times in a row .*: STORE_MONGO_UNREACHABLE: connect ECONNREFUSED/) });
 
     const [done] = await waitForDeliveries(axis.store, [id], ['delivered', 'dead'], 15_000);
     expect(done).toMatchObject({ state: 'delivered', attempts: 1 });

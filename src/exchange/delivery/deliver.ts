@@ -48,8 +48,11 @@ export type DeliverOutcome =
   | { kind: 'dead'; attempts: number; reason: string; error: string }
   /** Nothing to do: already terminal, withheld, or another worker got there first. */
   | { kind: 'skipped'; state: string }
-  /** Not an attempt: not due yet, or the recipient is at its concurrency/rate limit. Look again in delayMs. */
-  | { kind: 'deferred'; delayMs: number; reason: 'not-due' | 'recipient-busy' }
+  /**
+   * Not an attempt: not due yet, the recipient is at its concurrency/rate limit, or the push was cut short by the axis
+   * itself (shutting down). Look again in delayMs.
+   */
+  | { kind: 'deferred'; delayMs: number; reason: 'not-due' | 'recipient-busy' | 'interrupted' }
   /**
    * Not an attempt: the recipient agency is suspended, the delivery is held. Look again in delayMs. `recorded`: this
    * look wrote the hold into the store (the first look since the hold began), so the worker logs it once per hold.
@@ -71,7 +74,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
   const now = deps.now ?? (() => new Date());
   const delivery = await deps.store.getDelivery(deliveryId);
   if (!delivery) return { kind: 'skipped', state: 'missing' };
-  if (!ACTIVE.includes(delivery.state)) return skipped(deps, delivery.state);
+  if (!ACTIVE.includes(delivery.state)) return delivery.state === 'dead' ? alertAgain(deps, delivery) : skipped(deps, delivery.state);
   const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) - now().getTime() : 0;
   if (delivery.state === 'retrying' && due > 20) return deferred(deps, due, 'not-due');
 
@@ -108,37 +111,29 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   const leaseMs = deps.policy.connectTimeoutMs + deps.policy.responseTimeoutMs + 5000;
   const slot = deps.gate ? await deps.gate.acquire(agency.organId, deps.policy.recipient, leaseMs) : undefined;
   if (slot && !slot.granted) return deferred(deps, slot.retryInMs, 'recipient-busy');
-  let result: PushResult | 'package-missing';
+  let result: PushResult;
   try {
     result = await buildPushRequest({ delivery, envelope, agency, blobs: deps.store.blobs, identity: deps.identity, policy: deps.policy, now: now() })
-      .then((request) => deps.push.push(request), (error: unknown) => {
-        if ((error as { code?: unknown }).code === 'STORE_BLOB_NOT_FOUND') return 'package-missing' as const;
-        throw error;
-      });
+      .then((request) => deps.push.push(request), (error: unknown): PushResult => ({ kind: 'body-failed', error: error as Error }));
   } finally {
     // Not awaited: the outcome is recorded first even while Redis is away (the slot's lease ends by itself). Commands
     // on one connection run in order, so the next acquire of this worker still finds the slot released.
     if (slot?.granted) void slot.release().catch(() => undefined);
   }
-  if (result === 'package-missing') {
-    return toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', false);
+  // The axis's own side, not the recipient's: no attempt is counted.
+  if (result.kind === 'interrupted') return deferred(deps, 0, 'interrupted');
+  if (result.kind === 'body-failed') {
+    if (result.error.code === 'STORE_BLOB_NOT_FOUND') {
+      return toDead(deps, delivery, envelope, 'package-missing', 'the raw package is no longer in the blob store (retention?)', false);
+    }
+    // Any other failure to read the package is the axis's: the worker looks again with its error backoff.
+    throw result.error;
   }
-  const attempts = delivery.attempts + 1;
   const at = now();
   const verdict = result.kind === 'response' ? verdictForStatus(result.status) : 'retry';
+  if (verdict === 'delivered' && result.kind === 'response') return recordDelivered(deps, delivery, envelope, at, result.status);
+  const attempts = delivery.attempts + 1;
   const error = describe(result);
-
-  if (verdict === 'delivered' && result.kind === 'response') {
-    const moved = await deps.store.transitionDelivery(delivery.id, {
-      from: RECEIVED_BY_PUSH,
-      patch: { state: 'delivered', attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
-      receipt: receiptFor('delivered', delivery, envelope, at, { mode: 'push', httpStatus: result.status, attempts }),
-    });
-    if (!moved) return skipped(deps, 'raced');
-    deps.observer.outcome('delivered', 'push');
-    deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'push');
-    return { kind: 'delivered', attempts, status: result.status };
-  }
   const spent = attempts >= deps.policy.maxAttempts;
   if (verdict === 'permanent' || spent) {
     return toDead(deps, { ...delivery, attempts: attempts - 1 }, envelope, verdict === 'permanent' ? 'permanent-failure' : 'retries-exhausted', error, true);
@@ -154,6 +149,33 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   deps.observer.retry(result.kind === 'response' ? String(result.status) : result.failure);
   deps.observer.outcome('retry', 'push');
   return { kind: 'retry', attempts, delayMs, error };
+}
+
+/**
+ * Records a 2xx: proof that the recipient has the package, so it is recorded whatever happened to the delivery while
+ * the push was in flight. The attempt is counted on the record as it is now, not as this job read it: a replay may
+ * have started a fresh count, another worker may have counted its own attempt.
+ */
+async function recordDelivered(deps: DeliverDeps, read: DeliveryRecord, envelope: EnvelopeRecord, at: Date, status: number): Promise<DeliverOutcome> {
+  let current = read;
+  for (let tries = 1; ; tries += 1) {
+    const attempts = current.attempts + 1;
+    const moved = await deps.store.transitionDelivery(current.id, {
+      from: RECEIVED_BY_PUSH,
+      // Bounded: writers that keep changing the delivery under this one must not keep the 2xx from being recorded.
+      ...(tries < 5 ? { ifRevision: revisionOf(current) } : {}),
+      patch: { state: 'delivered', attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
+      receipt: receiptFor('delivered', current, envelope, at, { mode: 'push', httpStatus: status, attempts }),
+    });
+    if (moved) {
+      deps.observer.outcome('delivered', 'push');
+      deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'push');
+      return { kind: 'delivered', attempts, status };
+    }
+    const now = await deps.store.getDelivery(current.id);
+    if (!now || !RECEIVED_BY_PUSH.includes(now.state)) return skipped(deps, 'raced');
+    current = now;
+  }
 }
 
 /**
@@ -214,6 +236,28 @@ async function toDead(deps: DeliverDeps, delivery: DeliveryRecord, envelope: Env
   return { kind: 'dead', attempts, reason, error };
 }
 
+/**
+ * A job that finds its delivery dead: an earlier run of this job recorded the dead letter and did not finish (its
+ * worker killed between the commit and the alert, a commit reported failed after it had landed), so the alert may
+ * never have gone out. It goes out now: each dead letter raises its alert at least once. Nothing else runs a job for
+ * a dead delivery (a replay makes it pending first); the reason is the one its `failed` receipt recorded.
+ */
+async function alertAgain(deps: DeliverDeps, delivery: DeliveryRecord): Promise<DeliverOutcome> {
+  const receipts = await deps.store.listReceipts({ envelopeId: delivery.envelopeId, limit: 1000 });
+  const failed = receipts.filter((r) => r.type === 'failed' && r.deliveryId === delivery.id).at(-1);
+  const reason = failed?.detail?.['reason'];
+  deps.alert({
+    deliveryId: delivery.id,
+    envelopeId: delivery.envelopeId,
+    recipientOrganId: delivery.recipientOrganId,
+    reason: typeof reason === 'string' ? reason : 'unknown',
+    attempts: delivery.attempts,
+    lastError: delivery.lastError ?? '',
+    at: delivery.updatedAt,
+  });
+  return skipped(deps, 'dead');
+}
+
 function receiptFor(type: 'delivered' | 'failed', delivery: DeliveryRecord, envelope: EnvelopeRecord, at: Date, detail: Record<string, unknown>): ReceiptDraft {
   return {
     type,
@@ -227,7 +271,7 @@ function receiptFor(type: 'delivered' | 'failed', delivery: DeliveryRecord, enve
   };
 }
 
-function describe(result: PushResult): string {
+function describe(result: Extract<PushResult, { kind: 'response' | 'network' }>): string {
   if (result.kind === 'network') return `${result.failure}: ${result.message}`;
   const excerpt = result.bodyExcerpt.replace(/\s+/g, ' ').trim().slice(0, 300);
   return `HTTP ${result.status}${excerpt ? `: ${excerpt}` : ''}`;
@@ -251,7 +295,7 @@ async function raced(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutc
   return deferred(deps, Math.max(0, due), 'not-due');
 }
 
-function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy'): DeliverOutcome {
+function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy' | 'interrupted'): DeliverOutcome {
   deps.observer.outcome('deferred', 'none');
   return { kind: 'deferred', delayMs: Math.max(1, Math.round(delayMs)), reason };
 }

@@ -27,20 +27,28 @@ function failureOf(error: Error & { code?: string }): NetworkFailure {
 }
 
 export interface HttpPushClient extends PushClient {
+  /**
+   * Destroys every socket, in use or not. A push in flight then ends as `interrupted` (not as a network failure of
+   * the recipient's, which would spend one of its attempts), and so does any push asked for afterwards.
+   */
   close(): void;
 }
 
 export function createHttpPushClient(options: { maxSockets?: number } = {}): HttpPushClient {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256, scheduling: 'lifo' as const };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  let closed = false;
 
   const push = (request: PushRequest): Promise<PushResult> => new Promise<PushResult>((resolve) => {
+    if (closed) return resolve({ kind: 'interrupted' });
     const url = new URL(request.url);
     const secure = url.protocol === 'https:';
     const lib = secure ? https : http;
     let settled = false;
     let connectTimer: NodeJS.Timeout | undefined;
     let responseTimer: NodeJS.Timeout | undefined;
+    /** Set when the package's own stream fails: whatever error the request then reports, that is the cause. */
+    let bodyFailure: (Error & { code?: string }) | undefined;
     const finish = (result: PushResult): void => {
       if (settled) return;
       settled = true;
@@ -64,7 +72,12 @@ export function createHttpPushClient(options: { maxSockets?: number } = {}): Htt
         startResponseTimer();
       });
     });
-    req.on('error', (error: Error & { code?: string }) => finish({ kind: 'network', failure: failureOf(error), message: error.message }));
+    const failed = (error: Error & { code?: string }): void => {
+      if (closed) return finish({ kind: 'interrupted' });
+      if (bodyFailure) return finish({ kind: 'body-failed', error: bodyFailure });
+      finish({ kind: 'network', failure: failureOf(error), message: error.message });
+    };
+    req.on('error', failed);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let kept = 0;
@@ -74,7 +87,7 @@ export function createHttpPushClient(options: { maxSockets?: number } = {}): Htt
           kept += chunk.length;
         }
       });
-      res.on('error', (error: Error & { code?: string }) => finish({ kind: 'network', failure: failureOf(error), message: error.message }));
+      res.on('error', failed);
       res.on('end', () => {
         const retryAfter = res.headers['retry-after'];
         finish({
@@ -88,13 +101,23 @@ export function createHttpPushClient(options: { maxSockets?: number } = {}): Htt
     if (Buffer.isBuffer(request.body)) {
       req.end(request.body);
     } else {
-      request.body().then((stream) => pipeline(stream, req)).catch((error: Error) => req.destroy(error));
+      request.body().then((stream) => {
+        stream.once('error', (error: Error) => { bodyFailure ??= error; });
+        return pipeline(stream, req);
+      }, (error: Error) => {
+        bodyFailure = error;
+        throw error;
+      }).catch((error: Error) => {
+        if (bodyFailure) finish({ kind: 'body-failed', error: bodyFailure });
+        req.destroy(error);
+      });
     }
   });
 
   return {
     push,
     close() {
+      closed = true;
       agents.http.destroy();
       agents.https.destroy();
     },
