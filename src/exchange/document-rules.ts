@@ -67,6 +67,11 @@ export async function planDocument(store: Store, pkg: InspectedPackage, sha256: 
   if (pkg.references.length === 0) {
     throw new ExchangeError('EXCHANGE_REFERENCE_MISSING', `The ${action} package does not say which original document it acts on.`);
   }
+  // One revocation, one document: the store withholds and marks one original per package, and a second one named
+  // would be checked, refused nothing, and stay downloadable.
+  if (type === 1 && new Set(pkg.references).size > 1) {
+    throw new ExchangeError('EXCHANGE_REFERENCE_AMBIGUOUS', `The revocation names ${new Set(pkg.references).size} documents: send one revocation for each document.`, { documentIds: [...new Set(pkg.references)] });
+  }
   const originals: EnvelopeRecord[] = [];
   for (const reference of pkg.references) {
     const original = await originalOf(store, caller, reference, action);

@@ -56,7 +56,7 @@ export async function timeline(ctx: ExchangeContext, input: TimelineInput): Prom
   return {
     documentId: input.documentId,
     packages: envelopes.map(summaryOf),
-    deliveries: deliveries.map(deliveryViewOf),
+    deliveries: deliveries.map((d) => deliveryViewOf(d, viewer)),
     statuses,
     receipts: [...receipts.values()].filter((r) => viewer === undefined || r.parties.includes(viewer)).sort((a, b) => a.seq - b.seq),
   };

@@ -6,7 +6,8 @@
  * Only the fact is kept: the caller (the one party we know; recipients named by a refused package are unverified
  * claims and are never written), the package's SHA-256 and size, the error code and the time. No envelope, blob,
  * delivery or status. Not recorded: refusals that judge nothing about the package (status >= 500: the axis could not
- * check, try again later) and unexpected errors (a bug or an unreachable store is not a verdict).
+ * check, try again later) and failures of the axis itself, coded or not (a bug or an unreachable store is not a
+ * verdict).
  */
 import { AxisError, isAxisError } from '../errors/axis-error.js';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
@@ -30,11 +31,15 @@ export function isPackageRefused(error: unknown): error is PackageRefusedError {
   return error instanceof PackageRefusedError;
 }
 
-/** A verdict on the package (4xx), as opposed to "could not check now" (5xx) or an unexpected failure. */
+/**
+ * A verdict on the package: a code of the exchange's own table answered with a 4xx. Not "could not check now" (5xx),
+ * and not a coded failure of the axis's own parts (the store busy or unreachable, the trust anchors unreadable): those
+ * would otherwise become a permanent sealed refusal, answered with a 4xx a DMS does not retry.
+ */
 function isVerdict(error: unknown): error is AxisError {
   if (!isAxisError(error) || error instanceof PackageRefusedError) return false;
   const status = statusForCode(error.code);
-  return status === undefined || status < 500;
+  return status !== undefined && status < 500;
 }
 
 export function rejectedReceiptOf(input: { callerOrganId: string; sha256: string; size: number; code: string; at: string }): ReceiptDraft {

@@ -55,7 +55,12 @@ export interface DeliveryView {
   lastError?: string;
 }
 
-export function deliveryViewOf(d: DeliveryRecord): DeliveryView {
+/**
+ * A delivery as `viewer` sees it (undefined: the axis's own people, archivists and operators). `lastError` is the
+ * recipient's business: it can name the recipient's internal endpoint and quote its system's error pages, so another
+ * agency (the sender) sees the state and the attempts only.
+ */
+export function deliveryViewOf(d: DeliveryRecord, viewer?: string): DeliveryView {
   return {
     deliveryId: d.id,
     packageId: d.envelopeId,
@@ -67,6 +72,6 @@ export function deliveryViewOf(d: DeliveryRecord): DeliveryView {
     ...(d.deliveredAt ? { deliveredAt: d.deliveredAt } : {}),
     ...(d.fetchedAt ? { fetchedAt: d.fetchedAt } : {}),
     ...(d.acknowledgedAt ? { acknowledgedAt: d.acknowledgedAt } : {}),
-    ...(d.lastError ? { lastError: d.lastError } : {}),
+    ...(d.lastError && (viewer === undefined || viewer === d.recipientOrganId) ? { lastError: d.lastError } : {}),
   };
 }

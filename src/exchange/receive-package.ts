@@ -7,8 +7,13 @@ import { ExchangeError } from './exchange-error.js';
 import { deliveryViewOf, summaryOf, type DeliveryView, type PackageSummary } from './package-views.js';
 import { assertNotWithheld, RECEIVED_STATES, viewAsParty, type PartyView } from './party-access.js';
 
-/** What waits for a recipient: everything not yet downloaded or acknowledged, dead letters included (never lost). */
-export const INBOX_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'dead'];
+/**
+ * What waits for a recipient: everything it has not acknowledged, dead letters included (never lost). Downloaded
+ * packages too: a `fetched` receipt says the axis sent the bytes, but a connection cut after the last bytes left the
+ * axis (or, for a small package, in the socket's buffers) loses them on the way, and only the acknowledgement is the
+ * recipient's word that it has them.
+ */
+export const INBOX_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'fetched', 'dead'];
 const FETCHABLE_FROM: DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'dead'];
 
 export interface InboxItem extends PackageSummary {
@@ -124,7 +129,7 @@ export interface PackageReport extends PackageSummary {
 export async function getReport(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<PackageReport> {
   const view = await viewAsParty(ctx.store, input.organId, input.envelopeId);
   const deliveries = view.role === 'sender' ? await ctx.store.listDeliveriesForEnvelope(view.envelope.id) : [view.delivery];
-  return { ...summaryOf(view.envelope), verification: view.envelope.verification, deliveries: deliveries.map(deliveryViewOf) };
+  return { ...summaryOf(view.envelope), verification: view.envelope.verification, deliveries: deliveries.map((d) => deliveryViewOf(d, input.organId)) };
 }
 
 export interface AcknowledgeResult {

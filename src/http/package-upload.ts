@@ -40,6 +40,25 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'EDXML_TOO_LARGE', `The package is larger than the ${Math.floor(limit / (1024 * 1024)) || limit} ${limit >= 1024 * 1024 ? 'MB' : 'bytes'} the axis accepts.`, { limit });
 }
 
+/**
+ * Rejects when the client goes away before its body is complete. Checked at once as well: the body is read after
+ * authentication, which may have waited on Redis, so the client can be gone before anyone listens.
+ */
+function whenInterrupted(req: Request): Promise<never> {
+  const interrupted = new Promise<never>((_resolve, reject) => {
+    const gone = (): void => reject(new Error('the client closed the connection before the body was complete'));
+    if (req.destroyed && !req.complete) return gone();
+    req.once('close', () => { if (!req.complete) gone(); });
+  });
+  interrupted.catch(() => undefined);
+  return interrupted;
+}
+
+/** A failure of the axis's own disk (full, read-only, out of descriptors), not of the client's upload. */
+function isStorageFailure(error: unknown): boolean {
+  return typeof (error as { syscall?: unknown }).syscall === 'string';
+}
+
 export async function receivePackage(req: Request, dir: string, limit: number): Promise<UploadedFile | UploadedBytes> {
   const declared = req.get('content-length');
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
@@ -61,8 +80,8 @@ async function receiveInMemory(req: Request, declared: number): Promise<Uploaded
         chunks.push(chunk);
       });
       req.once('end', resolve);
-      req.once('aborted', () => reject(new Error('aborted')));
       req.once('error', reject);
+      whenInterrupted(req).catch(reject);
     });
   } catch (error) {
     if (error instanceof HttpError) throw error;
@@ -87,18 +106,23 @@ async function receiveToFile(req: Request, dir: string, limit: number): Promise<
   });
   // req stays out of the pipeline: when the limit trips, the rest of the body is drained and discarded so the
   // client still reads the 413 instead of a reset connection.
-  const aborted = new Promise<never>((_resolve, reject) => {
-    req.once('aborted', () => reject(new Error('aborted')));
-  });
-  aborted.catch(() => undefined);
+  const written = pipeline(meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
+  written.catch(() => undefined);
   req.pipe(meter);
   try {
-    await Promise.race([pipeline(meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 })), aborted]);
+    await Promise.race([written, whenInterrupted(req)]);
   } catch (error) {
     req.unpipe(meter);
     req.resume();
+    // An interrupted upload leaves the pipeline waiting for data that will never come: end it, so the temporary
+    // file's descriptor is closed before the file is removed (else the disk space stays taken until a restart).
+    meter.destroy();
+    await written.catch(() => undefined);
     await rm(tempPath, { force: true });
     if (error instanceof HttpError) throw error;
+    if (isStorageFailure(error)) {
+      throw new HttpError(503, 'UPLOAD_NOT_STORED', 'The axis could not write the upload to its disk: nothing was recorded; send the package again later.', undefined, { retryAfterSeconds: 30, cause: error });
+    }
     throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
   }
   if (size === 0) {

@@ -26,6 +26,9 @@ const EXACT: Record<string, number> = {
   DUPLICATE_CONFLICT: 409,
   CONFIG_INVALID: 500,
   SERVICE_UNAVAILABLE: 503,
+  // The axis's store cannot answer now: nothing was recorded, the same request may be sent again.
+  STORE_BUSY: 503,
+  STORE_MONGO_UNREACHABLE: 503,
 };
 
 const PREFIXES: [string, number][] = [

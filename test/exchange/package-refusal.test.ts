@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
-import { isAxisError } from '../../src/errors/axis-error.js';
+import { AxisError, isAxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases, type Exchange } from '../../src/exchange/create-exchange.js';
 import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
@@ -29,6 +29,7 @@ let store: Store;
 let signing: TestSigning;
 let exchange: Exchange;
 let identity: Awaited<ReturnType<typeof loadAxisIdentity>>;
+let agencies: ReturnType<typeof createAgencyRegistry>;
 const maxPackageBytes = 64 * 1024;
 
 /** The real store with some methods replaced (a write that fails as a full disk would). */
@@ -73,7 +74,7 @@ beforeAll(async () => {
   identity = await loadAxisIdentity({ dataDir });
   store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
   signing = await createTestSigning(path.join(dataDir, 'pki'));
-  const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
+  agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
   await agencies.addAgency({ organId: A, name: 'Cơ quan A' });
   await agencies.addAgency({ organId: B, name: 'Cơ quan B' });
   exchange = build();
@@ -139,6 +140,21 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
     expect(isAxisError(error) && error.code).toBe('EDXML_NOT_EDXML');
     expect(isPackageRefused(error)).toBe(false);
     expect(await chainSeq()).toBe(before);
+  });
+
+  it('a failure of the axis\'s own store is no verdict: no receipt, no refusal, nothing stored, and the code kept', async () => {
+    const signer = await signing.agencySigner(A);
+    if (!signer.carriesOrganId) await agencies.registerCertificate(A, signer.fingerprint);
+    const signed = await signer.sign(documentTo([B]));
+    const before = await chainSeq();
+    const busy = build({ accept: () => Promise.reject(new AxisError('STORE_BUSY', 'The store is busy: another process holds its write lock.')) });
+    const error = await refusal(busy.submitPackage({ callerOrganId: A, bytes: signed }));
+    expect(isAxisError(error) && error.code).toBe('STORE_BUSY');
+    expect(isPackageRefused(error)).toBe(false);
+    expect(await chainSeq()).toBe(before);
+    expect(await store.blobs.has(sha256(signed))).toBe(false);
+    // and the same package, sent again once the store answers, is accepted
+    expect(await exchange.submitPackage({ callerOrganId: A, bytes: signed })).toMatchObject({ outcome: 'created' });
   });
 
   it('"could not check" is no verdict: revocation unknown (the PKI\'s revocation server is down) leaves no receipt', async () => {

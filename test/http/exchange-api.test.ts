@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { loadAxisIdentity, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
 import { signRequest } from '../../src/http/auth/request-signing.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
@@ -120,6 +121,10 @@ describe('send, receive, acknowledge', () => {
     expect(answered.text ?? '').toBe('');
     const notModified = await f.get(B, path, { headers: { 'If-None-Match': `"${sha256(doc)}"` } });
     expect(notModified.status).toBe(304);
+    // RFC 9110: a weak tag, a list, and * match as well.
+    for (const condition of [`W/"${sha256(doc)}"`, `"0000", "${sha256(doc)}"`, '*']) {
+      expect((await f.get(B, path, { headers: { 'If-None-Match': condition } })).status).toBe(304);
+    }
     expect(await f.snapshot()).toEqual(before);
     expect((await f.store.listDeliveriesForEnvelope(packageId)).map((d) => d.state)).toEqual(['available']);
     expect((await f.get(B, '/v1/inbox')).body.items.map((i: { packageId: string }) => i.packageId)).toContain(packageId);
@@ -135,6 +140,8 @@ describe('send, receive, acknowledge', () => {
     expect(res.headers['etag']).toBe(`"${sha256(doc)}"`);
     expect((await f.store.listDeliveriesForEnvelope(packageId)).map((d) => d.state)).toEqual(['fetched']);
     expect((await f.store.listReceipts({ envelopeId: packageId, limit: 10 })).map((r) => r.type)).toEqual(['accepted', 'fetched']);
+    // Still in the inbox until acknowledged: only the acknowledgement says the bytes arrived whole.
+    expect((await f.get(B, '/v1/inbox')).body.items).toMatchObject([{ packageId, deliveryState: 'fetched' }]);
     const again = await f.get(B, `/v1/packages/${packageId}`, { headers: { 'If-None-Match': `"${sha256(doc)}"` } });
     expect(again.status).toBe(304);
     // A stale ETag is a download again, but the first one is the one recorded.
@@ -152,6 +159,23 @@ describe('send, receive, acknowledge', () => {
     expect(sender.body.deliveries[0]).toMatchObject({ recipient: B.organId, state: 'fetched' });
     const recipient = await f.get(B, `/v1/packages/${packageId}/report`);
     expect(recipient.body.deliveries.map((d: { recipient: string }) => d.recipient)).toEqual([B.organId]);
+  });
+
+  it("a delivery's last error is shown to its recipient, not to the sender (it names the recipient's own systems)", async () => {
+    const [delivery] = await f.store.listDeliveriesForEnvelope(packageId);
+    const lastError = 'refused: connect ECONNREFUSED 10.20.30.40:8443';
+    await f.store.transitionDelivery(delivery!.id, { from: ['fetched'], patch: { lastError } });
+    try {
+      expect((await f.get(B, `/v1/packages/${packageId}/report`)).body.deliveries[0]).toMatchObject({ state: 'fetched', lastError });
+      const sender = await f.get(A, `/v1/packages/${packageId}/report`);
+      expect(sender.body.deliveries[0]).toMatchObject({ recipient: B.organId, state: 'fetched', attempts: 0 });
+      expect(JSON.stringify(sender.body)).not.toContain('10.20.30.40');
+      const timeline = await f.get(A, `/v1/documents/${encodeURIComponent('000.00.00.A01,2026/12/01,1/A01-VP')}/timeline`);
+      expect(timeline.status).toBe(200);
+      expect(JSON.stringify(timeline.body)).not.toContain('10.20.30.40');
+    } finally {
+      await f.store.transitionDelivery(delivery!.id, { from: ['fetched'], patch: { lastError: undefined } });
+    }
   });
 
   it('the sender cannot acknowledge (403); the recipient acknowledges once with a receipt, again without', async () => {
@@ -313,6 +337,25 @@ describe('revoke, update, replace', () => {
     const timeline = await f.get(A, `/v1/documents/${encodeURIComponent(documentId)}/timeline`);
     expect(timeline.body.packages[0]).toMatchObject({ packageId: original, revokedByPackageId: res.body.packageId });
     expect(timeline.body.receipts.map((r: { type: string }) => r.type)).toContain('revoked');
+  });
+
+  it('a revocation names one document: one naming two is refused (422 EXCHANGE_REFERENCE_AMBIGUOUS) and revokes neither', async () => {
+    const first = '000.00.00.A01,2026/12/01,11/A01-VP';
+    const second = '000.00.00.A01,2026/12/01,12/A01-VP';
+    const ids: string[] = [];
+    for (const id of [first, second]) ids.push((await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: id }))).body.packageId);
+    const both = buildDocumentPackage({
+      from: { organId: A.organId, organName: `Cơ quan ${A.organId}` },
+      to: [{ organId: B.organId, organName: `Cơ quan ${B.organId}` }],
+      documentId: '000.00.00.A01,2026/12/01,13/A01-VP',
+      code: { codeNumber: '13', codeNotation: 'TEST' },
+      subject: 'Thu hồi hai văn bản',
+      responseFor: [{ organId: A.organId, documentId: first }, { organId: A.organId, documentId: second }],
+      business: { businessDocType: 1, businessDocReason: 'Thử nghiệm' },
+      attachments: [{ name: 'van-ban.txt', bytes: Buffer.from('Nội dung'), contentType: 'text/plain' }],
+    });
+    await rejected(A, await A.signer.sign(both), 422, 'EXCHANGE_REFERENCE_AMBIGUOUS');
+    for (const id of ids) expect((await f.get(B, `/v1/packages/${id}`, { raw: true })).status).toBe(200);
   });
 
   it('recipients answer the revocation with 15; a revoked original cannot be revoked again', async () => {

@@ -42,6 +42,15 @@ function intQuery(req: Request, name: string, min: number, max: number, fallback
   return Number(raw);
 }
 
+/**
+ * If-None-Match as RFC 9110 13.1.2 reads it: `*`, or a list of entity tags compared weakly (a `W/` prefix does not
+ * matter). A client that sends a list or a weak tag has the bytes: a full download would record a false `fetched`.
+ */
+function matchesEntityTag(header: string, sha256: string): boolean {
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === `"${sha256}"`);
+}
+
 export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   const router = Router();
   const authenticate = agencyAuth(options.auth);
@@ -144,7 +153,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     const condition = req.get('if-none-match');
     if (condition !== undefined) {
       const head = await exchange().describePackage(party);
-      if (condition === `"${head.sha256}"`) {
+      if (matchesEntityTag(condition, head.sha256)) {
         packageHeaders(res, head);
         res.status(304).end();
         return;

@@ -22,6 +22,7 @@ export interface OpsRoutesOptions {
 
 const PROBE_TIMEOUT_MS = 2000;
 
+/** 'ok', or why not: the reason goes to the log only (it can name hosts and paths, and /readyz is public). */
 async function probe(target: Pingable): Promise<'ok' | string> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -60,7 +61,8 @@ export function opsRoutes(options: OpsRoutesOptions): Router {
     const [redis, store] = await Promise.all([probe(options.redis), probe(options.store)]);
     const ready = redis === 'ok' && store === 'ok';
     if (!ready) logFor(req)?.warn({ redis, store }, 'not ready');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis, store } });
+    const shown = (check: string): string => (check === 'ok' ? 'ok' : 'unreachable');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis: shown(redis), store: shown(store) } });
   });
   router.get('/metrics', async (req, res) => {
     if (!options.metricsPublic && !isLocalCaller(req) && personRoleOf(req, options.tokens) !== 'operator') {
