@@ -3,7 +3,7 @@
  * DocumentId not reused with other bytes; a revoke/update/replace acting only on originals its own sender sent.
  */
 import type { Store } from '../store/ports.js';
-import type { AgencyRecord, EnvelopeRecord } from '../store/records.js';
+import { documentIdClash, type AgencyRecord, type EnvelopeRecord } from '../store/records.js';
 import { ExchangeError } from './exchange-error.js';
 import type { InspectedPackage } from './package-inspector.js';
 
@@ -55,11 +55,8 @@ export async function planDocument(store: Store, pkg: InspectedPackage, sha256: 
   const type = pkg.businessType ?? 0;
 
   if (type === 0) {
-    const earlier = (await store.findDocuments(caller, documentId)).filter((e) => e.kind === 'edoc' && (e.businessType ?? 0) === 0);
-    const clash = earlier.find((e) => e.sha256 !== sha256);
-    if (clash) {
-      throw new ExchangeError('EXCHANGE_DOCUMENT_ID_CONFLICT', `DocumentId ${documentId} was already used by this agency for a different new document (accepted ${clash.acceptedAt}). Send a new DocumentId, or an update (business type 2) of that document.`, { documentId, existingPackageId: clash.id });
-    }
+    const clash = documentIdClash(await store.findDocuments(caller, documentId), sha256);
+    if (clash) throw documentIdConflict(documentId, clash);
     return { documentId, recipients };
   }
 
@@ -75,12 +72,18 @@ export async function planDocument(store: Store, pkg: InspectedPackage, sha256: 
   const originals: EnvelopeRecord[] = [];
   for (const reference of pkg.references) {
     const original = await originalOf(store, caller, reference, action);
-    if (original.revokedAt) {
-      throw new ExchangeError('EXCHANGE_ORIGINAL_REVOKED', `Document ${reference} was revoked on ${original.revokedAt}: it can no longer be revoked, updated or replaced.`, { documentId: reference });
-    }
+    if (original.revokedAt) throw originalRevoked(reference, original.revokedAt);
     originals.push(original);
   }
   const plan: DocumentPlan = { documentId, refersToDocumentId: pkg.references[0]!, recipients };
   if (type === 1) plan.revokes = originals[0]!;
   return plan;
+}
+
+export function documentIdConflict(documentId: string, clash: EnvelopeRecord): ExchangeError {
+  return new ExchangeError('EXCHANGE_DOCUMENT_ID_CONFLICT', `DocumentId ${documentId} was already used by this agency for a different new document (accepted ${clash.acceptedAt}). Send a new DocumentId, or an update (business type 2) of that document.`, { documentId, existingPackageId: clash.id });
+}
+
+export function originalRevoked(documentId: string, revokedAt: string): ExchangeError {
+  return new ExchangeError('EXCHANGE_ORIGINAL_REVOKED', `Document ${documentId} was revoked on ${revokedAt}: it can no longer be revoked, updated or replaced.`, { documentId });
 }

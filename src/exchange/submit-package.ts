@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
 import type { AcceptBundle } from '../store/ports.js';
 import type { EnvelopeRecord, ReceiptRecord } from '../store/records.js';
-import { planDocument } from './document-rules.js';
+import { documentIdConflict, originalRevoked, planDocument } from './document-rules.js';
 import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
 import type { ExchangeContext } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
@@ -120,6 +120,12 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, pkg);
   if (outcome.outcome === 'status-conflict') {
     throw new ExchangeError('EXCHANGE_STATUS_CONFLICT', 'Another status for this document was accepted at the same moment: check the document timeline and send again if still needed.', { current: outcome.current ?? null });
+  }
+  // Another send committed between the rules above and the transaction: the same refusals, decided by the store.
+  if (outcome.outcome === 'document-conflict') {
+    throw outcome.reason === 'document-id-used'
+      ? documentIdConflict(bundle.envelope.documentId, outcome.envelope)
+      : originalRevoked(outcome.envelope.documentId, outcome.envelope.revokedAt ?? at);
   }
   // The package and its deliveries are on disk: the answer does not wait for Redis. A crash before the enqueue
   // lands leaves the deliveries to the sweeper, as a failed enqueue does; the queue settles it before it closes.

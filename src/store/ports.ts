@@ -63,7 +63,13 @@ export type AcceptOutcome =
   /** The same dedupe key was already accepted: the original envelope and its accepted receipt. */
   | { outcome: 'duplicate'; envelope: EnvelopeRecord; receipt: ReceiptRecord }
   /** The status moved under our feet (concurrent status package): nothing was written. */
-  | { outcome: 'status-conflict'; current: StatusCode | undefined };
+  | { outcome: 'status-conflict'; current: StatusCode | undefined }
+  /**
+   * The exchange's rules held when it checked, but another send committed in between (checked again in the
+   * transaction; nothing was written): `document-id-used`, the sender's DocumentId now names other bytes (`envelope`);
+   * `original-revoked`, the original this revocation names was revoked by another (`envelope`, the original).
+   */
+  | { outcome: 'document-conflict'; reason: 'document-id-used' | 'original-revoked'; envelope: EnvelopeRecord };
 
 export interface DeliveryQuery {
   recipientOrganId?: string;

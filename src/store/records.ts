@@ -164,3 +164,16 @@ export interface ReceiptRecord extends ReceiptDraft {
  * the draft: the chain hands it over without a copy.
  */
 export type ReceiptSealer = (draft: ReceiptDraft, position: { seq: number; prevHash: string; id: string }) => ReceiptRecord;
+
+/** A new document: an edoc of business type 0 (not a revocation, update or replacement). */
+export function isNewDocument(envelope: Pick<EnvelopeRecord, 'kind' | 'businessType'>): boolean {
+  return envelope.kind === 'edoc' && (envelope.businessType ?? 0) === 0;
+}
+
+/**
+ * An earlier new document of the same sender and DocumentId with other bytes: what makes a new document's DocumentId
+ * a conflict. The exchange checks it before accepting, the stores again in the transaction.
+ */
+export function documentIdClash(earlier: readonly EnvelopeRecord[], sha256: string): EnvelopeRecord | undefined {
+  return earlier.find((e) => isNewDocument(e) && e.sha256 !== sha256);
+}

@@ -97,6 +97,17 @@ describe('send, receive, acknowledge', () => {
     await rejected(A, other, 409, 'EXCHANGE_DOCUMENT_ID_CONFLICT');
   });
 
+  it('two different packages sent at once under one new DocumentId: one is accepted, the other is 409', async () => {
+    const documentId = '000.00.00.A01,2026/12/01,21/A01-VP';
+    // A recipient of its own (it sends nothing, so it needs no certificate): the others' inboxes stay as they are.
+    const recipient = (await f.agencies.addAgency({ organId: '000.00.00.E05', name: 'Cơ quan E05' })).agency.organId;
+    const [one, two] = await Promise.all(['Bản thứ nhất', 'Bản thứ hai'].map((subject) => f.documentFrom(A, { to: [recipient], documentId, subject })));
+    const answers = await Promise.all([f.send(A, one!), f.send(A, two!)]);
+    expect(answers.map((r) => r.status).sort()).toEqual([202, 409]);
+    expect(answers.find((r) => r.status === 409)?.body.code).toBe('EXCHANGE_DOCUMENT_ID_CONFLICT');
+    expect((await f.store.findDocuments(A.organId, documentId)).map((e) => e.id)).toEqual([answers.find((r) => r.status === 202)?.body.packageId]);
+  });
+
   it('the recipient finds it in its inbox; nobody else does', async () => {
     const inbox = await f.get(B, '/v1/inbox');
     expect(inbox.status).toBe(200);

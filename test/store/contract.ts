@@ -244,6 +244,32 @@ export function storeContract(factory: StoreFactory): void {
       await expectValidChain();
     });
 
+    it('checks the document rules again in the transaction: a DocumentId taken meanwhile, an original revoked meanwhile', async () => {
+      const first = bundle({ from: G22, to: [H41] });
+      expect((await store.accept(first)).outcome).toBe('created');
+      const head = (await store.chainHead())?.seq;
+      // Other bytes under the same DocumentId, sent while the first was being checked: refused, nothing written.
+      const other = bundle({ from: G22, to: [H41], documentId: first.envelope.documentId });
+      expect(await store.accept(other)).toEqual({ outcome: 'document-conflict', reason: 'document-id-used', envelope: await store.getEnvelope(first.envelope.id) });
+      expect(await store.getEnvelope(other.envelope.id)).toBeUndefined();
+      expect((await store.chainHead())?.seq).toBe(head);
+      // The same DocumentId from another sender is another document.
+      expect((await store.accept(bundle({ from: K01, to: [H41], documentId: first.envelope.documentId }))).outcome).toBe('created');
+
+      const revocation = (n: string) => {
+        const r = bundle({ from: G22, to: [H41], documentId: `${first.envelope.documentId}-thu-hoi-${n}`, businessType: 1, refersToDocumentId: first.envelope.documentId });
+        r.revokes = { envelopeId: first.envelope.id, revocationReceipt: receiptDraft(first.envelope, 'revoked', { detail: { revokedBy: r.envelope.id } }) };
+        return r;
+      };
+      expect((await store.accept(revocation('1'))).outcome).toBe('created');
+      const twice = revocation('2');
+      const outcome = await store.accept(twice);
+      expect(outcome).toMatchObject({ outcome: 'document-conflict', reason: 'original-revoked', envelope: { id: first.envelope.id } });
+      expect(await store.getEnvelope(twice.envelope.id)).toBeUndefined();
+      expect((await allReceipts()).filter((r) => r.type === 'revoked')).toHaveLength(1);
+      await expectValidChain();
+    });
+
     it('a duplicate of an accepted status is a duplicate, not a conflict', async () => {
       const original = bundle();
       await store.accept(original);

@@ -12,6 +12,8 @@ import { AxisError } from '../../errors/axis-error.js';
 import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
 import {
   DELIVERY_STATES,
+  documentIdClash,
+  isNewDocument,
   revisionOf,
   type AgencyRecord,
   type DeliveryRecord,
@@ -134,6 +136,8 @@ export class EmbeddedStore implements Store {
         const current = this.sql.status.get(transition.documentId, transition.senderOrganId, transition.recipientOrganId)?.code as StatusCode | undefined;
         if (current !== transition.expected) return { outcome: 'status-conflict', current };
       }
+      const conflict = this.documentConflict(bundle);
+      if (conflict) return conflict;
 
       const envelope = bundle.envelope;
       const envelopeBody = JSON.stringify(envelope);
@@ -148,6 +152,16 @@ export class EmbeddedStore implements Store {
       if (bundle.revokes) this.revoke(bundle.revokes.envelopeId, envelope, bundle.revokes.revocationReceipt);
       return { outcome: 'created', envelope: JSON.parse(envelopeBody) as EnvelopeRecord, deliveries, receipt };
     });
+  }
+
+  /** The exchange's document rules again, inside the transaction: another send may have committed since it checked. */
+  private documentConflict(bundle: AcceptBundle): AcceptOutcome | undefined {
+    const { envelope } = bundle;
+    const clash = isNewDocument(envelope) ? documentIdClash(parseAll<EnvelopeRecord>(this.sql.documents.all(envelope.fromOrganId, envelope.documentId)), envelope.sha256) : undefined;
+    if (clash) return { outcome: 'document-conflict', reason: 'document-id-used', envelope: clash };
+    const original = bundle.revokes ? parse<EnvelopeRecord>(this.sql.envelope.get(bundle.revokes.envelopeId)) : undefined;
+    if (original?.revokedAt) return { outcome: 'document-conflict', reason: 'original-revoked', envelope: original };
+    return undefined;
   }
 
   private insertDelivery(draft: Omit<DeliveryRecord, 'seq'>): DeliveryRecord {

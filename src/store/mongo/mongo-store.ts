@@ -10,6 +10,8 @@ import { AxisError } from '../../errors/axis-error.js';
 import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
 import {
   DELIVERY_STATES,
+  documentIdClash,
+  isNewDocument,
   type AgencyRecord,
   type DeliveryRecord,
   type DeliveryState,
@@ -145,6 +147,16 @@ export class MongoStore implements Store {
     if (original) return { outcome: 'duplicate', envelope: original, receipt: await this.acceptedReceiptOf(original.id, session) };
 
     const envelope = JSON.parse(JSON.stringify(bundle.envelope)) as EnvelopeRecord;
+    // The exchange's document rules again, in the transaction. Every accept also bumps the receipt chain's counter, so
+    // two concurrent accepts conflict and one is retried: it sees the other's envelope here.
+    const sameDocumentId = { fromOrganId: envelope.fromOrganId, documentId: envelope.documentId, kind: 'edoc' as const };
+    const clash = isNewDocument(envelope)
+      ? documentIdClash(defined((await models.envelopes.find(sameDocumentId).session(session).lean()).map(envelopeOf)), envelope.sha256)
+      : undefined;
+    if (clash) return { outcome: 'document-conflict', reason: 'document-id-used', envelope: clash };
+    const revoked = bundle.revokes ? envelopeOf(await models.envelopes.findById(bundle.revokes.envelopeId).session(session).lean()) : undefined;
+    if (revoked?.revokedAt) return { outcome: 'document-conflict', reason: 'original-revoked', envelope: revoked };
+
     const transition = bundle.statusTransition;
     if (transition) await this.moveStatus(transition, envelope, session);
 
