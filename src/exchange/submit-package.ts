@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { AcceptBundle } from '../store/ports.js';
+import type { AcceptBundle, AcceptOutcome } from '../store/ports.js';
 import type { EnvelopeRecord, ReceiptRecord } from '../store/records.js';
 import { documentIdConflict, originalRevoked, planDocument } from './document-rules.js';
 import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
@@ -116,7 +116,7 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   if ('tempPath' in source) await ctx.store.blobs.putFile(source.tempPath, sha256, size);
   else bundle.packageBytes = bytes;
 
-  const outcome = await ctx.store.accept(bundle);
+  const outcome = await acceptOrRelease(ctx, bundle);
   if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, pkg);
   if (outcome.outcome === 'status-conflict') {
     throw new ExchangeError('EXCHANGE_STATUS_CONFLICT', 'Another status for this document was accepted at the same moment: check the document timeline and send again if still needed.', { current: outcome.current ?? null });
@@ -132,6 +132,35 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   // Through the gateway the answer waited about 8 ms of a 35-45 ms accept for this (docs/performance.md).
   void enqueue(ctx, outcome.envelope, outcome.deliveries.filter((d) => d.state === 'pending').map((d) => d.id));
   return result(ctx, 'created', outcome.envelope, outcome.receipt, pkg);
+}
+
+/**
+ * The store's accept. When it writes nothing (a conflict, a failure), the bytes it was given can be left in the blob
+ * store with nothing referring to them (a large package moved in as a file above; MongoDB's GridFS, written before its
+ * transaction), where retention, which walks deliveries, would never find them. They are removed, unless an envelope
+ * with this dedupe key refers to them: the same bytes from the same sender, accepted meanwhile (the key is made of
+ * the package's content, so no other envelope can share the bytes).
+ */
+async function acceptOrRelease(ctx: ExchangeContext, bundle: AcceptBundle): Promise<AcceptOutcome> {
+  let outcome: AcceptOutcome;
+  try {
+    outcome = await ctx.store.accept(bundle);
+  } catch (error) {
+    await releaseBytes(ctx, bundle.envelope);
+    throw error;
+  }
+  if (outcome.outcome === 'status-conflict' || outcome.outcome === 'document-conflict') await releaseBytes(ctx, bundle.envelope);
+  return outcome;
+}
+
+async function releaseBytes(ctx: ExchangeContext, envelope: EnvelopeRecord): Promise<void> {
+  try {
+    if (await ctx.store.findEnvelopeByDedupeKey(envelope.dedupeKey)) return;
+    if (await ctx.store.blobs.has(envelope.sha256)) await ctx.store.blobs.delete(envelope.sha256);
+  } catch (error) {
+    // The store may be the part that failed: the bytes stay, unreferenced (a sweep of such blobs is not built yet).
+    ctx.logger.warn({ err: error, sha256: envelope.sha256 }, 'the bytes of a package that was not accepted could not be removed from the blob store');
+  }
 }
 
 /** The package is safe in the store already: a queue failure is logged and repaired by the sweeper, never an error (never a rejection either: nobody awaits it). */

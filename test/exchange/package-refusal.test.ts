@@ -4,7 +4,7 @@
  * write do not. Real embedded store, real axis identity, real test PKI (its revocation server really stopped).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import { isPackageRefused, PackageRefusedError } from '../../src/exchange/packag
 import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/ports.js';
-import { createTestSigning, type TestSigning } from '../http/test-signing.js';
+import { createTestSigning, type AgencySigner, type TestSigning } from '../http/test-signing.js';
 
 const A = '000.00.00.H41';
 const B = '000.00.12.H41';
@@ -30,6 +30,13 @@ let signing: TestSigning;
 let exchange: Exchange;
 let identity: Awaited<ReturnType<typeof loadAxisIdentity>>;
 let agencies: ReturnType<typeof createAgencyRegistry>;
+let signerOfA: Promise<AgencySigner> | undefined;
+/** A's signer, its certificate tied to A: one for every test here (the test PKI hands out a new one per call). */
+const signerA = (): Promise<AgencySigner> => (signerOfA ??= (async () => {
+  const signer = await signing.agencySigner(A);
+  if (!signer.carriesOrganId) await agencies.registerCertificate(A, signer.fingerprint);
+  return signer;
+})());
 const maxPackageBytes = 64 * 1024;
 
 /** The real store with some methods replaced (a write that fails as a full disk would). */
@@ -143,9 +150,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
   });
 
   it('a failure of the axis\'s own store is no verdict: no receipt, no refusal, nothing stored, and the code kept', async () => {
-    const signer = await signing.agencySigner(A);
-    if (!signer.carriesOrganId) await agencies.registerCertificate(A, signer.fingerprint);
-    const signed = await signer.sign(documentTo([B]));
+    const signed = await (await signerA()).sign(documentTo([B]));
     const before = await chainSeq();
     const busy = build({ accept: () => Promise.reject(new AxisError('STORE_BUSY', 'The store is busy: another process holds its write lock.')) });
     const error = await refusal(busy.submitPackage({ callerOrganId: A, bytes: signed }));
@@ -155,6 +160,30 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
     expect(await store.blobs.has(sha256(signed))).toBe(false);
     // and the same package, sent again once the store answers, is accepted
     expect(await exchange.submitPackage({ callerOrganId: A, bytes: signed })).toMatchObject({ outcome: 'created' });
+  });
+
+  it('a package moved in as a file and then not accepted leaves no bytes in the blob store (failure or conflict)', async () => {
+    const signer = await signerA();
+    const asFile = async (bytes: Buffer) => {
+      const tempPath = path.join(dataDir, `upload-${randomBytes(4).toString('hex')}.tmp`);
+      writeFileSync(tempPath, bytes);
+      return { callerOrganId: A, tempPath, sha256: sha256(bytes), size: bytes.byteLength };
+    };
+    const failing = await signer.sign(documentTo([B]));
+    const busy = build({ accept: () => Promise.reject(new AxisError('STORE_BUSY', 'The store is busy.')) });
+    await expect(busy.submitPackage(await asFile(failing))).rejects.toMatchObject({ code: 'STORE_BUSY' });
+    expect(await store.blobs.has(sha256(failing))).toBe(false);
+
+    const conflicting = await signer.sign(documentTo([B]));
+    const raced = build({
+      accept: async (bundle) => ({ outcome: 'document-conflict', reason: 'document-id-used', envelope: { ...bundle.envelope, id: 'pkg_other', sha256: '0'.repeat(64) } }),
+    });
+    await expect(raced.submitPackage(await asFile(conflicting))).rejects.toMatchObject({ code: 'EXCHANGE_DOCUMENT_ID_CONFLICT' });
+    expect(await store.blobs.has(sha256(conflicting))).toBe(false);
+    // and one that is accepted keeps its bytes
+    const accepted = await signer.sign(documentTo([B]));
+    expect(await exchange.submitPackage(await asFile(accepted))).toMatchObject({ outcome: 'created' });
+    expect(await store.blobs.has(sha256(accepted))).toBe(true);
   });
 
   it('"could not check" is no verdict: revocation unknown (the PKI\'s revocation server is down) leaves no receipt', async () => {
@@ -172,7 +201,8 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
 
   it('the chain with the rejected receipts still verifies', async () => {
     const receipts = await store.listReceipts({ limit: 1000 });
-    expect(receipts.filter((r) => r.type === 'rejected')).toHaveLength(2);
+    // not edXML, unsigned, and the DocumentId conflict the store reported
+    expect(receipts.filter((r) => r.type === 'rejected').map((r) => r.detail?.['code'])).toEqual(['EDXML_NOT_EDXML', 'SIG_MISSING', 'EXCHANGE_DOCUMENT_ID_CONFLICT']);
     expect(verifyReceiptChain(receipts, { certificates: identity.chainDer, trustAnchors: await loadTrustAnchors(devTrustDir(dataDir)) })).toMatchObject({ valid: true, checked: receipts.length });
     expect(readdirSync(store.blobs.tempDir)).toEqual([]);
   });
