@@ -128,7 +128,9 @@ describe('the delivery worker when deliver() throws', () => {
     const gaps = flaky.throwsAt.slice(1).map((t, i) => t - flaky.throwsAt[i]!);
     expect(gaps).toHaveLength(4);
     [100, 200, 400, 800].forEach((delay, i) => expect(gaps[i]).toBeGreaterThanOrEqual(delay - 10));
-    expect(gaps[3]!).toBeGreaterThan(gaps[0]! * 4);
+    // And they grow: the last wait is longer than the first by most of the 700 ms between them. A difference, not a
+    // ratio: BullMQ's promotion of a delayed job and a loaded machine add about the same to every gap.
+    expect(gaps[3]! - gaps[0]!).toBeGreaterThan(400);
   });
 
   it('starts counting again once deliver() has answered normally in between', async () => {
