@@ -75,7 +75,7 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
   const delivery = await deps.store.getDelivery(deliveryId);
   if (!delivery) return { kind: 'skipped', state: 'missing' };
   if (!ACTIVE.includes(delivery.state)) return delivery.state === 'dead' ? alertAgain(deps, delivery) : skipped(deps, delivery.state);
-  const due = delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) - now().getTime() : 0;
+  const due = dueInMs(delivery, now());
   if (delivery.state === 'retrying' && due > 20) return deferred(deps, due, 'not-due');
 
   const envelope = await deps.store.getEnvelope(delivery.envelopeId);
@@ -291,8 +291,12 @@ function skipped(deps: DeliverDeps, state: string): DeliverOutcome {
 async function raced(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
   const now = await deps.store.getDelivery(deliveryId);
   if (!now || !ACTIVE.includes(now.state)) return skipped(deps, 'raced');
-  const due = now.nextAttemptAt ? Date.parse(now.nextAttemptAt) - (deps.now ?? (() => new Date()))().getTime() : 0;
-  return deferred(deps, Math.max(0, due), 'not-due');
+  return deferred(deps, Math.max(0, dueInMs(now, (deps.now ?? (() => new Date()))())), 'not-due');
+}
+
+/** How long until the delivery's next attempt is due (0 or less: due now). */
+function dueInMs(delivery: DeliveryRecord, at: Date): number {
+  return delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) - at.getTime() : 0;
 }
 
 function deferred(deps: DeliverDeps, delayMs: number, reason: 'not-due' | 'recipient-busy' | 'interrupted'): DeliverOutcome {
