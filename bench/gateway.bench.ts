@@ -13,7 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { signRequest } from '../src/http/auth/request-signing.js';
+import { signRequest } from '../src/http/rest/request-signing.js';
 import { AGENCY_A, AGENCY_B, cpuSecondsOf, freePort, processTree, signedPackages, startBenchGateway, startProcess, stopProcess, type BenchGateway, type Credentials, type SignedPackage } from './gateway-harness.js';
 
 const KiB = 1024;

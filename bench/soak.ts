@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { verifyReceiptChain } from '../src/ledger/index.js';
 import { createBullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
-import type { ReceiptRecord } from '../src/store/records.js';
+import type { ReceiptRecord } from '../src/exchange/model/index.js';
 import { accept, addAgency, dropPrefix, openBenchAxis, packageBytes, SENDER, spawnDeliveryWorker, startBenchReceiver, until } from './delivery-harness.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);

@@ -10,7 +10,7 @@ import { sweepStuckDeliveries } from '../src/exchange/delivery/sweep-stuck.js';
 import type { DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
 import type { BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
 import { MAINTENANCE_JOB_OPTIONS, MAINTENANCE_QUEUE, type MaintenanceJobData, type MaintenanceTask } from '../src/queue/names.js';
-import type { Store } from '../src/store/ports.js';
+import type { Store } from '../src/exchange/ports/index.js';
 import { within } from './within.js';
 
 export interface MaintenanceHooks {

@@ -6,7 +6,7 @@ import { EncodedAttachment } from './attachment.js';
 import { isEdxmlDate, isEdxmlTimestamp } from './dates.js';
 import { EdxmlError } from './edxml-error.js';
 import type { EdocPackage, EdxmlPackage, EdxmlWarning, StatusPackage } from './model.js';
-import { parseOrganId } from './organ-id.js';
+import { organIdRuleText, parseOrganId } from './organ-id.js';
 import { lineOf, type LocatedValue, type ReadFacts } from './tree-reader.js';
 
 const MAX_SUBJECT_CONTENT = 500;
@@ -36,7 +36,7 @@ function checkValue(v: LocatedValue, warnings: EdxmlWarning[]): void {
   switch (leaf(v.path)) {
     case 'OrganId': {
       const info = parseOrganId(v.value);
-      if (!info.valid) throw new EdxmlError('EDXML_RULE_ORGAN_ID_INVALID', `${info.warning}; an OrganId is up to 35 characters of A-Z, 0-9 and "."`, at(v));
+      if (!info.valid) throw new EdxmlError('EDXML_RULE_ORGAN_ID_INVALID', `${info.warning}; an OrganId is ${organIdRuleText()}`, at(v));
       if (!info.classic) warnings.push({ code: 'EDXML_WARN_ORGAN_ID_NOT_CLASSIC', message: info.warning ?? '', line: v.line, element: v.path });
       return;
     }

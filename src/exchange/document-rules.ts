@@ -2,8 +2,8 @@
  * The rules for a document package: every To an active registered agency other than the sender; a new document's
  * DocumentId not reused with other bytes; a revoke/update/replace acting only on originals its own sender sent.
  */
-import type { Store } from '../store/ports.js';
-import { documentIdClash, type AgencyRecord, type EnvelopeRecord } from '../store/records.js';
+import type { Store } from './ports/index.js';
+import { documentIdClash, type AgencyRecord, type EnvelopeRecord } from './model/index.js';
 import { ExchangeError } from './exchange-error.js';
 import type { InspectedPackage } from './package-inspector.js';
 

@@ -2,7 +2,7 @@
  * Everything the axis knows about one document: its envelopes (original, revoke/update/replace, statuses),
  * deliveries, business statuses and receipts, filtered to what the caller is a party to. Archivists see it all.
  */
-import type { DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from '../store/records.js';
+import type { DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from './model/index.js';
 import type { ExchangeContext } from './exchange-deps.js';
 import { notFound } from './exchange-error.js';
 import { deliveryViewOf, summaryOf, type DeliveryView, type PackageSummary } from './package-views.js';

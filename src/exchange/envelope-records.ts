@@ -1,5 +1,5 @@
 /** How one accepted package becomes records: the envelope, one delivery per recipient, the receipts. */
-import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from '../store/records.js';
+import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from './model/index.js';
 import { sortableId } from './ids.js';
 import type { InspectedPackage } from './package-inspector.js';
 

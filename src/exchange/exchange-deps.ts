@@ -1,7 +1,7 @@
 /** What the exchange use-cases are built from: ports and policies, never an adapter. */
 import type { ReceiptExporter } from '../ledger/signed-receipt.js';
-import type { DeliveryQueue } from '../queue/ports.js';
-import type { Store } from '../store/ports.js';
+import type { DeliveryQueue } from './ports/index.js';
+import type { Store } from './ports/index.js';
 import type { PackageInspector } from './package-inspector.js';
 
 /** The slice of a pino logger the exchange uses (private keys and package bytes are never passed to it). */

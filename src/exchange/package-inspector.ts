@@ -3,7 +3,7 @@
  * library and the XMLDSig verifier (edxml-inspector.ts); the rules never touch XML themselves.
  */
 import type { SignatureReport } from '../signature/signature-report.js';
-import type { BusinessType, EnvelopeKind, StatusCode } from '../store/records.js';
+import type { BusinessType, EnvelopeKind, StatusCode } from './model/index.js';
 
 export interface InspectedPackage {
   kind: EnvelopeKind;

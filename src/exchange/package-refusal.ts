@@ -11,9 +11,10 @@
  */
 import { AxisError, isAxisError } from '../errors/axis-error.js';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { ReceiptDraft } from '../store/records.js';
-import { statusForCode } from './error-status.js';
+import type { ReceiptDraft } from './model/index.js';
+import { isCouldNotCheck } from '../pki/pki-codes.js';
 import type { ExchangeContext } from './exchange-deps.js';
+import { EXCHANGE_CODES } from './exchange-error.js';
 
 /** The refusal as raised by the checks, with the sealed `rejected` receipt that records it. Same code, same message. */
 export class PackageRefusedError extends AxisError {
@@ -31,15 +32,22 @@ export function isPackageRefused(error: unknown): error is PackageRefusedError {
   return error instanceof PackageRefusedError;
 }
 
+const EXCHANGE_CODE_SET: ReadonlySet<string> = new Set(EXCHANGE_CODES);
+
 /**
- * A verdict on the package: a code of the exchange's own table answered with a 4xx. Not "could not check now" (5xx),
- * and not a coded failure of the axis's own parts (the store busy or unreachable, the trust anchors unreadable): those
- * would otherwise become a permanent sealed refusal, answered with a 4xx a DMS does not retry.
+ * Whether a code is a verdict on the package: one of the exchange's rules, or the format's or the signature's. Not
+ * "could not check now" (the signer's revocation unknown, the inspector thread lost), and not a coded failure of the
+ * axis's own parts (the store busy or unreachable, the trust anchors unreadable): those would otherwise become a
+ * permanent sealed refusal that a DMS does not send again.
  */
+export function isVerdictCode(code: string): boolean {
+  if (EXCHANGE_CODE_SET.has(code)) return true;
+  if (isCouldNotCheck(code)) return false;
+  return code.startsWith('SIG_') || code.startsWith('EDXML_');
+}
+
 function isVerdict(error: unknown): error is AxisError {
-  if (!isAxisError(error) || error instanceof PackageRefusedError) return false;
-  const status = statusForCode(error.code);
-  return status !== undefined && status < 500;
+  return isAxisError(error) && !(error instanceof PackageRefusedError) && isVerdictCode(error.code);
 }
 
 export function rejectedReceiptOf(input: { callerOrganId: string; sha256: string; size: number; code: string; at: string }): ReceiptDraft {

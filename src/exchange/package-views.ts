@@ -1,5 +1,5 @@
 /** The JSON shapes the exchange hands out about envelopes and deliveries (no blob paths, no internal keys). */
-import type { DeliveryRecord, EnvelopeRecord } from '../store/records.js';
+import type { DeliveryRecord, EnvelopeRecord } from './model/index.js';
 
 export interface PackageSummary {
   packageId: string;

@@ -2,16 +2,13 @@
  * Who may see a package: its sender and its recipients. Everyone else gets EXCHANGE_NOT_FOUND, the same answer as
  * for a package that does not exist, so existence never leaks.
  */
-import type { Store } from '../store/ports.js';
-import type { DeliveryRecord, DeliveryState, EnvelopeRecord } from '../store/records.js';
+import type { Store } from './ports/index.js';
+import { RECEIVED_STATES, type DeliveryRecord, type EnvelopeRecord } from './model/index.js';
 import { ExchangeError, notFound } from './exchange-error.js';
 
 export type PartyView =
   | { role: 'sender'; envelope: EnvelopeRecord }
   | { role: 'recipient'; envelope: EnvelopeRecord; delivery: DeliveryRecord };
-
-/** A recipient has the package once it was pushed to it or it downloaded it. */
-export const RECEIVED_STATES: readonly DeliveryState[] = ['delivered', 'fetched', 'acknowledged'];
 
 export async function viewAsParty(store: Store, organId: string, envelopeId: string): Promise<PartyView> {
   const envelope = await store.getEnvelope(envelopeId);

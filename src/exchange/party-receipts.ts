@@ -3,7 +3,7 @@
  * own facts, `rejected` refusals included (they name no document, so no timeline shows them).
  */
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { ReceiptType } from '../store/records.js';
+import type { ReceiptType } from './model/index.js';
 import type { ExchangeContext } from './exchange-deps.js';
 
 export interface PartyReceiptsInput {

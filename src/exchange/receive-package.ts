@@ -1,20 +1,13 @@
 /** Flow 3 of ARCHITECTURE.md, the receive: a recipient lists its inbox, fetches the raw package, acknowledges. */
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptDraft } from '../store/records.js';
+import { DELIVERY_STEPS, INBOX_STATES, RECEIVED_STATES, type DeliveryRecord, type DeliveryState, type EnvelopeRecord, type ReceiptDraft } from './model/index.js';
 import type { ExchangeContext } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
 import { deliveryViewOf, summaryOf, type DeliveryView, type PackageSummary } from './package-views.js';
-import { assertNotWithheld, RECEIVED_STATES, viewAsParty, type PartyView } from './party-access.js';
+import { assertNotWithheld, viewAsParty, type PartyView } from './party-access.js';
 
-/**
- * What waits for a recipient: everything it has not acknowledged, dead letters included (never lost). Downloaded
- * packages too: a `fetched` receipt says the axis sent the bytes, but a connection cut after the last bytes left the
- * axis (or, for a small package, in the socket's buffers) loses them on the way, and only the acknowledgement is the
- * recipient's word that it has them.
- */
-export const INBOX_STATES: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'fetched', 'dead'];
-const FETCHABLE_FROM: DeliveryState[] = ['pending', 'retrying', 'available', 'delivered', 'dead'];
+const { fetch: FETCH, acknowledge: ACKNOWLEDGE } = DELIVERY_STEPS;
 
 export interface InboxItem extends PackageSummary {
   deliveryId: string;
@@ -58,18 +51,18 @@ function deliveryReceipt(type: ReceiptDraft['type'], envelope: EnvelopeRecord, d
  * nothing. Revoked while the download ran: EXCHANGE_GONE, and the download fails (the recipient never had it whole).
  */
 async function recordFetch(ctx: ExchangeContext, view: Extract<PartyView, { role: 'recipient' }>): Promise<void> {
-  if (!FETCHABLE_FROM.includes(view.delivery.state)) return;
+  if (!FETCH.from.includes(view.delivery.state)) return;
   const at = ctx.now().toISOString();
   const moved = await ctx.store.transitionDelivery(view.delivery.id, {
-    from: FETCHABLE_FROM,
-    patch: { state: 'fetched', fetchedAt: at, updatedAt: at },
+    step: FETCH,
+    patch: { fetchedAt: at, updatedAt: at },
     receipt: deliveryReceipt('fetched', view.envelope, view.delivery, at),
   });
   if (moved) return;
   // The delivery moved under us (a push completed, or a revocation withheld it): judge again on what it is now.
   const again = await viewAsParty(ctx.store, view.delivery.recipientOrganId, view.envelope.id);
   assertNotWithheld(again);
-  if (again.role === 'recipient' && FETCHABLE_FROM.includes(again.delivery.state)) await recordFetch(ctx, again);
+  if (again.role === 'recipient' && FETCH.from.includes(again.delivery.state)) await recordFetch(ctx, again);
 }
 
 /** The checks of a download (a party, not withheld, the bytes still kept), and what it would send. */
@@ -94,7 +87,7 @@ export async function describePackage(ctx: ExchangeContext, input: { organId: st
 export async function fetchPackage(ctx: ExchangeContext, input: { organId: string; envelopeId: string }): Promise<FetchedPackage> {
   const { view, head } = await downloadable(ctx, input);
   const bytes = await ctx.store.blobs.openRead(head.sha256);
-  if (view.role !== 'recipient' || !FETCHABLE_FROM.includes(view.delivery.state)) return { ...head, stream: bytes };
+  if (view.role !== 'recipient' || !FETCH.from.includes(view.delivery.state)) return { ...head, stream: bytes };
   return { ...head, stream: recordedAtEnd(bytes, () => recordFetch(ctx, view)) };
 }
 
@@ -145,13 +138,13 @@ export async function acknowledge(ctx: ExchangeContext, input: { organId: string
   assertNotWithheld(view);
   const { envelope, delivery } = view;
   if (delivery.state === 'acknowledged') return { packageId: envelope.id, delivery: deliveryViewOf(delivery) };
-  if (delivery.state !== 'delivered' && delivery.state !== 'fetched') {
+  if (!ACKNOWLEDGE.from.includes(delivery.state)) {
     throw new ExchangeError('EXCHANGE_NOT_FETCHED', 'The package has not reached this agency yet: fetch it before acknowledging it.', { deliveryState: delivery.state });
   }
   const at = ctx.now().toISOString();
   const moved = await ctx.store.transitionDelivery(delivery.id, {
-    from: ['delivered', 'fetched'],
-    patch: { state: 'acknowledged', acknowledgedAt: at, updatedAt: at },
+    step: ACKNOWLEDGE,
+    patch: { acknowledgedAt: at, updatedAt: at },
     receipt: deliveryReceipt('acknowledged', envelope, delivery, at),
   });
   if (!moved) return acknowledge(ctx, input);

@@ -4,7 +4,7 @@
  * by policy, but a signature it does carry must be valid and tied the same way.
  */
 import { AxisError } from '../errors/axis-error.js';
-import type { AgencyRecord } from '../store/records.js';
+import type { AgencyRecord } from './model/index.js';
 import type { ExchangePolicy } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
 import type { InspectedPackage } from './package-inspector.js';

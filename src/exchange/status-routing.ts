@@ -3,11 +3,11 @@
  * checked against the status machine for that (document, sender, recipient), and routed to the other party: a
  * recipient's status goes back to the original sender, a take-back request (13) goes to the recipient it names.
  */
-import type { AcceptBundle, Store } from '../store/ports.js';
-import type { AgencyRecord, EnvelopeRecord, StatusCode } from '../store/records.js';
+import type { AcceptBundle, Store } from './ports/index.js';
+import type { AgencyRecord, EnvelopeRecord, StatusCode } from './model/index.js';
 import { ExchangeError } from './exchange-error.js';
 import type { InspectedPackage } from './package-inspector.js';
-import { decideStatus, replayStatus, STATUS_NAMES, type StatusActor, type StatusEvent } from './status-machine.js';
+import { decideStatus, replayStatus, STATUS_NAMES, type StatusActor, type StatusEvent } from './model/status-machine.js';
 
 export interface StatusPlan {
   /** The DocumentId the status names (its envelope's documentId). */

@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { AcceptBundle, AcceptOutcome } from '../store/ports.js';
-import type { EnvelopeRecord, ReceiptRecord } from '../store/records.js';
+import type { AcceptBundle, AcceptOutcome } from './ports/index.js';
+import type { EnvelopeRecord, ReceiptRecord } from './model/index.js';
 import { documentIdConflict, originalRevoked, planDocument } from './document-rules.js';
 import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
 import type { ExchangeContext } from './exchange-deps.js';
@@ -26,30 +26,18 @@ export type PackageSource =
   | { bytes: Uint8Array; sha256?: string };
 
 export interface SubmitInput {
+  /** The authenticated agency that sent the package. */
   callerOrganId: string;
-  source?: PackageSource;
-  /** The gateway's flat shape (SubmittedPackage): same as source { tempPath, sha256, size }. */
-  tempPath?: string;
-  sha256?: string;
-  size?: number;
-  bytes?: Uint8Array;
+  source: PackageSource;
 }
 
 export interface SubmitResult {
-  /** created: newly accepted (HTTP 202). duplicate: the same package again (HTTP 200) with the original receipt. */
+  /** created: newly accepted. duplicate: the same package again, answered with the original receipt. */
   outcome: 'created' | 'duplicate';
-  httpStatus: 202 | 200;
   envelopeId: string;
   envelope: EnvelopeRecord;
   receipt: SignedReceipt;
   warnings: { code: string; message: string }[];
-}
-
-function sourceOf(input: SubmitInput): PackageSource {
-  if (input.source) return input.source;
-  if (input.bytes) return input.sha256 ? { bytes: input.bytes, sha256: input.sha256 } : { bytes: input.bytes };
-  if (input.tempPath && input.sha256 && input.size !== undefined) return { tempPath: input.tempPath, sha256: input.sha256, size: input.size };
-  throw new TypeError('submitPackage needs the package bytes or a temporary file with its SHA-256 and size.');
 }
 
 async function acceptedReceipt(ctx: ExchangeContext, envelope: EnvelopeRecord): Promise<ReceiptRecord> {
@@ -60,11 +48,11 @@ async function acceptedReceipt(ctx: ExchangeContext, envelope: EnvelopeRecord): 
 }
 
 function result(ctx: ExchangeContext, outcome: 'created' | 'duplicate', envelope: EnvelopeRecord, receipt: ReceiptRecord, pkg: InspectedPackage): SubmitResult {
-  return { outcome, httpStatus: outcome === 'created' ? 202 : 200, envelopeId: envelope.id, envelope, receipt: ctx.exportReceipt(receipt), warnings: pkg.warnings };
+  return { outcome, envelopeId: envelope.id, envelope, receipt: ctx.exportReceipt(receipt), warnings: pkg.warnings };
 }
 
 export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): Promise<SubmitResult> {
-  const source = sourceOf(input);
+  const { source } = input;
   const caller = input.callerOrganId;
   const size = 'bytes' in source ? source.bytes.byteLength : source.size;
   if (size > ctx.limits.maxPackageBytes) {

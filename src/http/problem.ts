@@ -1,11 +1,14 @@
 /**
- * Every error leaves the gateway as RFC 9457 application/problem+json carrying the stable AxisError code, so a
- * client branches on `code`, a person reads `detail`, and support finds the log line by `requestId`.
+ * Problem rendering shared by the dialects that answer in RFC 9457 application/problem+json (the REST API, the
+ * probes): the stable AxisError code, so a client branches on `code`, a person reads `detail`, and support finds the
+ * log line by `requestId`. Which status a code gets is the dialect's own table (`StatusForCode`).
  */
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AxisError, isAxisError } from '../errors/axis-error.js';
-import { gatewayStatusForCode, type StatusForCode } from './status-codes.js';
 import { logFor } from './request-log.js';
+
+/** A dialect's mapping from error codes to HTTP statuses. */
+export type StatusForCode = (code: string) => number;
 
 export interface Problem {
   type: string;
@@ -34,9 +37,12 @@ const TITLES: Record<number, string> = {
   429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
 };
 
-export function sendProblem(req: Request, res: Response, status: number, code: string, detail: string): void {
+/** Members a problem may carry besides the standard ones (RFC 9457 extension members), e.g. a refusal's receipt. */
+export type ProblemExtensions = Record<string, unknown>;
+
+export function sendProblem(req: Request, res: Response, status: number, code: string, detail: string, extensions: ProblemExtensions = {}): void {
   const requestId = String(req.id ?? '');
-  const problem: Problem = {
+  const problem: Problem & ProblemExtensions = {
     type: `urn:edx-axis:error:${code}`,
     title: TITLES[status] ?? 'Error',
     status,
@@ -44,6 +50,7 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
     detail,
     instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
     requestId,
+    ...extensions,
   };
   if (res.headersSent) {
     res.destroy();
@@ -52,7 +59,10 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
-export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHandler {
+/** Problems with the codes that no dialect table knows: the status an HttpError carries, 500 for any other error. */
+export const noCodeStatuses: StatusForCode = () => 500;
+
+export function problemHandler(statusFor: StatusForCode): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
       if (error.status >= 500) logFor(req)?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
@@ -60,7 +70,7 @@ export function problemHandler(exchangeStatus?: StatusForCode): ErrorRequestHand
       return sendProblem(req, res, error.status, error.code, error.message);
     }
     if (isAxisError(error)) {
-      const status = exchangeStatus?.(error.code) ?? gatewayStatusForCode(error.code);
+      const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);

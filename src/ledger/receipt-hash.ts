@@ -1,6 +1,6 @@
 /** How a receipt's hash is computed: one definition shared by the sealer and every verifier. */
 import { createHash } from 'node:crypto';
-import type { ReceiptRecord } from '../store/records.js';
+import type { ReceiptRecord } from './receipt.js';
 import { canonicalJson } from './canonical-json.js';
 
 export const GENESIS_PREV_HASH = '0'.repeat(64);

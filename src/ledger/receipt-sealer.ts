@@ -3,7 +3,7 @@
  * so a chain position and its previous hash are taken and signed in one step.
  */
 import { sign } from 'node:crypto';
-import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../store/records.js';
+import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from './receipt.js';
 import type { AxisIdentity } from './axis-identity.js';
 import { receiptHash } from './receipt-hash.js';
 

@@ -1,6 +1,6 @@
 /** Offline verification of receipts: one signed receipt against trust anchors, or a run of the axis's hash chain. */
 import { createHash, verify, type X509Certificate } from 'node:crypto';
-import type { ReceiptRecord } from '../store/records.js';
+import type { ReceiptRecord } from './receipt.js';
 import { toX509, verifyPath } from './certificate-path.js';
 import { GENESIS_PREV_HASH, receiptHash } from './receipt-hash.js';
 import { SIGNED_RECEIPT_FORMAT, type SignedReceipt } from './signed-receipt.js';

@@ -3,7 +3,7 @@
  * verifiable offline with `edx receipt verify FILE --trust DIR` years later.
  */
 import { AxisError } from '../errors/axis-error.js';
-import type { ReceiptRecord } from '../store/records.js';
+import type { ReceiptRecord } from './receipt.js';
 import type { AxisIdentity } from './axis-identity.js';
 
 export const SIGNED_RECEIPT_FORMAT = 'edx-receipt/1';

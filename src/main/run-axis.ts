@@ -1,24 +1,22 @@
 /**
- * Wires one axis process, in this order: Redis (fail fast, one line) -> identity + store -> use-cases -> the gateway
- * (HTTP) and/or the workers, as ROLE says. `stop()` undoes it in reverse.
+ * Runs one axis process, in this order: Redis (fail fast, one line) -> identity + store (axis-services.ts) ->
+ * use-cases (composition-root.ts) -> the gateway (HTTP) and/or the workers, as ROLE says. `stop()` undoes it in
+ * reverse.
  */
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { AxisConfig } from '../config/config.js';
 import { loadTokenDigests } from '../config/tokens.js';
-import { statusForCode } from '../exchange/error-status.js';
-import { createApp } from '../http/app.js';
-import { queueBoard } from '../http/queue-board.js';
 import { metrics as processMetrics, type AxisMetrics } from '../observability/metrics.js';
-import { openAxisStore, type AxisStore } from './open-axis-store.js';
+import { openAxisServices, type AxisServices } from './axis-services.js';
+import { composeAxis, composeGateway } from './composition-root.js';
 import { connectRedis } from './redis-connection.js';
-import { wireUseCases } from './wire-use-cases.js';
 
 export interface RunningAxis {
   server: Server | undefined;
   /** The port the gateway listens on (PORT=0 picks a free one). */
   port: number | undefined;
-  axis: AxisStore;
+  services: AxisServices;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -46,36 +44,16 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
   const intake: (() => Promise<void>)[] = [];
   /** What that work needed, closed after it, in order. */
   const stoppers: (() => Promise<void>)[] = [];
-  let axis: AxisStore | undefined;
+  let services: AxisServices | undefined;
   try {
-    axis = await openAxisStore(config);
-    const wired = await wireUseCases({ config, axis, logger, metrics, ...(prefix ? { queuePrefix: prefix } : {}) });
-    stoppers.push(() => wired.close());
+    services = await openAxisServices(config);
+    const composed = await composeAxis({ config, services, logger, metrics, ...(prefix ? { queuePrefix: prefix } : {}) });
+    stoppers.push(() => composed.close());
 
     let server: Server | undefined;
     let port: number | undefined;
     if (config.role !== 'workers') {
-      const app = createApp({
-        exchange: wired.exchange,
-        deliveries: wired.deliveries,
-        agencies: axis.agencies,
-        store: axis.store,
-        redis,
-        uploadDir: axis.store.blobs.tempDir,
-        metrics: metrics.registry,
-        logger,
-        tokens,
-        maxPackageBytes: config.maxPackageBytes,
-        authWindowSeconds: config.authWindowSeconds,
-        redisKeyPrefix: `${prefix ?? 'edx'}:auth:`,
-        metricsPublic: config.metricsPublic,
-        exchangeStatus: statusForCode,
-        packageCounters: {
-          accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
-          rejected: (code) => metrics.packagesRejected.inc({ code }),
-        },
-        adminUi: queueBoard(wired.boardQueues),
-      });
+      const app = composeGateway({ config, services, composed, redis, logger, metrics, tokens, prefix });
       const listening = app.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -88,7 +66,7 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
       if (!config.axisP12) {
         logger.warn({ dataDir: config.dataDir }, 'receipts are sealed by a development axis identity generated under DATA_DIR: set AXIS_P12 and AXIS_P12_PASSWORD to the axis certificate in production');
       }
-      if ((await axis.store.listAgencies()).length === 0) {
+      if ((await services.store.listAgencies()).length === 0) {
         // A newcomer's first start: say what to do next rather than sit silent on an empty registry.
         logger.info(`no agencies registered yet: add one with "npx edx admin agency add CODE --name NAME", or watch a whole exchange with "npm run demo"; API docs at http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/docs`);
       }
@@ -98,17 +76,17 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
       }));
     }
     if (config.role !== 'gateway') {
-      const workers = await wired.startWorkers();
+      const workers = await composed.startWorkers();
       // At the same time as the HTTP server (they have their own queue and connections), so that slow uploads do not
       // keep them taking jobs; within the shutdown deadline less what closing the rest needs (start.ts exits at it).
       intake.push(() => workers.close(config.shutdownTimeoutMs - Math.min(CLOSE_AFTER_WORK_MS, config.shutdownTimeoutMs / 4)));
       logger.info({ role: config.role }, 'workers started');
     }
-    const opened = axis;
+    const opened = services;
     return {
       server,
       port,
-      axis: opened,
+      services: opened,
       logger,
       async stop() {
         logger.info('shutting down');
@@ -121,7 +99,7 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
     };
   } catch (error) {
     for (const stop of [...intake, ...stoppers]) await stop().catch(() => undefined);
-    await axis?.store.close().catch(() => undefined);
+    await services?.store.close().catch(() => undefined);
     redis.disconnect();
     throw error;
   }

@@ -4,7 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryObserver } from '../exchange/delivery/delivery-observer.js';
-import type { QueueDepth } from '../queue/ports.js';
+import type { QueueDepth } from '../exchange/ports/index.js';
 
 export interface AxisMetrics {
   readonly registry: Registry;

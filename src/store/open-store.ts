@@ -2,8 +2,8 @@
  * The one place that chooses the store adapter: MongoDB when a URL is configured, the embedded store under the data
  * directory otherwise. The MongoDB adapter is loaded only when asked for, so the embedded default never loads mongoose.
  */
-import type { Store } from './ports.js';
-import type { ReceiptSealer } from './records.js';
+import type { Store } from '../exchange/ports/index.js';
+import type { ReceiptSealer } from '../exchange/model/index.js';
 
 export interface OpenStoreOptions {
   /** mongodb:// or mongodb+srv:// URL of a replica set (transactions need one). Unset: the embedded store. Upload spool files still go under dataDir. */

@@ -9,12 +9,13 @@ import type { DeadLetterAlert } from '../../src/exchange/delivery/dead-letter-al
 import { replayDelivery } from '../../src/exchange/delivery/dead-letters.js';
 import { deliver, type DeliverDeps } from '../../src/exchange/delivery/deliver.js';
 import { deliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
-import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
+import { createHttpPushClient } from '../../src/push/http-push-client.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createRedisRecipientGate } from '../../src/queue/bullmq/recipient-gate.js';
-import type { DeliveryQueue } from '../../src/queue/ports.js';
+import type { DeliveryQueue } from '../../src/exchange/ports/index.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -58,7 +59,7 @@ describe('deliver', () => {
   it('dead-letters a delivery to an agency that is not registered, without a push', async () => {
     const { deliveries } = await acceptPackage(axis.store, { to: ['000.00.00.X99'] });
     // acceptPackage made it available (unknown agency = no endpoint); put it back to pending as a push would be.
-    await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['available'], patch: { state: 'pending' } });
+    await axis.store.transitionDelivery(deliveries[0]!.id, { step: setUpStep(['available'], 'pending'), patch: {} });
     expect(await deliver(deps, deliveries[0]!.id)).toMatchObject({ kind: 'dead', reason: 'recipient-unknown', attempts: 0 });
     expect(alerts).toMatchObject([{ deliveryId: deliveries[0]!.id, reason: 'recipient-unknown' }]);
     expect((await allReceipts(axis.store)).map((r) => r.type)).toEqual(['accepted', 'failed']);
@@ -120,7 +121,7 @@ describe('deliver', () => {
     let withheld: Promise<unknown> | undefined;
     receiver.behave(() => {
       // What a revocation accepted now does to a delivery its recipient has not received (the store's revoke).
-      withheld = axis.store.transitionDelivery(id, { from: ['pending', 'retrying'], patch: { state: 'withheld' } });
+      withheld = axis.store.transitionDelivery(id, { step: setUpStep(['pending', 'retrying'], 'withheld'), patch: {} });
       return { status: 200, delayMs: 100 };
     });
     expect(await deliver(deps, id)).toMatchObject({ kind: 'delivered', attempts: 1 });
@@ -166,7 +167,7 @@ describe('deliver', () => {
       // While this push is in flight (its worker stalled), the job's next run dead-letters the delivery and an operator
       // replays it with a fresh set of attempts.
       meanwhile = (async () => {
-        await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 400' } });
+        await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'dead'), patch: { attempts: 5, lastError: 'HTTP 400' } });
         await replayDelivery(axis.store, queue, id, 'operator');
       })();
       return { status: 503, delayMs: 100 };
@@ -185,7 +186,7 @@ describe('deliver', () => {
     const id = await pending();
     // The last attempt: counted as a failure, it would dead-letter a package the recipient is about to take.
     const last = deps.policy.maxAttempts - 1;
-    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: last, nextAttemptAt: new Date(0).toISOString() } });
+    await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: last, nextAttemptAt: new Date(0).toISOString() } });
     const shutting = createHttpPushClient();
     receiver.behave(() => ({ status: 200, delayMs: 1000 }));
     const outcome = deliver({ ...deps, push: shutting }, id);
@@ -219,14 +220,14 @@ describe('deliver', () => {
 
   it('counts the attempt of a late 2xx on the delivery as it is now, not as the stalled worker read it', async () => {
     const id = await pending();
-    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: 9, nextAttemptAt: new Date(0).toISOString() } });
+    await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: 9, nextAttemptAt: new Date(0).toISOString() } });
     let meanwhile: Promise<unknown> | undefined;
     receiver.behave(() => {
       // While this push is in flight: dead-lettered by the job's next run, replayed, one failed attempt since.
       meanwhile = (async () => {
-        await axis.store.transitionDelivery(id, { from: ['retrying'], patch: { state: 'dead', attempts: 10 } });
-        await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'pending', attempts: 0 } });
-        await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'retrying', attempts: 1 } });
+        await axis.store.transitionDelivery(id, { step: setUpStep(['retrying'], 'dead'), patch: { attempts: 10 } });
+        await axis.store.transitionDelivery(id, { step: setUpStep(['dead'], 'pending'), patch: { attempts: 0 } });
+        await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: 1 } });
       })();
       return { status: 200, delayMs: 100 };
     });
@@ -259,7 +260,7 @@ describe('deliver', () => {
 
   it('refuses a replay whose delivery changed after it was read, with a clear code, and writes no receipt', async () => {
     const id = await pending();
-    await axis.store.transitionDelivery(id, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 400' } });
+    await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'dead'), patch: { attempts: 5, lastError: 'HTTP 400' } });
     const enqueued: string[] = [];
     const queue = { enqueueDeliveries: async (ids: readonly string[]) => { enqueued.push(...ids); } } as unknown as DeliveryQueue;
     // Another operator's replay, and the delivery dying again, between this replay's read and its write.
@@ -267,8 +268,8 @@ describe('deliver', () => {
       getDelivery: {
         value: async (deliveryId: string) => {
           const read = await axis.store.getDelivery(deliveryId);
-          await axis.store.transitionDelivery(deliveryId, { from: ['dead'], patch: { state: 'pending', attempts: 0 } });
-          await axis.store.transitionDelivery(deliveryId, { from: ['pending'], patch: { state: 'dead', attempts: 5, lastError: 'HTTP 410' } });
+          await axis.store.transitionDelivery(deliveryId, { step: setUpStep(['dead'], 'pending'), patch: { attempts: 0 } });
+          await axis.store.transitionDelivery(deliveryId, { step: setUpStep(['pending'], 'dead'), patch: { attempts: 5, lastError: 'HTTP 410' } });
           return read;
         },
       },

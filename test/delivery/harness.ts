@@ -13,8 +13,8 @@ import { PUSH_HEADERS, verifyPushSignature } from '../../src/exchange/delivery/p
 import { sortableId } from '../../src/exchange/ids.js';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/ports.js';
-import type { AgencyRecord, DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptRecord } from '../../src/store/records.js';
+import type { Store } from '../../src/exchange/ports/index.js';
+import type { AgencyRecord, DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptRecord } from '../../src/exchange/model/index.js';
 
 export const SENDER = '000.00.00.G22';
 

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
-import type { PushRequest } from '../../src/exchange/delivery/push-client.js';
+import { createHttpPushClient } from '../../src/push/http-push-client.js';
+import type { PushRequest } from '../../src/exchange/ports/index.js';
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisRecipientGate } from '../../src/queue/bullmq/recipient-gate.js';
 import { gateRedisOptions, openRedis } from '../../src/queue/bullmq/redis-options.js';
-import type { GateDecision } from '../../src/queue/ports.js';
+import type { GateDecision } from '../../src/exchange/ports/index.js';
 import { countSocketWrites, dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 
 describe('the per-recipient gate', () => {

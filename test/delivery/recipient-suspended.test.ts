@@ -9,9 +9,10 @@ import { createAgencyRegistry, type AgencyRegistry } from '../../src/exchange/ag
 import type { DeadLetterAlert } from '../../src/exchange/delivery/dead-letter-alert.js';
 import { deliver, RECIPIENT_SUSPENDED, type DeliverDeps } from '../../src/exchange/delivery/deliver.js';
 import { deliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
-import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
+import { createHttpPushClient } from '../../src/push/http-push-client.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -88,7 +89,7 @@ describe('deliver to a suspended recipient', () => {
     expect(await deliver(deps, id)).toMatchObject({ kind: 'retry', attempts: 1 });
     await registry.suspend(RECIPIENT);
     // Make the retry due now: the hold is decided when the delivery is due, not before.
-    await axis.store.transitionDelivery(id, { from: ['retrying'], patch: { nextAttemptAt: new Date(Date.now() - 1000).toISOString() } });
+    await axis.store.transitionDelivery(id, { step: setUpStep(['retrying']), patch: { nextAttemptAt: new Date(Date.now() - 1000).toISOString() } });
 
     expect(await deliver(deps, id)).toMatchObject({ kind: 'deferred', reason: 'recipient-suspended', recorded: true });
     const held = await axis.store.getDelivery(id);

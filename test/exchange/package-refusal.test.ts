@@ -13,11 +13,11 @@ import { AxisError, isAxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases, type Exchange } from '../../src/exchange/create-exchange.js';
 import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
-import { statusForCode } from '../../src/exchange/error-status.js';
+import { restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
 import { isPackageRefused, PackageRefusedError } from '../../src/exchange/package-refusal.js';
 import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/ports.js';
+import type { Store } from '../../src/exchange/ports/index.js';
 import { createTestSigning, type AgencySigner, type TestSigning } from '../http/test-signing.js';
 
 const A = '000.00.00.H41';
@@ -96,7 +96,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
   it('bytes that are not edXML: the refusal carries a signed rejected receipt naming the caller only', async () => {
     const bytes = Buffer.from('<html><body>not a package</body></html>');
     const before = await chainSeq();
-    const error = await refusal(exchange.submitPackage({ callerOrganId: A, bytes }));
+    const error = await refusal(exchange.submitPackage({ callerOrganId: A, source: { bytes } }));
     expect(isPackageRefused(error)).toBe(true);
     const refused = error as PackageRefusedError;
     expect(refused.code).toBe('EDXML_NOT_EDXML');
@@ -111,7 +111,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
 
   it('recipients named by a refused package are never written: the receipt is the sender\'s alone', async () => {
     const bytes = documentTo([B]); // unsigned: a document must be signed
-    const error = await refusal(exchange.submitPackage({ callerOrganId: A, bytes }));
+    const error = await refusal(exchange.submitPackage({ callerOrganId: A, source: { bytes } }));
     expect(isAxisError(error) && error.code).toBe('SIG_MISSING');
     const stored = await store.getReceipt((error as PackageRefusedError).receiptId);
     expect(stored?.parties).toEqual([A]);
@@ -134,7 +134,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
 
   it('an oversized package leaves no receipt (its bytes are not taken in)', async () => {
     const before = await chainSeq();
-    const error = await refusal(exchange.submitPackage({ callerOrganId: A, bytes: Buffer.alloc(maxPackageBytes + 1, 0x20) }));
+    const error = await refusal(exchange.submitPackage({ callerOrganId: A, source: { bytes: Buffer.alloc(maxPackageBytes + 1, 0x20) } }));
     expect(isAxisError(error) && error.code).toBe('EXCHANGE_TOO_LARGE');
     expect(isPackageRefused(error)).toBe(false);
     expect(await chainSeq()).toBe(before);
@@ -143,7 +143,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
   it('a receipt that cannot be written does not hide the refusal: the caller still gets its code', async () => {
     const before = await chainSeq();
     const failing = build({ appendReceipt: () => Promise.reject(new Error('disk full')) });
-    const error = await refusal(failing.submitPackage({ callerOrganId: A, bytes: Buffer.from('<html/>') }));
+    const error = await refusal(failing.submitPackage({ callerOrganId: A, source: { bytes: Buffer.from('<html/>') } }));
     expect(isAxisError(error) && error.code).toBe('EDXML_NOT_EDXML');
     expect(isPackageRefused(error)).toBe(false);
     expect(await chainSeq()).toBe(before);
@@ -153,13 +153,13 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
     const signed = await (await signerA()).sign(documentTo([B]));
     const before = await chainSeq();
     const busy = build({ accept: () => Promise.reject(new AxisError('STORE_BUSY', 'The store is busy: another process holds its write lock.')) });
-    const error = await refusal(busy.submitPackage({ callerOrganId: A, bytes: signed }));
+    const error = await refusal(busy.submitPackage({ callerOrganId: A, source: { bytes: signed } }));
     expect(isAxisError(error) && error.code).toBe('STORE_BUSY');
     expect(isPackageRefused(error)).toBe(false);
     expect(await chainSeq()).toBe(before);
     expect(await store.blobs.has(sha256(signed))).toBe(false);
     // and the same package, sent again once the store answers, is accepted
-    expect(await exchange.submitPackage({ callerOrganId: A, bytes: signed })).toMatchObject({ outcome: 'created' });
+    expect(await exchange.submitPackage({ callerOrganId: A, source: { bytes: signed } })).toMatchObject({ outcome: 'created' });
   });
 
   it('a package moved in as a file and then not accepted leaves no bytes in the blob store (failure or conflict)', async () => {
@@ -167,7 +167,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
     const asFile = async (bytes: Buffer) => {
       const tempPath = path.join(dataDir, `upload-${randomBytes(4).toString('hex')}.tmp`);
       writeFileSync(tempPath, bytes);
-      return { callerOrganId: A, tempPath, sha256: sha256(bytes), size: bytes.byteLength };
+      return { callerOrganId: A, source: { tempPath, sha256: sha256(bytes), size: bytes.byteLength } };
     };
     const failing = await signer.sign(documentTo([B]));
     const busy = build({ accept: () => Promise.reject(new AxisError('STORE_BUSY', 'The store is busy.')) });
@@ -191,7 +191,7 @@ describe('a refused package is one rejected receipt, and nothing else', () => {
     const signed = await signer.sign(documentTo([B]));
     await signing.close(); // the test PKI's CRL/OCSP server: revocation can no longer be established
     const before = await chainSeq();
-    const error = await refusal(exchange.submitPackage({ callerOrganId: A, bytes: signed }));
+    const error = await refusal(exchange.submitPackage({ callerOrganId: A, source: { bytes: signed } }));
     expect(isAxisError(error)).toBe(true);
     const code = (error as { code: string }).code;
     expect(statusForCode(code)).toBe(503);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideStatus, INITIAL_STATUS_STATE, replayStatus, type StatusState } from '../../src/exchange/status-machine.js';
-import type { StatusCode } from '../../src/store/records.js';
+import { decideStatus, INITIAL_STATUS_STATE, replayStatus, type StatusState } from '../../src/exchange/model/status-machine.js';
+import type { StatusCode } from '../../src/exchange/model/index.js';
 
 const after = (...codes: StatusCode[]): StatusState => replayStatus(codes.map((code) => ({ type: 'status' as const, code })));
 const allowed = (state: StatusState, code: StatusCode, actor: 'sender' | 'recipient' = code === '13' ? 'sender' : 'recipient') => decideStatus(state, code, actor).allowed;

@@ -9,12 +9,13 @@ import { createDeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js
 import { deliver } from '../../src/exchange/delivery/deliver.js';
 import { deliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
 import { SILENT_OBSERVER } from '../../src/exchange/delivery/delivery-observer.js';
-import { createHttpPushClient } from '../../src/exchange/delivery/http-push-client.js';
+import { createHttpPushClient } from '../../src/push/http-push-client.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { deliveryJobId } from '../../src/queue/names.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import { ARCHIVIST_TOKEN, buildHarness, OPERATOR_TOKEN, type Harness } from './harness.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -80,7 +81,7 @@ describe('the dead-letter admin API', () => {
     const more: string[] = [];
     for (let i = 0; i < 3; i++) {
       const { deliveries } = await acceptPackage(axis.store, { to: [RECIPIENT] });
-      await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['pending'], patch: { state: 'dead', lastError: 'HTTP 422: test' } });
+      await axis.store.transitionDelivery(deliveries[0]!.id, { step: setUpStep(['pending'], 'dead'), patch: { lastError: 'HTTP 422: test' } });
       more.push(deliveries[0]!.id);
     }
     try {
@@ -96,7 +97,7 @@ describe('the dead-letter admin API', () => {
       const tooMany = await request(h.app).get('/v1/admin/deliveries?state=dead&limit=1001').set(auth);
       expect({ status: tooMany.status, code: tooMany.body.code }).toEqual({ status: 400, code: 'HTTP_QUERY_INVALID' });
     } finally {
-      for (const id of more) await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'delivered' } });
+      for (const id of more) await axis.store.transitionDelivery(id, { step: setUpStep(['dead'], 'delivered'), patch: {} });
     }
   });
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { signRequest } from '../../src/http/auth/request-signing.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { buildHarness, fakeExchange, type Harness } from './harness.js';
 import { freePort } from '../delivery/redis-fixture.js';

@@ -5,17 +5,17 @@
  */
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GatewayDeliveries } from '../../src/http/gateway-ports.js';
+import type { DeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
 import { buildHarness, OPERATOR_TOKEN, type Harness } from './harness.js';
 
 const AGENCY = '000.00.00.H41';
 
-function recordingDeliveries(wake: (organId: string) => Promise<number>): GatewayDeliveries & { woken: string[] } {
+function recordingDeliveries(wake: (organId: string) => Promise<number>): DeliveryAdmin & { woken: string[] } {
   const woken: string[] = [];
   return {
     woken,
     async listDead() { return { items: [] }; },
-    async replay() { return {}; },
+    async replay(deliveryId) { return { deliveryId, state: 'pending', receipt: undefined }; },
     async wakeHeld(organId) {
       woken.push(organId);
       return wake(organId);

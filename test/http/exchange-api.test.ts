@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { loadAxisIdentity, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';
-import { signRequest } from '../../src/http/auth/request-signing.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -175,7 +176,7 @@ describe('send, receive, acknowledge', () => {
   it("a delivery's last error is shown to its recipient, not to the sender (it names the recipient's own systems)", async () => {
     const [delivery] = await f.store.listDeliveriesForEnvelope(packageId);
     const lastError = 'refused: connect ECONNREFUSED 10.20.30.40:8443';
-    await f.store.transitionDelivery(delivery!.id, { from: ['fetched'], patch: { lastError } });
+    await f.store.transitionDelivery(delivery!.id, { step: setUpStep(['fetched']), patch: { lastError } });
     try {
       expect((await f.get(B, `/v1/packages/${packageId}/report`)).body.deliveries[0]).toMatchObject({ state: 'fetched', lastError });
       const sender = await f.get(A, `/v1/packages/${packageId}/report`);
@@ -185,7 +186,7 @@ describe('send, receive, acknowledge', () => {
       expect(timeline.status).toBe(200);
       expect(JSON.stringify(timeline.body)).not.toContain('10.20.30.40');
     } finally {
-      await f.store.transitionDelivery(delivery!.id, { from: ['fetched'], patch: { lastError: undefined } });
+      await f.store.transitionDelivery(delivery!.id, { step: setUpStep(['fetched']), patch: { lastError: undefined } });
     }
   });
 

@@ -14,14 +14,14 @@ import { buildDocumentPackage, buildStatusPackage, type DocumentPackageInput } f
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
 import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
-import { statusForCode } from '../../src/exchange/error-status.js';
 import { createApp } from '../../src/http/app.js';
-import { signRequest } from '../../src/http/auth/request-signing.js';
+import { createRestDialect } from '../../src/http/rest/index.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors } from '../../src/ledger/index.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/ports.js';
-import type { StatusCode } from '../../src/store/records.js';
+import type { Store } from '../../src/exchange/ports/index.js';
+import type { StatusCode } from '../../src/exchange/model/index.js';
 import { createTestSigning, type TestSigning, type AgencySigner } from './test-signing.js';
 
 export interface TestAgency {
@@ -100,21 +100,21 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
     limits: { maxPackageBytes },
   });
   const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
+  const tokens = [{ role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() }];
   const app = createApp({
-    exchange,
-    deliveries: undefined,
-    agencies,
-    store,
-    redis,
-    uploadDir: store.blobs.tempDir,
-    metrics: undefined,
     logger: pino({ level: 'silent' }),
-    tokens: [{ role: 'archivist', digest: createHash('sha256').update(archivistToken).digest() }],
-    maxPackageBytes,
-    authWindowSeconds: 300,
-    redisKeyPrefix: `${prefix}:auth:`,
-    metricsPublic: false,
-    exchangeStatus: statusForCode,
+    ops: { store, redis, metrics: undefined, metricsPublic: false, tokens },
+    dialects: [createRestDialect({
+      exchange,
+      deliveries: undefined,
+      agencies,
+      tokens,
+      nonces: redis,
+      nonceKeyPrefix: `${prefix}:auth:`,
+      authWindowSeconds: 300,
+      uploadDir: store.blobs.tempDir,
+      maxPackageBytes,
+    })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
 

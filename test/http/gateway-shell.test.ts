@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { signRequest } from '../../src/http/auth/request-signing.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { freePort } from '../delivery/redis-fixture.js';
 import { ARCHIVIST_TOKEN, buildHarness, fakeExchange, OPERATOR_TOKEN, type Harness } from './harness.js';

@@ -15,10 +15,12 @@ import type { Express, Router } from 'express';
 import type { Registry } from 'prom-client';
 import { AxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
+import type { Exchange } from '../../src/exchange/create-exchange.js';
+import type { DeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
 import { createApp } from '../../src/http/app.js';
-import type { GatewayDeliveries, GatewayExchange } from '../../src/http/gateway-ports.js';
-import type { AgencyRecord } from '../../src/store/records.js';
-import type { Store } from '../../src/store/ports.js';
+import { createRestDialect } from '../../src/http/rest/index.js';
+import type { AgencyRecord } from '../../src/exchange/model/index.js';
+import type { Store } from '../../src/exchange/ports/index.js';
 
 export const OPERATOR_TOKEN = 'operator-token-' + randomBytes(8).toString('hex');
 export const ARCHIVIST_TOKEN = 'archivist-token-' + randomBytes(8).toString('hex');
@@ -40,41 +42,45 @@ export function memoryAgencyStore(): Pick<Store, 'createAgency' | 'getAgency' | 
 
 export interface StoredPackage { id: string; from: string; to: string[]; bytes: Buffer; documentId: string }
 
-/** Parties-only exchange over a map: enough to check that the HTTP layer renders use-case answers faithfully. */
-export function fakeExchange(packages: StoredPackage[]): GatewayExchange {
+/**
+ * Parties-only exchange over a map: enough to check that the HTTP layer renders use-case answers faithfully. Its
+ * answers carry only what these tests read, hence the cast to the real use-cases' type.
+ */
+export function fakeExchange(packages: StoredPackage[]): Exchange {
   const visible = (organId: string, id: string): StoredPackage => {
     const p = packages.find((x) => x.id === id && (x.from === organId || x.to.includes(organId)));
     if (!p) throw new AxisError('PACKAGE_NOT_FOUND', 'No such package for this agency.');
     return p;
   };
-  return {
-    async submitPackage(input) {
-      const sha256 = 'bytes' in input ? createHash('sha256').update(input.bytes).digest('hex') : input.sha256;
-      const size = 'bytes' in input ? input.bytes.byteLength : input.size;
-      return { outcome: 'created', envelopeId: 'pkg-' + sha256.slice(0, 8), receipt: { type: 'accepted', subjectSha256: sha256, size } };
+  const fake = {
+    async submitPackage({ source }: Parameters<Exchange['submitPackage']>[0]) {
+      const sha256 = 'bytes' in source ? createHash('sha256').update(source.bytes).digest('hex') : source.sha256;
+      const size = 'bytes' in source ? source.bytes.byteLength : source.size;
+      return { outcome: 'created', envelopeId: 'pkg-' + sha256.slice(0, 8), envelope: { kind: 'edoc' }, receipt: { type: 'accepted', subjectSha256: sha256, size } };
     },
-    async listInbox({ organId }) {
+    async listInbox({ organId }: { organId: string }) {
       return { items: packages.filter((p) => p.to.includes(organId)).map((p) => ({ packageId: p.id })) };
     },
-    async fetchPackage({ organId, envelopeId }) {
+    async fetchPackage({ organId, envelopeId }: { organId: string; envelopeId: string }) {
       const p = visible(organId, envelopeId);
       return { sha256: createHash('sha256').update(p.bytes).digest('hex'), size: p.bytes.length, stream: Readable.from([p.bytes]) };
     },
-    async describePackage({ organId, envelopeId }) {
+    async describePackage({ organId, envelopeId }: { organId: string; envelopeId: string }) {
       const p = visible(organId, envelopeId);
       return { sha256: createHash('sha256').update(p.bytes).digest('hex'), size: p.bytes.length };
     },
-    async getReport({ organId, envelopeId }) { return { packageId: visible(organId, envelopeId).id, valid: true }; },
-    async acknowledge({ organId, envelopeId }) { return { packageId: visible(organId, envelopeId).id, state: 'acknowledged' }; },
-    async timeline({ organId, documentId }) {
+    async getReport({ organId, envelopeId }: { organId: string; envelopeId: string }) { return { packageId: visible(organId, envelopeId).id, valid: true }; },
+    async acknowledge({ organId, envelopeId }: { organId: string; envelopeId: string }) { return { packageId: visible(organId, envelopeId).id, state: 'acknowledged' }; },
+    async timeline({ organId, documentId }: { organId?: string; documentId: string }) {
       const p = packages.find((x) => x.documentId === documentId && (organId === undefined || x.from === organId || x.to.includes(organId)));
       if (!p) throw new AxisError('DOCUMENT_NOT_FOUND', 'No such document for this caller.');
       return { documentId, envelopes: [p.id] };
     },
-    async listReceipts({ organId }) {
+    async listReceipts({ organId }: { organId: string }) {
       return { items: packages.filter((p) => p.from === organId).map((p) => ({ type: 'accepted', packageId: p.id })) };
     },
   };
+  return fake as unknown as Exchange;
 }
 
 export interface Harness {
@@ -90,8 +96,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  exchange?: GatewayExchange;
-  deliveries?: GatewayDeliveries;
+  exchange?: Exchange;
+  deliveries?: DeliveryAdmin;
   maxPackageBytes?: number;
   storePing?: () => Promise<void>;
   adminUi?: Router;
@@ -116,21 +122,23 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
   const agencies = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32), graceSeconds: 60 });
   const logLines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => { logLines.push(JSON.parse(line) as Record<string, unknown>); } });
-  const app = createApp({
+  const tokens = [{ role: 'operator' as const, digest: digest(OPERATOR_TOKEN) }, { role: 'archivist' as const, digest: digest(ARCHIVIST_TOKEN) }];
+  const rest = createRestDialect({
     exchange: options.exchange,
     deliveries: options.deliveries,
     agencies,
-    store: { ping: options.storePing ?? (async () => undefined) },
-    redis,
-    uploadDir: dir,
-    metrics: options.metrics,
-    logger,
-    tokens: [{ role: 'operator', digest: digest(OPERATOR_TOKEN) }, { role: 'archivist', digest: digest(ARCHIVIST_TOKEN) }],
-    maxPackageBytes: options.maxPackageBytes ?? 64 * 1024,
+    tokens,
+    nonces: redis,
+    nonceKeyPrefix: prefix,
     authWindowSeconds: 300,
-    redisKeyPrefix: prefix,
-    metricsPublic: false,
-    ...(options.adminUi ? { adminUi: options.adminUi } : {}),
+    uploadDir: dir,
+    maxPackageBytes: options.maxPackageBytes ?? 64 * 1024,
+  });
+  const app = createApp({
+    logger,
+    ops: { store: { ping: options.storePing ?? (async () => undefined) }, redis, metrics: options.metrics, metricsPublic: false, tokens },
+    dialects: [rest],
+    operatorPages: options.adminUi ? { router: options.adminUi, tokens } : undefined,
   });
   return {
     app, logLines, agencies, redis, prefix, dir,

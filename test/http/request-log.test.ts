@@ -5,7 +5,7 @@ import express from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { problemHandler } from '../../src/http/problem.js';
+import { noCodeStatuses, problemHandler } from '../../src/http/problem.js';
 import { logFor, requestLog } from '../../src/http/request-log.js';
 
 type Line = Record<string, unknown>;
@@ -34,7 +34,7 @@ function appWith(level: string): { app: express.Express; lines: Line[] } {
   });
   app.use('/admin', mounted);
   app.use((_req, res) => res.status(404).end());
-  app.use(problemHandler());
+  app.use(problemHandler(noCodeStatuses));
   return { app, lines };
 }
 

@@ -1,5 +1,5 @@
 /** Shared by the ledger tests: a sealed chain built the way a store builds it (position from the chain head). */
-import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../../src/store/records.js';
+import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../../src/exchange/model/index.js';
 import { GENESIS_PREV_HASH } from '../../src/ledger/index.js';
 
 export function draft(overrides: Partial<ReceiptDraft> = {}): ReceiptDraft {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAxisError } from '../../src/errors/axis-error.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
-import { statusForCode } from '../../src/exchange/error-status.js';
+import { restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
 import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
 import type { PackageInspector } from '../../src/exchange/package-inspector.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';

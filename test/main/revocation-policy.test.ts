@@ -13,8 +13,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
-import { statusForCode } from '../../src/exchange/error-status.js';
-import { createAgencyClient, type AgencyClient } from '../../src/http/agency-client.js';
+import { restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
+import { createAgencyClient, type AgencyClient } from '../../src/http/rest/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { createSignatureChecking } from '../../src/main/package-signature-check.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
@@ -45,8 +45,8 @@ async function axisWith(env: Record<string, string>): Promise<{ axis: RunningAxi
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'gateway', TRUST_ANCHORS_DIR: demo.trustDir, ...env });
   const axis = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-revocation-${randomBytes(4).toString('hex')}` });
   running.push(axis);
-  const { credentials } = await axis.axis.agencies.addAgency(A);
-  await axis.axis.agencies.addAgency(B);
+  const { credentials } = await axis.services.agencies.addAgency(A);
+  await axis.services.agencies.addAgency(B);
   return { axis, a: createAgencyClient({ baseUrl: `http://127.0.0.1:${axis.port}`, ...credentials }) };
 }
 
@@ -102,8 +102,8 @@ describe('revocation policy (issue 3: fail-closed by default, fail-open by optio
       expect(sent.status).toBe(statusForCode(sent.body.code));
       expect(sent.status).toBe(503);
       expect(sent.body.detail).toMatch(/\S/);
-      expect(await axis.axis.store.chainHead()).toBeUndefined();
-      expect(await axis.axis.store.listDeliveries({ limit: 10 })).toEqual([]);
+      expect(await axis.services.store.chainHead()).toBeUndefined();
+      expect(await axis.services.store.listDeliveries({ limit: 10 })).toEqual([]);
     });
 
     it('REVOCATION_POLICY=prefer: accepted, and the report carries the warning', async () => {

@@ -14,7 +14,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
-import { createAgencyClient } from '../../src/http/agency-client.js';
+import { createAgencyClient } from '../../src/http/rest/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
 import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
@@ -47,8 +47,8 @@ describe('gateway and workers in one process', () => {
     demo = await createDemoPki(path.join(dataDir, 'trust'));
     const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
     running = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-run-axis-${randomBytes(4).toString('hex')}` });
-    const a = await running.axis.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
-    await running.axis.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
+    const a = await running.services.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
+    await running.services.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
 
     const signed = await signPackage(buildDocumentPackage({
       from: { organId: '000.00.00.H40', organName: 'UBND tỉnh Hà Nam' },
@@ -71,7 +71,7 @@ describe('gateway and workers in one process', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(deliveries.map((d) => d.state)).toEqual(['delivered']);
-    const receipts = await running.axis.store.listReceipts({ envelopeId: sent.body.packageId, limit: 10 });
+    const receipts = await running.services.store.listReceipts({ envelopeId: sent.body.packageId, limit: 10 });
     expect(receipts.map((r) => r.type)).toEqual(['accepted', 'delivered']);
   });
 
@@ -82,7 +82,7 @@ describe('gateway and workers in one process', () => {
     const redis = new Redis('redis://127.0.0.1:6379');
     try {
       // A signed request leaves its nonce in the gateway's replay cache; the maintenance worker keeps its schedules.
-      const { credentials } = await axis.axis.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
+      const { credentials } = await axis.services.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
       const inbox = await createAgencyClient({ baseUrl: `http://127.0.0.1:${axis.port}`, ...credentials }).call('GET', '/v1/inbox');
       expect(inbox.status).toBe(200);
       const keys = await redis.keys(`${prefix}:*`);
@@ -100,15 +100,15 @@ describe('gateway and workers in one process', () => {
     const prefix = `test-run-axis-stop-${randomBytes(4).toString('hex')}`;
     const config = loadConfig({ DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
     const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
-    const receiver = await startReceiver(axis.axis.identity.certificateDer);
+    const receiver = await startReceiver(axis.services.identity.certificateDer);
     const queue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
     const redis = new Redis('redis://127.0.0.1:6379');
     const slowUpload = connect(axis.port!, '127.0.0.1');
     try {
-      await addAgency(axis.axis.store, SENDER);
-      await addAgency(axis.axis.store, '000.00.00.H41', receiver.url);
+      await addAgency(axis.services.store, SENDER);
+      await addAgency(axis.services.store, '000.00.00.H41', receiver.url);
       // The workers are running: a delivery goes out.
-      const before = await acceptPackage(axis.axis.store, { to: ['000.00.00.H41'] });
+      const before = await acceptPackage(axis.services.store, { to: ['000.00.00.H41'] });
       await queue.enqueueDeliveries(before.deliveries.map((d) => d.id));
       for (let i = 0; i < 100 && receiver.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(receiver.requests).toHaveLength(1);
@@ -119,7 +119,7 @@ describe('gateway and workers in one process', () => {
       let stopped = false;
       const stopping = axis.stop().then(() => { stopped = true; });
       await new Promise((r) => setTimeout(r, 500));
-      const after = await acceptPackage(axis.axis.store, { to: ['000.00.00.H41'] });
+      const after = await acceptPackage(axis.services.store, { to: ['000.00.00.H41'] });
       await queue.enqueueDeliveries(after.deliveries.map((d) => d.id));
       await new Promise((r) => setTimeout(r, 1500));
       expect(stopped).toBe(false); // the gateway still waits for the upload

@@ -11,9 +11,10 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
-import type { Store } from '../../src/store/ports.js';
-import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/store/records.js';
+import type { Store } from '../../src/exchange/ports/index.js';
+import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 export interface StoreHarness {
   /** Opens the store at this harness's location; after close(), opening again must find the same data. */
@@ -286,22 +287,22 @@ export function storeContract(factory: StoreFactory): void {
       const out = await store.accept(bundle({ to: [H41], states: { [H41]: 'pending' } }));
       if (out.outcome !== 'created') throw new Error(out.outcome);
       const d = out.deliveries[0]!;
-      const retry = await store.transitionDelivery(d.id, { from: ['pending'], patch: { state: 'retrying', attempts: 1, nextAttemptAt: '2026-12-01T02:00:00.000Z', lastError: 'HTTP 503' } });
+      const retry = await store.transitionDelivery(d.id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: 1, nextAttemptAt: '2026-12-01T02:00:00.000Z', lastError: 'HTTP 503' } });
       expect(retry?.delivery).toMatchObject({ state: 'retrying', attempts: 1, nextAttemptAt: '2026-12-01T02:00:00.000Z', seq: d.seq });
       expect(retry?.receipt).toBeUndefined();
 
       const at = new Date().toISOString();
       const done = await store.transitionDelivery(d.id, {
-        from: ['pending', 'retrying'],
-        patch: { state: 'delivered', attempts: 2, deliveredAt: at, updatedAt: at, nextAttemptAt: undefined, lastError: undefined },
+        step: setUpStep(['pending', 'retrying'], 'delivered'),
+        patch: { attempts: 2, deliveredAt: at, updatedAt: at, nextAttemptAt: undefined, lastError: undefined },
         receipt: { ...receiptDraft(out.envelope, 'delivered'), deliveryId: d.id },
       });
       expect(done?.delivery).toEqual({ ...d, state: 'delivered', attempts: 2, deliveredAt: at, updatedAt: at, revision: 2 });
       expect(done?.receipt).toMatchObject({ type: 'delivered', deliveryId: d.id, seq: 2, prevHash: out.receipt.hash });
       expect(await store.getDelivery(d.id)).toEqual(done?.delivery);
 
-      expect(await store.transitionDelivery(d.id, { from: ['pending', 'retrying'], patch: { state: 'dead' }, receipt: receiptDraft(out.envelope, 'failed') })).toBeUndefined();
-      expect(await store.transitionDelivery('dlv_nowhere', { from: ['pending'], patch: { state: 'dead' } })).toBeUndefined();
+      expect(await store.transitionDelivery(d.id, { step: setUpStep(['pending', 'retrying'], 'dead'), patch: {}, receipt: receiptDraft(out.envelope, 'failed') })).toBeUndefined();
+      expect(await store.transitionDelivery('dlv_nowhere', { step: setUpStep(['pending'], 'dead'), patch: {} })).toBeUndefined();
       expect((await store.getDelivery(d.id))?.state).toBe('delivered');
       expect((await allReceipts()).map((r) => r.type)).toEqual(['accepted', 'delivered']);
     });
@@ -312,21 +313,21 @@ export function storeContract(factory: StoreFactory): void {
       const d = out.deliveries[0]!;
       expect(revisionOf(d)).toBe(0);
       // What a worker that read revision 0 decides, after another writer has moved the delivery on (still pending).
-      const other = await store.transitionDelivery(d.id, { from: ['pending'], ifRevision: 0, patch: { state: 'retrying', attempts: 1, lastError: 'HTTP 503' } });
+      const other = await store.transitionDelivery(d.id, { step: setUpStep(['pending'], 'retrying'), ifRevision: 0, patch: { attempts: 1, lastError: 'HTTP 503' } });
       expect(other?.delivery).toMatchObject({ state: 'retrying', attempts: 1, revision: 1 });
       const stale = await store.transitionDelivery(d.id, {
-        from: ['pending', 'retrying'],
+        step: setUpStep(['pending', 'retrying'], 'dead'),
         ifRevision: 0,
-        patch: { state: 'dead', attempts: 1, lastError: 'HTTP 400' },
+        patch: { attempts: 1, lastError: 'HTTP 400' },
         receipt: { ...receiptDraft(out.envelope, 'failed'), deliveryId: d.id },
       });
       expect(stale).toBeUndefined();
       expect(await store.getDelivery(d.id)).toEqual(other?.delivery);
       expect((await allReceipts()).map((r) => r.type)).toEqual(['accepted']);
       // Without ifRevision only the state is compared, and every change still bumps the revision.
-      const moved = await store.transitionDelivery(d.id, { from: ['retrying'], patch: { lastError: 'HTTP 502' } });
+      const moved = await store.transitionDelivery(d.id, { step: setUpStep(['retrying']), patch: { lastError: 'HTTP 502' } });
       expect(moved?.delivery).toMatchObject({ state: 'retrying', lastError: 'HTTP 502', revision: 2 });
-      expect(await store.transitionDelivery(d.id, { from: ['retrying'], ifRevision: 2, patch: { state: 'pending' } })).toMatchObject({ delivery: { state: 'pending', revision: 3 } });
+      expect(await store.transitionDelivery(d.id, { step: setUpStep(['retrying'], 'pending'), ifRevision: 2, patch: {} })).toMatchObject({ delivery: { state: 'pending', revision: 3 } });
     });
 
     it('lets exactly one of many concurrent fetches of one delivery win, and keeps nothing of a failed seal', async () => {
@@ -334,11 +335,11 @@ export function storeContract(factory: StoreFactory): void {
       if (out.outcome !== 'created') throw new Error(out.outcome);
       const d = out.deliveries[0]!;
       failNextSeal = true;
-      await expect(store.transitionDelivery(d.id, { from: ['available'], patch: { state: 'fetched' }, receipt: receiptDraft(out.envelope, 'fetched') })).rejects.toThrow();
+      await expect(store.transitionDelivery(d.id, { step: setUpStep(['available'], 'fetched'), patch: {}, receipt: receiptDraft(out.envelope, 'fetched') })).rejects.toThrow();
       expect((await store.getDelivery(d.id))?.state).toBe('available');
 
       const results = await Promise.all(Array.from({ length: 6 }, () =>
-        store.transitionDelivery(d.id, { from: ['available'], patch: { state: 'fetched', fetchedAt: new Date().toISOString() }, receipt: receiptDraft(out.envelope, 'fetched') })));
+        store.transitionDelivery(d.id, { step: setUpStep(['available'], 'fetched'), patch: { fetchedAt: new Date().toISOString() }, receipt: receiptDraft(out.envelope, 'fetched') })));
       expect(results.filter(Boolean)).toHaveLength(1);
       expect((await allReceipts()).map((r) => r.type)).toEqual(['accepted', 'fetched']);
     });
@@ -381,7 +382,7 @@ export function storeContract(factory: StoreFactory): void {
       const created = await store.accept(original);
       if (created.outcome !== 'created') throw new Error(created.outcome);
       const m05 = created.deliveries.find((d) => d.recipientOrganId === M05)!;
-      await store.transitionDelivery(m05.id, { from: ['available'], patch: { state: 'fetched', fetchedAt: new Date().toISOString() } });
+      await store.transitionDelivery(m05.id, { step: setUpStep(['available'], 'fetched'), patch: { fetchedAt: new Date().toISOString() } });
 
       const revocation = bundle({ from: G22, to: [H41, K01, M05], documentId: original.envelope.documentId, businessType: 1, refersToDocumentId: original.envelope.documentId });
       revocation.revokes = { envelopeId: original.envelope.id, revocationReceipt: receiptDraft(original.envelope, 'revoked', { detail: { revokedBy: revocation.envelope.id } }) };

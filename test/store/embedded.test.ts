@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { storeContract } from './contract.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { bundle, G22, H41 } from './records.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const run = promisify(execFile);
 
@@ -156,8 +157,8 @@ describe('embedded store: on disk', () => {
       try {
         const before = await reopened.getDelivery(id);
         expect(before && 'revision' in before).toBe(false);
-        expect(await reopened.transitionDelivery(id, { from: ['pending'], ifRevision: 1, patch: { state: 'retrying' } })).toBeUndefined();
-        expect(await reopened.transitionDelivery(id, { from: ['pending'], ifRevision: 0, patch: { state: 'retrying' } })).toMatchObject({ delivery: { state: 'retrying', revision: 1 } });
+        expect(await reopened.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), ifRevision: 1, patch: {} })).toBeUndefined();
+        expect(await reopened.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), ifRevision: 0, patch: {} })).toMatchObject({ delivery: { state: 'retrying', revision: 1 } });
       } finally {
         await reopened.close();
       }

@@ -14,7 +14,7 @@ import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { duplicateKeyIndex, translate } from '../../src/store/mongo/mongo-errors.js';
 import { modelsOn, recordOf } from '../../src/store/mongo/models.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { ReceiptRecord } from '../../src/store/records.js';
+import type { ReceiptRecord } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22 } from './records.js';
 import { storeContract } from './contract.js';
 

@@ -1,7 +1,7 @@
 /** Records as the exchange builds them, for the store contract: an agency, a package, its deliveries and receipts. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { AcceptBundle } from '../../src/store/ports.js';
-import type { AgencyRecord, DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptDraft, StatusCode } from '../../src/store/records.js';
+import type { AcceptBundle } from '../../src/exchange/ports/index.js';
+import type { AgencyRecord, DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptDraft, StatusCode } from '../../src/exchange/model/index.js';
 
 export const G22 = '000.00.00.G22';
 export const H41 = '000.00.00.H41';

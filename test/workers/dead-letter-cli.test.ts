@@ -11,6 +11,7 @@ import { DEFAULT_QUEUE_PREFIX, DELIVERY_QUEUE, deliveryJobId } from '../../src/q
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, waitForDeliveries, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { REDIS_URL } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -85,7 +86,7 @@ describe('dead letters from the command line', () => {
     for (let i = 0; i < 2; i++) {
       // A pull delivery (available, never swept or pushed) made dead by hand: the list is what is tested here.
       const { deliveries } = await acceptPackage(axis.store, { to: [PULL] });
-      await axis.store.transitionDelivery(deliveries[0]!.id, { from: ['available'], patch: { state: 'dead', lastError: 'test' } });
+      await axis.store.transitionDelivery(deliveries[0]!.id, { step: setUpStep(['available'], 'dead'), patch: { lastError: 'test' } });
       ids.push(deliveries[0]!.id);
     }
     try {
@@ -108,7 +109,7 @@ describe('dead letters from the command line', () => {
         expect(refused.stderr).toMatch(/^edx: CLI_ARGUMENT_INVALID: .+\n$/);
       }
     } finally {
-      for (const id of ids) await axis.store.transitionDelivery(id, { from: ['dead'], patch: { state: 'acknowledged' } });
+      for (const id of ids) await axis.store.transitionDelivery(id, { step: setUpStep(['dead'], 'acknowledged'), patch: {} });
     }
   });
 });

@@ -9,6 +9,7 @@ import { sweepStuckDeliveries } from '../../src/exchange/delivery/sweep-stuck.js
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, type TestAxis } from '../delivery/harness.js';
 import { REDIS_URL } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
+import { setUpStep } from '../support/delivery-step.js';
 
 const PULL = '000.00.00.K09';
 
@@ -30,7 +31,7 @@ describe('maintenance', () => {
     const received = await acceptPackage(axis.store, { to: [PULL] });
     const waiting = await acceptPackage(axis.store, { to: [PULL] });
     const [d] = received.deliveries;
-    await axis.store.transitionDelivery(d!.id, { from: ['available'], patch: { state: 'fetched', fetchedAt: new Date().toISOString() } });
+    await axis.store.transitionDelivery(d!.id, { step: setUpStep(['available'], 'fetched'), patch: { fetchedAt: new Date().toISOString() } });
     const receiptsBefore = await allReceipts(axis.store);
 
     // Young packages stay whatever their state.

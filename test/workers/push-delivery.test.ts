@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
-import { INBOX_STATES } from '../../src/exchange/receive-package.js';
+import { INBOX_STATES } from '../../src/exchange/model/index.js';
 import {
   acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
   type TestAxis, type TestReceiver,

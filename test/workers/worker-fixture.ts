@@ -1,5 +1,5 @@
 /** Workers started in the test process with short delays and a prefix of their own, and a log that tests can read. */
-import { startWorkers, type RunningWorkers, type StartWorkersOptions } from '../../workers/index.js';
+import { startWorkers, type RunningWorkers, type StartWorkersOptions } from '../../src/main/start-workers.js';
 import { createMetrics, type AxisMetrics } from '../../src/observability/metrics.js';
 import type { DeliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';

@@ -7,7 +7,7 @@ import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/q
 import { loadConfig } from '../../src/config/config.js';
 import { acceptPackage, addAgency, openTestAxis, SENDER, startReceiver, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
-import { startWorkers } from '../../workers/index.js';
+import { startWorkers } from '../../src/main/start-workers.js';
 import { spawnWorker } from './worker-process.js';
 import { waitForDeliveries } from '../delivery/harness.js';
 

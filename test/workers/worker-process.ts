@@ -1,5 +1,5 @@
 /**
- * A worker role as its own OS process (workers/delivery.ts under tsx, as `node dist/workers/delivery.js` runs in
+ * A worker role as its own OS process (src/main/worker-process.ts under tsx, as `node dist/src/main/worker-process.js delivery` runs in
  * production), sharing the test's data directory and Redis prefix, so a test can SIGKILL or SIGTERM it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ export interface WorkerProcess {
 }
 
 export async function spawnWorker(role: 'delivery' | 'maintenance', input: { dataDir: string; prefix: string; env?: Record<string, string> }): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', `${role}.ts`)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main', 'worker-process.ts'), role], {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '',

@@ -6,14 +6,14 @@ import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { AxisError, isAxisError } from '../../errors/axis-error.js';
 import { DEAD_LETTER_PAGE_MAX, listDeadLetters } from '../../exchange/delivery/dead-letters.js';
-import { openAxisStore, type AxisStore } from '../../main/open-axis-store.js';
-import { openDeliveryAdmin } from '../../main/delivery-admin.js';
-import { DELIVERY_STATES, type DeliveryState } from '../../store/records.js';
+import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
+import { openDeliveryAdmin } from '../../main/composition-root.js';
+import { DELIVERY_STATES, type DeliveryState } from '../../exchange/model/index.js';
 
-async function withStore(action: (axis: AxisStore) => Promise<unknown>): Promise<void> {
-  let axis: AxisStore | undefined;
+async function withStore(action: (axis: AxisServices) => Promise<unknown>): Promise<void> {
+  let axis: AxisServices | undefined;
   try {
-    axis = await openAxisStore(loadConfig());
+    axis = await openAxisServices(loadConfig());
     const result = await action(axis);
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } catch (error) {

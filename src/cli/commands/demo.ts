@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../config/config.js';
 import { buildDocumentPackage, buildStatusPackage } from '../../edxml/index.js';
 import { isAxisError } from '../../errors/axis-error.js';
-import { createAgencyClient, type AgencyClient } from '../../http/agency-client.js';
+import { createAgencyClient, type AgencyClient } from '../../http/rest/agency-client.js';
 import { devTrustDir } from '../../ledger/index.js';
 import { createDemoPki } from '../../main/demo-pki.js';
 import { TEST_ROOT_NAME } from '../../pki/test-pki/generate-test-pki.js';

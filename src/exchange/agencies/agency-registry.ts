@@ -4,10 +4,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AgencyRecord } from '../../store/records.js';
-import type { Store } from '../../store/ports.js';
-import { assertOrganId } from './organ-id.js';
+import type { AgencyRecord } from '../model/index.js';
+import type { Store } from '../ports/index.js';
+import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
 import { createSecretBox } from './secret-box.js';
+
+/** The registry takes the standard's codes (src/edxml/organ-id.ts, the one OrganId rule). */
+function assertOrganId(value: string, field = 'OrganId'): string {
+  if (!isOrganId(value)) {
+    throw new AxisError('AGENCY_ORGAN_ID_INVALID', `${field} "${value.slice(0, 40)}" is not a valid agency code: use ${organIdRuleText()}.`, { field });
+  }
+  return value;
+}
 
 export interface AgencyCredentials {
   organId: string;

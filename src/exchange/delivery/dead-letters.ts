@@ -3,9 +3,9 @@
  * is fixed (`edx admin replay ID`): dead -> pending with a fresh set of attempts, a `replayed` receipt, re-enqueued.
  */
 import { AxisError } from '../../errors/axis-error.js';
-import type { DeliveryQueue } from '../../queue/ports.js';
-import type { Store } from '../../store/ports.js';
-import { revisionOf, type DeliveryRecord, type ReceiptRecord } from '../../store/records.js';
+import type { DeliveryQueue } from '../ports/index.js';
+import type { Store } from '../ports/index.js';
+import { DELIVERY_STEPS, revisionOf, type DeliveryRecord, type ReceiptRecord } from '../model/index.js';
 import { wakeHeldDeliveries } from './held-deliveries.js';
 
 export interface DeadLetter {
@@ -60,9 +60,9 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
   const at = new Date().toISOString();
   // On the revision read above, so the receipt's previous attempts and error are the ones the replay undid.
   const moved = await store.transitionDelivery(deliveryId, {
-    from: ['dead'],
+    step: DELIVERY_STEPS.replay,
     ifRevision: revisionOf(current),
-    patch: { state: 'pending', attempts: 0, nextAttemptAt: undefined, updatedAt: at },
+    patch: { attempts: 0, nextAttemptAt: undefined, updatedAt: at },
     receipt: {
       type: 'replayed',
       envelopeId: current.envelopeId,
@@ -86,14 +86,16 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
   return { deliveryId, state: moved.delivery.state, receipt: moved.receipt };
 }
 
-/** The shape the gateway's admin routes and CLI call (src/http/gateway-ports.ts GatewayDeliveries). */
-export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): {
+/** Delivery administration as operators use it (the operator API and `edx admin`). */
+export interface DeliveryAdmin {
   /** A page of dead letters; `nextCursor` (pass as `after`) when there may be more. Reads the store only. */
   listDead(input: { after?: number; limit: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }>;
   replay(deliveryId: string): Promise<ReplayResult>;
   /** After an agency is resumed: its held deliveries go out now rather than at their next recheck. */
   wakeHeld(recipientOrganId: string): Promise<number>;
-} {
+}
+
+export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): DeliveryAdmin {
   return {
     listDead: (input) => listDeadLetters(deps.store, input),
     async replay(deliveryId) {

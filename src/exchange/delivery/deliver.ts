@@ -18,13 +18,13 @@
  * what happened meanwhile (another worker's outcome, an operator's replay with fresh attempts). A 2xx is recorded
  * whatever the revision (below).
  */
-import type { RecipientGate } from '../../queue/ports.js';
-import type { Store } from '../../store/ports.js';
-import { revisionOf, type AgencyRecord, type DeliveryRecord, type EnvelopeRecord, type ReceiptDraft } from '../../store/records.js';
+import type { RecipientGate } from '../ports/index.js';
+import type { Store } from '../ports/index.js';
+import { DELIVERY_STEPS, OPEN_STATES, revisionOf, type AgencyRecord, type DeliveryRecord, type EnvelopeRecord, type ReceiptDraft } from '../model/index.js';
 import type { DeadLetterAlerter } from './dead-letter-alert.js';
 import { nextDelayMs, parseRetryAfterMs, suspendedRecheckDelayMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
 import type { DeliveryObserver } from './delivery-observer.js';
-import type { PushClient, PushResult } from './push-client.js';
+import type { PushClient, PushResult } from '../ports/index.js';
 import { buildPushRequest } from './push-request.js';
 import type { PushSigningIdentity } from './push-signature.js';
 
@@ -62,19 +62,13 @@ export type DeliverOutcome =
 /** The stable code that marks a held delivery's lastError (the text after it is for the operator). */
 export const RECIPIENT_SUSPENDED = 'DELIVERY_RECIPIENT_SUSPENDED';
 
-const ACTIVE: DeliveryRecord['state'][] = ['pending', 'retrying'];
-/**
- * A 2xx is proof that the recipient has the package, whatever happened to the delivery while the push was in
- * flight: a revocation that withheld it ("received copies stay"), another worker's dead letter. Either way the
- * evidence must say delivered. Delivered, fetched or acknowledged already: the receipt that says so is there.
- */
-const RECEIVED_BY_PUSH: DeliveryRecord['state'][] = [...ACTIVE, 'withheld', 'dead'];
+const { scheduleRetry, note, deadLetter, pushDelivered } = DELIVERY_STEPS;
 
 export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
   const now = deps.now ?? (() => new Date());
   const delivery = await deps.store.getDelivery(deliveryId);
   if (!delivery) return { kind: 'skipped', state: 'missing' };
-  if (!ACTIVE.includes(delivery.state)) return delivery.state === 'dead' ? alertAgain(deps, delivery) : skipped(deps, delivery.state);
+  if (!OPEN_STATES.includes(delivery.state)) return delivery.state === 'dead' ? alertAgain(deps, delivery) : skipped(deps, delivery.state);
   const due = dueInMs(delivery, now());
   if (delivery.state === 'retrying' && due > 20) return deferred(deps, due, 'not-due');
 
@@ -98,8 +92,8 @@ export async function deliver(deps: DeliverDeps, deliveryId: string): Promise<De
 async function makeAvailable(deps: DeliverDeps, delivery: DeliveryRecord, envelope: EnvelopeRecord): Promise<DeliverOutcome> {
   const at = (deps.now ?? (() => new Date()))();
   // A hold marker from a suspension (the agency has since switched to pull) is cleared: it no longer says anything.
-  const patch = { state: 'available' as const, updatedAt: at.toISOString(), ...(isHeld(delivery) ? { lastError: undefined } : {}) };
-  const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, ifRevision: revisionOf(delivery), patch });
+  const patch = { updatedAt: at.toISOString(), ...(isHeld(delivery) ? { lastError: undefined } : {}) };
+  const moved = await deps.store.transitionDelivery(delivery.id, { step: DELIVERY_STEPS.makeAvailable, ifRevision: revisionOf(delivery), patch });
   if (!moved) return raced(deps, delivery.id);
   deps.observer.outcome('available', 'pull');
   deps.observer.acceptToDelivered(secondsSince(envelope.acceptedAt, at), 'pull');
@@ -141,9 +135,9 @@ async function pushOnce(deps: DeliverDeps, delivery: DeliveryRecord, envelope: E
   const retryAfterMs = result.kind === 'response' ? parseRetryAfterMs(result.retryAfter, at) : undefined;
   const delayMs = nextDelayMs(deps.policy, attempts, retryAfterMs, deps.random);
   const moved = await deps.store.transitionDelivery(delivery.id, {
-    from: ACTIVE,
+    step: scheduleRetry,
     ifRevision: revisionOf(delivery),
-    patch: { state: 'retrying', attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + delayMs).toISOString(), updatedAt: at.toISOString() },
+    patch: { attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + delayMs).toISOString(), updatedAt: at.toISOString() },
   });
   if (!moved) return raced(deps, delivery.id);
   deps.observer.retry(result.kind === 'response' ? String(result.status) : result.failure);
@@ -161,10 +155,10 @@ async function recordDelivered(deps: DeliverDeps, read: DeliveryRecord, envelope
   for (let tries = 1; ; tries += 1) {
     const attempts = current.attempts + 1;
     const moved = await deps.store.transitionDelivery(current.id, {
-      from: RECEIVED_BY_PUSH,
+      step: pushDelivered,
       // Bounded: writers that keep changing the delivery under this one must not keep the 2xx from being recorded.
       ...(tries < 5 ? { ifRevision: revisionOf(current) } : {}),
-      patch: { state: 'delivered', attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
+      patch: { attempts, deliveredAt: at.toISOString(), updatedAt: at.toISOString(), nextAttemptAt: undefined, lastError: undefined },
       receipt: receiptFor('delivered', current, envelope, at, { mode: 'push', httpStatus: status, attempts }),
     });
     if (moved) {
@@ -173,7 +167,7 @@ async function recordDelivered(deps: DeliverDeps, read: DeliveryRecord, envelope
       return { kind: 'delivered', attempts, status };
     }
     const now = await deps.store.getDelivery(current.id);
-    if (!now || !RECEIVED_BY_PUSH.includes(now.state)) return skipped(deps, 'raced');
+    if (!now || !pushDelivered.from.includes(now.state)) return skipped(deps, 'raced');
     current = now;
   }
 }
@@ -189,7 +183,7 @@ async function hold(deps: DeliverDeps, delivery: DeliveryRecord, agency: AgencyR
     const at = (deps.now ?? (() => new Date()))();
     const previous = delivery.lastError ? ` (error of the last attempt: ${delivery.lastError})` : '';
     const lastError = `${RECIPIENT_SUSPENDED}: recipient agency ${agency.organId} is suspended on the axis; the delivery is held (no attempt made) and goes out once the agency is resumed${previous}`;
-    const moved = await deps.store.transitionDelivery(delivery.id, { from: ACTIVE, ifRevision: revisionOf(delivery), patch: { lastError, updatedAt: at.toISOString() } });
+    const moved = await deps.store.transitionDelivery(delivery.id, { step: note, ifRevision: revisionOf(delivery), patch: { lastError, updatedAt: at.toISOString() } });
     if (!moved) return raced(deps, delivery.id);
     recorded = true;
   }
@@ -212,7 +206,7 @@ export async function noteUnexpectedError(deps: Pick<DeliverDeps, 'store' | 'now
   if (errorsInARow !== AXIS_ERRORS_NOTED_AFTER) return;
   const at = (deps.now ?? (() => new Date()))();
   const lastError = `${AXIS_ERROR}: the axis failed ${errorsInARow} times in a row to handle this delivery (not counted as attempts; it keeps trying with a growing delay): ${message}`;
-  await deps.store.transitionDelivery(deliveryId, { from: ACTIVE, patch: { lastError, updatedAt: at.toISOString() } }).catch(() => undefined);
+  await deps.store.transitionDelivery(deliveryId, { step: note, patch: { lastError, updatedAt: at.toISOString() } }).catch(() => undefined);
 }
 
 /** Whether the delivery is held for a suspended recipient (its lastError carries the hold's code). */
@@ -225,9 +219,9 @@ async function toDead(deps: DeliverDeps, delivery: DeliveryRecord, envelope: Env
   const at = (deps.now ?? (() => new Date()))();
   const attempts = delivery.attempts + (attempted ? 1 : 0);
   const moved = await deps.store.transitionDelivery(delivery.id, {
-    from: ACTIVE,
+    step: deadLetter,
     ifRevision: revisionOf(delivery),
-    patch: { state: 'dead', attempts, lastError: error, nextAttemptAt: undefined, updatedAt: at.toISOString() },
+    patch: { attempts, lastError: error, nextAttemptAt: undefined, updatedAt: at.toISOString() },
     ...(envelope ? { receipt: receiptFor('failed', delivery, envelope, at, { reason, error, attempts }) } : {}),
   });
   if (!moved) return raced(deps, delivery.id);
@@ -290,7 +284,7 @@ function skipped(deps: DeliverDeps, state: string): DeliverOutcome {
  */
 async function raced(deps: DeliverDeps, deliveryId: string): Promise<DeliverOutcome> {
   const now = await deps.store.getDelivery(deliveryId);
-  if (!now || !ACTIVE.includes(now.state)) return skipped(deps, 'raced');
+  if (!now || !OPEN_STATES.includes(now.state)) return skipped(deps, 'raced');
   return deferred(deps, Math.max(0, dueInMs(now, (deps.now ?? (() => new Date()))())), 'not-due');
 }
 

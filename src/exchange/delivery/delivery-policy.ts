@@ -3,7 +3,7 @@
  * about a day (12 attempts, exponential backoff from 3 minutes capped at 8 hours, full jitter), then a dead letter
  * an operator can see and replay. Every number is configurable; tests use milliseconds.
  */
-import type { RecipientLimits } from '../../queue/ports.js';
+import type { RecipientLimits } from '../ports/index.js';
 
 export interface DeliveryPolicy {
   /** Push attempts before the delivery is dead-lettered (the first attempt counts). */

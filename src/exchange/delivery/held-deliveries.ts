@@ -3,9 +3,9 @@
  * `DELIVERY_RECIPIENT_SUSPENDED: ...` and looks again every suspendedRecheckMs). When an operator resumes the agency
  * they are woken at once instead of at their next recheck, up to a minute later.
  */
-import type { DeliveryQueue } from '../../queue/ports.js';
-import type { Store } from '../../store/ports.js';
-import type { DeliveryRecord } from '../../store/records.js';
+import type { DeliveryQueue } from '../ports/index.js';
+import type { Store } from '../ports/index.js';
+import type { DeliveryRecord } from '../model/index.js';
 import { isHeld } from './deliver.js';
 
 const PAGE = 500;

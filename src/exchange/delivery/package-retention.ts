@@ -4,8 +4,8 @@
  * receipt are always kept (receipts carry the package's SHA-256, so they still prove what was exchanged). Off by
  * default: an archive law, not this code, decides how long official documents are kept.
  */
-import type { Store } from '../../store/ports.js';
-import type { DeliveryState } from '../../store/records.js';
+import type { Store } from '../ports/index.js';
+import type { DeliveryState } from '../model/index.js';
 
 export interface RetentionPolicy {
   /** Raw packages older than this many days may be removed; undefined keeps them forever. */

@@ -4,7 +4,7 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeliveryQueue, QueueDepth } from '../ports.js';
+import type { DeliveryQueue, QueueDepth } from '../../exchange/ports/index.js';
 import { metrics, type AxisMetrics } from '../../observability/metrics.js';
 import { DEFAULT_QUEUE_PREFIX, DELIVERY_JOB_OPTIONS, DELIVERY_QUEUE, deliveryJobId, MAINTENANCE_QUEUE, type DeliveryJobData } from '../names.js';
 import { EnqueueBatch } from './enqueue-batch.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { GateDecision, RecipientGate, RecipientLimits } from '../ports.js';
+import type { GateDecision, RecipientGate, RecipientLimits } from '../../exchange/ports/index.js';
 
 const ACQUIRE = `
 local t = redis.call('TIME')

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
-import type { BlobStore, StoredBlob } from '../ports.js';
+import type { BlobStore, StoredBlob } from '../../exchange/ports/index.js';
 import { assertBlobKey, type FileBlobStore } from './file-blob-store.js';
 
 /** Packages up to this size are kept in the database; the gateway holds bodies up to 1 MiB in memory too. */

@@ -9,12 +9,15 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
+import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, Store } from '../../exchange/ports/index.js';
 import {
   DELIVERY_STATES,
+  WITHHOLD_ON_REVOCATION,
+  canTake,
   documentIdClash,
   isNewDocument,
   revisionOf,
+  revokedMarks,
   type AgencyRecord,
   type DeliveryRecord,
   type DeliveryState,
@@ -24,7 +27,7 @@ import {
   type ReceiptRecord,
   type ReceiptSealer,
   type StatusCode,
-} from '../records.js';
+} from '../../exchange/model/index.js';
 import { configureConnection } from './connection.js';
 import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
@@ -41,9 +44,6 @@ export interface EmbeddedStoreOptions {
   /** How long a writer waits for another process's transaction before giving up (default 10 s). */
   busyTimeoutMs?: number;
 }
-
-/** A revocation withholds what the recipient has not received yet (Decree 30/2020); received copies stay. */
-const WITHHELD_ON_REVOCATION: readonly DeliveryState[] = ['pending', 'retrying', 'available', 'dead'];
 
 const parse = <T>(row: { body: string } | undefined): T | undefined => (row ? (JSON.parse(row.body) as T) : undefined);
 const parseAll = <T>(rows: { body: string }[]): T[] => rows.map((row) => JSON.parse(row.body) as T);
@@ -176,15 +176,11 @@ export class EmbeddedStore implements Store {
   private revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft): void {
     const original = parse<EnvelopeRecord>(this.sql.envelope.get(originalId));
     if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
-    if (!original.revokedAt) {
-      const revoked: EnvelopeRecord = { ...original, revokedAt: revocation.acceptedAt, revokedByEnvelopeId: revocation.id };
-      this.sql.updateEnvelopeBody.run(JSON.stringify(revoked), originalId);
-    }
+    const marks = revokedMarks(original, revocation);
+    if (marks) this.sql.updateEnvelopeBody.run(JSON.stringify({ ...original, ...marks }), originalId);
     for (const row of this.sql.deliveriesOfEnvelope.all(originalId)) {
       const delivery = JSON.parse(row.body) as DeliveryRecord;
-      if (!WITHHELD_ON_REVOCATION.includes(delivery.state)) continue;
-      const withheld: DeliveryRecord = { ...delivery, state: 'withheld', updatedAt: revocation.acceptedAt, revision: revisionOf(delivery) + 1 };
-      this.sql.updateDelivery.run(withheld.state, JSON.stringify(withheld), withheld.seq);
+      this.applyChange(delivery, { step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
     }
     this.chain.appendInTransaction(receipt);
   }
@@ -246,23 +242,29 @@ export class EmbeddedStore implements Store {
     return this.read(() => parseAll<DeliveryRecord>(this.sql.deliveriesOfEnvelope.all(envelopeId)));
   }
 
-  async transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined> {
+  async transitionDelivery(id: string, change: DeliveryChange): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined> {
     return this.write(() => {
       const current = parse<DeliveryRecord>(this.sql.delivery.get(id));
-      if (!current || !transition.from.includes(current.state)) return undefined;
-      if (transition.ifRevision !== undefined && revisionOf(current) !== transition.ifRevision) return undefined;
-      const next: Record<string, unknown> = { ...current, revision: revisionOf(current) + 1 };
-      // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
-      for (const [key, value] of Object.entries(transition.patch)) {
-        if (value === undefined) delete next[key];
-        else next[key] = value;
-      }
-      const body = JSON.stringify(next);
-      this.sql.updateDelivery.run(String(next.state), body, current.seq);
-      const delivery = JSON.parse(body) as DeliveryRecord;
-      if (!transition.receipt) return { delivery };
-      return { delivery, receipt: this.chain.appendInTransaction(transition.receipt) };
+      const delivery = current ? this.applyChange(current, change) : undefined;
+      if (!delivery) return undefined;
+      if (!change.receipt) return { delivery };
+      return { delivery, receipt: this.chain.appendInTransaction(change.receipt) };
     });
+  }
+
+  /** Takes a step on a delivery read in this transaction; undefined when its state or revision does not match. */
+  private applyChange(current: DeliveryRecord, change: DeliveryChange): DeliveryRecord | undefined {
+    if (!canTake(change.step, current.state)) return undefined;
+    if (change.ifRevision !== undefined && revisionOf(current) !== change.ifRevision) return undefined;
+    const next: Record<string, unknown> = { ...current, revision: revisionOf(current) + 1, ...(change.step.to ? { state: change.step.to } : {}) };
+    // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
+    for (const [key, value] of Object.entries(change.patch)) {
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    const body = JSON.stringify(next);
+    this.sql.updateDelivery.run(String(next.state), body, current.seq);
+    return JSON.parse(body) as DeliveryRecord;
   }
 
   async countDeliveriesByState(): Promise<Record<DeliveryState, number>> {

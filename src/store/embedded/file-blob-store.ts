@@ -9,7 +9,7 @@ import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AxisError } from '../../errors/axis-error.js';
-import type { BlobStore, StoredBlob } from '../ports.js';
+import type { BlobStore, StoredBlob } from '../../exchange/ports/index.js';
 
 const KEY = /^[0-9a-f]{64}$/;
 /** Temporary files older than this are left-overs of a crash (no upload takes a day), removed at open. */

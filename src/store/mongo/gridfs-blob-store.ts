@@ -12,7 +12,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 import { AxisError } from '../../errors/axis-error.js';
-import type { BlobStore, StoredBlob } from '../ports.js';
+import type { BlobStore, StoredBlob } from '../../exchange/ports/index.js';
 
 type Db = NonNullable<mongoose.Connection['db']>;
 type GridFSBucket = InstanceType<typeof mongoose.mongo.GridFSBucket>;

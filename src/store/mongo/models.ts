@@ -5,7 +5,7 @@
  * adds to a record instead of silently dropping it; `minimize: false` keeps empty objects (a receipt's `detail: {}`).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AgencyCredential, AgencyRecord, DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from '../records.js';
+import type { AgencyCredential, AgencyRecord, DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from '../../exchange/model/index.js';
 
 type WithStringId<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
 

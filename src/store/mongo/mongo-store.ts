@@ -7,11 +7,13 @@
  */
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AcceptBundle, AcceptOutcome, DeliveryQuery, DeliveryTransition, ReceiptQuery, Store } from '../ports.js';
+import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, Store } from '../../exchange/ports/index.js';
 import {
   DELIVERY_STATES,
+  WITHHOLD_ON_REVOCATION,
   documentIdClash,
   isNewDocument,
+  revokedMarks,
   type AgencyRecord,
   type DeliveryRecord,
   type DeliveryState,
@@ -21,7 +23,7 @@ import {
   type ReceiptRecord,
   type ReceiptSealer,
   type StatusCode,
-} from '../records.js';
+} from '../../exchange/model/index.js';
 import { duplicateKeyIndex, translate } from './mongo-errors.js';
 import { GridFsBlobStore } from './gridfs-blob-store.js';
 import { ensureCollections, modelsOn, recordOf, type EnvelopeDoc, type Models } from './models.js';
@@ -36,7 +38,6 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMS?: number;
 }
 
-const WITHHELD_ON_REVOCATION: DeliveryState[] = ['pending', 'retrying', 'available', 'dead'];
 const TRANSACTION = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } } as const;
 
 type Lean = object | null | undefined;
@@ -199,16 +200,12 @@ export class MongoStore implements Store {
 
   private async revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft, session: ClientSession): Promise<void> {
     const { models } = this;
-    const original = await models.envelopes.findById(originalId).session(session).lean();
+    const original = envelopeOf(await models.envelopes.findById(originalId).session(session).lean());
     if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
-    if (!original.revokedAt) {
-      await models.envelopes.updateOne({ _id: originalId }, { $set: { revokedAt: revocation.acceptedAt, revokedByEnvelopeId: revocation.id } }, { session });
-    }
-    await models.deliveries.updateMany(
-      { envelopeId: originalId, state: { $in: WITHHELD_ON_REVOCATION } },
-      { $set: { state: 'withheld', updatedAt: revocation.acceptedAt }, $inc: { revision: 1 } },
-      { session },
-    );
+    const marks = revokedMarks(original, revocation);
+    if (marks) await models.envelopes.updateOne({ _id: originalId }, { $set: marks }, { session });
+    const { filter, update } = deliveryUpdate({ step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+    await models.deliveries.updateMany({ envelopeId: originalId, ...filter }, update, { session });
     await this.chain.append(receipt, session);
   }
 
@@ -255,24 +252,15 @@ export class MongoStore implements Store {
     return defined((await this.models.deliveries.find({ envelopeId }).sort({ seq: 1 }).lean()).map(deliveryOf));
   }
 
-  async transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined> {
-    const $set: Record<string, unknown> = {};
-    const $unset: Record<string, ''> = {};
-    // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
-    for (const [key, value] of Object.entries(transition.patch)) {
-      if (value === undefined) $unset[key] = '';
-      else $set[key] = value;
-    }
-    const update = { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { revision: 1 } };
-    const filter: Record<string, unknown> = { _id: id, state: { $in: transition.from } };
-    // Revision 0 is also a record written before revisions existed: `null` in $in matches the missing field.
-    if (transition.ifRevision !== undefined) filter.revision = transition.ifRevision === 0 ? { $in: [0, null] } : transition.ifRevision;
+  async transitionDelivery(id: string, change: DeliveryChange): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined> {
+    const { filter: match, update } = deliveryUpdate(change);
+    const filter = { _id: id, ...match };
     const move = async (session?: ClientSession) => {
       const options = session ? { session } : {};
       return deliveryOf(await this.models.deliveries.findOneAndUpdate(filter, update, { ...options, returnDocument: 'after' }).lean());
     };
     try {
-      const receiptDraft = transition.receipt;
+      const receiptDraft = change.receipt;
       // One document: findOneAndUpdate is atomic on its own. With a receipt, both go in one transaction.
       if (!receiptDraft) {
         const delivery = await move();
@@ -339,6 +327,25 @@ export class MongoStore implements Store {
   async close(): Promise<void> {
     await this.connection.close();
   }
+}
+
+/**
+ * A delivery step as a MongoDB filter and update: only from the step's states (and the revision, when asked), to its
+ * state, with the patch; every change bumps the revision.
+ */
+function deliveryUpdate(change: DeliveryChange): { filter: Record<string, unknown>; update: Record<string, unknown> } {
+  const $set: Record<string, unknown> = change.step.to ? { state: change.step.to } : {};
+  const $unset: Record<string, ''> = {};
+  // A patch member set to undefined clears the field (e.g. nextAttemptAt once delivered).
+  for (const [key, value] of Object.entries(change.patch)) {
+    if (value === undefined) $unset[key] = '';
+    else $set[key] = value;
+  }
+  const update = { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}), $inc: { revision: 1 } };
+  const filter: Record<string, unknown> = { state: { $in: [...change.step.from] } };
+  // Revision 0 is also a record written before revisions existed: `null` in $in matches the missing field.
+  if (change.ifRevision !== undefined) filter['revision'] = change.ifRevision === 0 ? { $in: [0, null] } : change.ifRevision;
+  return { filter, update };
 }
 
 /** The URL without its password, for messages. */

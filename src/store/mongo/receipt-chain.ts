@@ -3,15 +3,13 @@
  * hash of the last receipt). A writer first bumps that document inside its transaction: MongoDB then holds the
  * document for the transaction, so a concurrent writer gets a WriteConflict at once, its transaction is retried from
  * the start, and it reads the new head. Positions are therefore unique and gap-free in commit order; the unique index
- * on receipts.seq is the second line of defence.
+ * on receipts.seq is the second line of defence. The sealing itself is src/ledger's one chain-append step.
  */
 import type { ClientSession } from 'mongoose';
-import { AxisError } from '../../errors/axis-error.js';
-import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../records.js';
-import { receiptIdAt } from '../receipt-id.js';
+import type { ReceiptDraft, ReceiptRecord, ReceiptSealer } from '../../exchange/model/index.js';
+import { sealNext } from '../../ledger/receipt-chain.js';
 import type { Models } from './models.js';
 
-const GENESIS_PREV_HASH = '0'.repeat(64);
 const HEAD = 'receipt-chain';
 
 export class MongoReceiptChain {
@@ -22,17 +20,10 @@ export class MongoReceiptChain {
     const head = await this.models.counters
       .findOneAndUpdate({ _id: HEAD }, { $inc: { writes: 1 } }, { session, returnDocument: 'before', upsert: true })
       .lean();
-    const seq = (head?.seq ?? 0) + 1;
-    const position = { seq, prevHash: head?.hash ?? GENESIS_PREV_HASH, id: receiptIdAt(seq) };
-    const sealed = this.sealer(structuredClone(draft), position);
-    if (sealed.seq !== position.seq || sealed.prevHash !== position.prevHash || sealed.id !== position.id) {
-      throw new AxisError('STORE_SEAL_MISMATCH', 'The receipt sealer returned a receipt for another chain position: nothing was recorded.', { expected: position, got: { seq: sealed.seq, prevHash: sealed.prevHash, id: sealed.id } });
-    }
-    // What is stored is the JSON form the sealer hashed (no undefined members), and that is what is handed back.
-    const stored = JSON.parse(JSON.stringify(sealed)) as ReceiptRecord;
-    const { id, ...rest } = stored;
+    const { receipt } = sealNext(this.sealer, draft, head ?? undefined);
+    const { id, ...rest } = receipt;
     await this.models.receipts.insertMany([{ _id: id, ...rest }], { session });
-    await this.models.counters.updateOne({ _id: HEAD }, { $set: { seq: stored.seq, hash: stored.hash } }, { session });
-    return stored;
+    await this.models.counters.updateOne({ _id: HEAD }, { $set: { seq: receipt.seq, hash: receipt.hash } }, { session });
+    return receipt;
   }
 }

@@ -2,7 +2,7 @@
  * A small client for the exchange API v1 as an agency system speaks it: every request HMAC-signed (docs/auth.md)
  * with a fresh nonce. Used by `edx demo`, the gateway benchmark and anyone scripting against the axis.
  */
-import { signRequest } from './auth/request-signing.js';
+import { signRequest } from './request-signing.js';
 
 export interface AgencyClientOptions {
   /** e.g. http://127.0.0.1:8080 */

@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AgencyRecord } from '../../store/records.js';
+import type { AgencyRecord } from '../../exchange/model/index.js';
 import { HttpError } from '../problem.js';
 import { AUTH_HEADERS, computeSignature, EMPTY_SHA256, stringToSign } from './request-signing.js';
 

@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
-import type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';
+import type { NetworkFailure, PushClient, PushRequest, PushResult } from '../exchange/ports/index.js';
 
 const EXCERPT_BYTES = 2048;
 

@@ -1,16 +1,17 @@
 /**
- * Opens what the server, the workers and the CLI share: the axis identity (dev PKI under DATA_DIR, or AXIS_P12), the
- * store (embedded under DATA_DIR, or MongoDB when MONGODB_URL is set) sealing receipts with that identity, and the
- * agency registry over the store.
+ * What every process of the axis shares and opens first (the server, the worker processes, the CLI beside them): the
+ * axis identity (dev PKI under DATA_DIR, or AXIS_P12), the store (embedded under DATA_DIR, or MongoDB when
+ * MONGODB_URL is set) sealing receipts with that identity, the agency registry over the store, and the exporter that
+ * hands receipts out with the identity's certificate chain.
  */
 import type { AxisConfig } from '../config/config.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import type { Store } from '../exchange/ports/index.js';
 import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/ports.js';
 
-export interface AxisStore {
+export interface AxisServices {
   store: Store;
   agencies: AgencyRegistry;
   /** The key that seals receipts and signs pushes; never logged (its toJSON shows the fingerprint only). */
@@ -19,7 +20,7 @@ export interface AxisStore {
   exportReceipt: ReceiptExporter;
 }
 
-export async function openAxisStore(config: AxisConfig): Promise<AxisStore> {
+export async function openAxisServices(config: AxisConfig): Promise<AxisServices> {
   const identity = await loadAxisIdentity({
     dataDir: config.dataDir,
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),

@@ -5,12 +5,16 @@
 import { Router, type Request } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import type { Registry } from 'prom-client';
-import type { TokenDigest } from '../../config/tokens.js';
-import { personRoleOf } from '../auth/person-auth.js';
-import type { Pingable } from '../gateway-ports.js';
-import { loadOpenApiDocument } from '../openapi-document.js';
-import { HttpError, sendProblem } from '../problem.js';
-import { logFor } from '../request-log.js';
+import type { TokenDigest } from '../config/tokens.js';
+import { loadOpenApiDocument } from './openapi-document.js';
+import { personRoleOf } from './person-auth.js';
+import { HttpError, sendProblem } from './problem.js';
+import { logFor } from './request-log.js';
+
+/** What /readyz asks whether it answers. */
+export interface Pingable {
+  ping(): Promise<unknown>;
+}
 
 export interface OpsRoutesOptions {
   store: Pingable;

@@ -1,22 +1,26 @@
 /**
- * One worker role as its own process: config -> axis store and identity -> startWorkers, and a graceful SIGTERM
- * (stop taking jobs, finish in-flight ones within SHUTDOWN_TIMEOUT_MS, close connections, exit 0).
+ * One worker role as its own process, for scale-out: `node dist/src/main/worker-process.js delivery|maintenance`.
+ * config -> axis services -> startWorkers, and a graceful SIGTERM (stop taking jobs, finish in-flight ones within
+ * SHUTDOWN_TIMEOUT_MS, close connections, exit 0). An entry point is composition, so it lives in src/main beside the
+ * root; workers/ holds only the processors it starts.
  */
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../src/config/config.js';
-import { isAxisError } from '../src/errors/axis-error.js';
-import { openAxisStore } from '../src/main/open-axis-store.js';
-import { startWorkers } from './index.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { isAxisError } from '../errors/axis-error.js';
+import { openAxisServices } from './axis-services.js';
+import { startWorkers } from './start-workers.js';
 
-export async function runWorkerProcess(role: 'delivery' | 'maintenance'): Promise<void> {
+type WorkerRole = 'delivery' | 'maintenance';
+
+export async function runWorkerProcess(role: WorkerRole): Promise<void> {
   try {
     const config = loadConfig(process.env);
     const logger = pino({ level: config.logLevel, base: { role: `worker:${role}`, pid: process.pid } });
-    const axis = await openAxisStore(config);
+    const services = await openAxisServices(config);
     // The worker settings (QUEUE_PREFIX, DELIVERY_*, ...) arrive in config.workers, which startWorkers reads.
     const running = await startWorkers({
-      store: axis.store,
-      identity: axis.identity,
+      store: services.store,
+      identity: services.identity,
       config,
       logger,
       roles: { delivery: role === 'delivery', maintenance: role === 'maintenance' },
@@ -28,7 +32,7 @@ export async function runWorkerProcess(role: 'delivery' | 'maintenance'): Promis
       stopping = true;
       logger.info({ signal }, `${role} worker stopping`);
       running.close(config.shutdownTimeoutMs)
-        .then(() => axis.store.close())
+        .then(() => services.store.close())
         .then(() => process.exit(0), (error: Error) => {
           process.stderr.write(`edx ${role} worker: shutdown failed: ${error.message}\n`);
           process.exit(1);
@@ -40,4 +44,12 @@ export async function runWorkerProcess(role: 'delivery' | 'maintenance'): Promis
     process.stderr.write(`${isAxisError(error) ? error.message : `edx ${role} worker: could not start: ${(error as Error).message}`}\n`);
     process.exit(error instanceof ConfigError ? 2 : 1);
   }
+}
+
+const role = process.argv[2];
+if (role === 'delivery' || role === 'maintenance') {
+  await runWorkerProcess(role);
+} else {
+  process.stderr.write('edx worker: say which role to run: worker-process.js delivery|maintenance\n');
+  process.exit(2);
 }

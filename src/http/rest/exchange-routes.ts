@@ -1,28 +1,34 @@
 /** Exchange API v1 for agency systems. Thin: parse, call one use-case, render. */
 import { rm } from 'node:fs/promises';
-import { STATUS_CODES } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
-import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from '../auth/agency-auth.js';
-import { personRoleOf } from '../auth/person-auth.js';
-import type { GatewayExchange, PackageCounters, PackageHead } from '../gateway-ports.js';
-import type { ReceiptType } from '../../store/records.js';
+import type { Exchange } from '../../exchange/create-exchange.js';
+import { RECEIPT_TYPES, type ReceiptType } from '../../exchange/model/index.js';
+import { isPackageRefused } from '../../exchange/package-refusal.js';
+import type { PackageHead } from '../../exchange/receive-package.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
-import { isPackageRefused, type PackageRefusedError } from '../../exchange/package-refusal.js';
-import { statusForCode } from '../../exchange/error-status.js';
-import { HttpError } from '../problem.js';
+import { personOf, personOr } from '../person-auth.js';
+import { HttpError, sendProblem } from '../problem.js';
+import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
+import { restStatusForCode } from './error-status.js';
+
+/** Counts accepted and refused uploads (edx_packages_accepted_total / edx_packages_rejected_total). */
+export interface PackageCounters {
+  accepted(kind: string): void;
+  rejected(code: string): void;
+}
 
 export interface ExchangeRoutesOptions {
-  exchange: GatewayExchange | undefined;
-  counters?: PackageCounters;
+  exchange: Exchange | undefined;
+  counters?: PackageCounters | undefined;
   auth: AgencyAuthOptions;
   tokens: readonly TokenDigest[];
   uploadDir: string;
   maxPackageBytes: number;
 }
 
-const RECEIPT_TYPES: ReadonlySet<string> = new Set<ReceiptType>(['accepted', 'rejected', 'delivered', 'fetched', 'acknowledged', 'status', 'revoked', 'failed', 'replayed']);
+const RECEIPT_TYPE_SET: ReadonlySet<string> = new Set<string>(RECEIPT_TYPES);
 
 const ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
@@ -54,7 +60,7 @@ function matchesEntityTag(header: string, sha256: string): boolean {
 export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   const router = Router();
   const authenticate = agencyAuth(options.auth);
-  const exchange = (): GatewayExchange => {
+  const exchange = (): Exchange => {
     if (!options.exchange) throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The exchange is not available on this node.');
     return options.exchange;
   };
@@ -64,30 +70,12 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
       await submit(req, res);
     } catch (error) {
       options.counters?.rejected(isAxisError(error) ? error.code : 'INTERNAL_ERROR');
-      if (isPackageRefused(error)) return sendRefusal(req, res, error);
+      // A refusal the axis recorded: the usual problem plus the `rejected` receipt, so the caller can prove it was
+      // refused (receiptId to quote, receipt to verify offline with `edx receipt verify`).
+      if (isPackageRefused(error)) return sendProblem(req, res, restStatusForCode(error.code), error.code, error.message, { receiptId: error.receiptId, receipt: error.receipt });
       throw error;
     }
   });
-
-  /**
-   * A refusal the axis recorded: the usual problem+json plus the `rejected` receipt, so the caller can prove it was
-   * refused (receiptId to quote, receipt to verify offline with `edx receipt verify`).
-   */
-  function sendRefusal(req: Request, res: Response, error: PackageRefusedError): void {
-    const status = statusForCode(error.code) ?? 422;
-    res.status(status).type('application/problem+json').send(JSON.stringify({
-      type: `urn:edx-axis:error:${error.code}`,
-      // problem.ts's wording for the one status Node names differently; the others match STATUS_CODES.
-      title: status === 422 ? 'Unprocessable Content' : STATUS_CODES[status] ?? 'Error',
-      status,
-      code: error.code,
-      detail: error.message,
-      instance: req.originalUrl.split('?')[0] ?? req.originalUrl,
-      requestId: String(req.id ?? ''),
-      receiptId: error.receiptId,
-      receipt: error.receipt,
-    }));
-  }
 
   async function submit(req: Request, res: Response): Promise<void> {
     const caller = agencyOf(res);
@@ -97,18 +85,19 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
       if (error instanceof HttpError && error.status === 413) res.set('Connection', 'close');
       throw error;
     });
-    let result: Awaited<ReturnType<GatewayExchange['submitPackage']>>;
+    let result: Awaited<ReturnType<Exchange['submitPackage']>>;
     try {
       assertBodyDigest(res, upload.sha256);
-      result = await exchange().submitPackage('bytes' in upload
-        ? { callerOrganId: caller.organId, bytes: upload.bytes, sha256: upload.sha256 }
-        : { callerOrganId: caller.organId, tempPath: upload.tempPath, sha256: upload.sha256, size: upload.size });
+      result = await exchange().submitPackage({
+        callerOrganId: caller.organId,
+        source: 'bytes' in upload ? { bytes: upload.bytes, sha256: upload.sha256 } : { tempPath: upload.tempPath, sha256: upload.sha256, size: upload.size },
+      });
     } finally {
       // The use-case moves the temp file into the blob store; whatever is left behind is garbage, removed before
       // the answer so a refused upload has left nothing by the time the caller reads the refusal.
       if ('tempPath' in upload) await rm(upload.tempPath, { force: true });
     }
-    if (result.outcome === 'created') options.counters?.accepted(result.envelope?.kind ?? 'unknown');
+    if (result.outcome === 'created') options.counters?.accepted(result.envelope.kind);
     res.status(result.outcome === 'created' ? 202 : 200).location(`/v1/packages/${result.envelopeId}`).json({
       packageId: result.envelopeId,
       outcome: result.outcome,
@@ -129,8 +118,8 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     const after = intQuery(req, 'after', 0, Number.MAX_SAFE_INTEGER);
     const limit = intQuery(req, 'limit', 1, 500, 50) ?? 50;
     const type = req.query['type'];
-    if (type !== undefined && (typeof type !== 'string' || !RECEIPT_TYPES.has(type))) {
-      throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "type" must be one of ${[...RECEIPT_TYPES].join(', ')}.`);
+    if (type !== undefined && (typeof type !== 'string' || !RECEIPT_TYPE_SET.has(type))) {
+      throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "type" must be one of ${RECEIPT_TYPES.join(', ')}.`);
     }
     res.json(await exchange().listReceipts({ organId: agencyOf(res).organId, ...(after !== undefined ? { after } : {}), limit, ...(type ? { type: type as ReceiptType } : {}) }));
   });
@@ -178,20 +167,13 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     res.json(await exchange().acknowledge({ organId: agencyOf(res).organId, envelopeId: param(req, 'id') }));
   });
 
-  // Parties sign like any agency request; archivists and operators present a bearer token.
-  router.get('/v1/documents/:documentId/timeline', async (req, res, next) => {
-    if (!req.get('authorization')) return authenticate(req, res, next);
-    const role = personRoleOf(req, options.tokens);
-    if (!role) throw new HttpError(401, 'AUTH_INVALID', 'The bearer token is not valid.');
-    if (role !== 'archivist') throw new HttpError(403, 'AUTH_FORBIDDEN', 'Document timelines are open to the parties of the document and to archivists.');
-    res.locals['person'] = { role };
-    next();
-  }, async (req, res) => {
+  // Parties sign like any agency request; archivists present a bearer token.
+  router.get('/v1/documents/:documentId/timeline', personOr(options.tokens, ['archivist'], authenticate), async (req, res) => {
     const documentId = req.params['documentId'];
     if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
       throw new HttpError(404, 'EXCHANGE_NOT_FOUND', 'No such document for this agency.');
     }
-    if (res.locals['person']) {
+    if (personOf(res)) {
       res.json(await exchange().timeline({ documentId }));
       return;
     }

@@ -1,6 +1,7 @@
 /**
- * The storage port: the only way use-cases reach persistence. Adapters (store/embedded, store/mongo) implement it and
- * one contract suite (test/store/contract.ts) runs against each. Every method that changes more than one record is
+ * The storage port: the only way use-cases reach persistence. Adapters (src/store/embedded, src/store/mongo) implement
+ * it and one contract suite (test/store/contract.ts) runs against each. They carry out what the model declares (the
+ * delivery steps, the revocation, the one chain-append step of src/ledger) and hold no rule of their own. Every method that changes more than one record is
  * atomic: either all of it is kept or none of it.
  */
 import type { Readable } from 'node:stream';
@@ -8,12 +9,13 @@ import type {
   AgencyRecord,
   DeliveryRecord,
   DeliveryState,
+  DeliveryStep,
   DocumentStatusRecord,
   EnvelopeRecord,
   ReceiptDraft,
   ReceiptRecord,
   StatusCode,
-} from './records.js';
+} from '../model/index.js';
 
 export interface StoredBlob {
   /** Content address: SHA-256 (hex) of the bytes. */
@@ -48,7 +50,7 @@ export interface AcceptBundle {
     expected: StatusCode | undefined;
     next: StatusCode;
   };
-  /** A revocation marks the original and withholds its deliveries not yet fetched. */
+  /** A revocation marks the original and withholds its deliveries not yet received (model/revocation.ts). */
   revokes?: { envelopeId: string; revocationReceipt: ReceiptDraft };
   /**
    * The raw package, unless the caller moved it in with blobs.putFile: kept under envelope.sha256 (which the caller
@@ -89,15 +91,19 @@ export interface ReceiptQuery {
   limit: number;
 }
 
-export interface DeliveryTransition {
-  /** Applied only if the delivery is in one of these states (compare-and-set); otherwise nothing changes. */
-  from: DeliveryState[];
+/** What a delivery change may set besides its state (which only a step moves). */
+export type DeliveryPatch = Partial<Omit<DeliveryRecord, 'id' | 'envelopeId' | 'recipientOrganId' | 'seq' | 'createdAt' | 'revision' | 'state'>>;
+
+export interface DeliveryChange {
+  /** A step of the delivery state machine (model/delivery-steps.ts): taken only from its states, to its state. */
+  step: DeliveryStep;
   /**
    * Applied only if the delivery is still at this revision (`revisionOf` the record the caller read), so an outcome
    * decided on a stale read (a stalled worker's, one from before an operator's replay) changes nothing.
    */
   ifRevision?: number;
-  patch: Partial<Omit<DeliveryRecord, 'id' | 'envelopeId' | 'recipientOrganId' | 'seq' | 'createdAt' | 'revision'>>;
+  /** A member set to undefined clears the field (e.g. nextAttemptAt once delivered). */
+  patch: DeliveryPatch;
   receipt?: ReceiptDraft;
 }
 
@@ -122,10 +128,11 @@ export interface Store {
   listDeliveries(query: DeliveryQuery): Promise<DeliveryRecord[]>;
   listDeliveriesForEnvelope(envelopeId: string): Promise<DeliveryRecord[]>;
   /**
-   * Compare-and-set on state (and revision, when asked), with an optional receipt in the same transaction; bumps the
-   * revision. Undefined when `from` or `ifRevision` did not match: nothing changed and no receipt was written.
+   * Takes a step of the delivery state machine: compare-and-set on the step's states (and the revision, when asked),
+   * with an optional receipt in the same transaction; bumps the revision. Undefined when the state or the revision did
+   * not match: nothing changed and no receipt was written.
    */
-  transitionDelivery(id: string, transition: DeliveryTransition): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined>;
+  transitionDelivery(id: string, change: DeliveryChange): Promise<{ delivery: DeliveryRecord; receipt?: ReceiptRecord } | undefined>;
   countDeliveriesByState(): Promise<Record<DeliveryState, number>>;
 
   getDocumentStatus(documentId: string, senderOrganId: string, recipientOrganId: string): Promise<DocumentStatusRecord | undefined>;

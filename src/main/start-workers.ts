@@ -1,32 +1,31 @@
 /**
- * `startWorkers`: the delivery and maintenance workers in this process, composed from the same use-cases as the
- * gateway. `npm start` calls it in-process (src/main); workers/delivery.ts and workers/maintenance.ts run one role
- * each as their own process for scale-out.
+ * `startWorkers`: the delivery and maintenance workers in this process, part of the composition root: here the
+ * workers get their adapters (BullMQ on Redis, the HTTP push client, the Redis recipient gate, the dead-letter
+ * alerter) and the processors of workers/ are started over them. `npm start` calls it in-process (run-axis.ts);
+ * worker-process.ts runs one role as its own process for scale-out.
  */
-import type { KeyObject } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import { AxisError } from '../src/errors/axis-error.js';
-import { createDeadLetterAlerter } from '../src/exchange/delivery/dead-letter-alert.js';
-import type { WorkerSettings } from '../src/config/config.js';
-import { deliveryPolicy, type DeliveryPolicyOverrides, type ErrorBackoff } from '../src/exchange/delivery/delivery-policy.js';
-import { SILENT_LOGGER, type DeliveryLogger } from '../src/exchange/delivery/delivery-observer.js';
-import { createHttpPushClient } from '../src/exchange/delivery/http-push-client.js';
-import type { RetentionPolicy } from '../src/exchange/delivery/package-retention.js';
-import type { PushClient } from '../src/exchange/delivery/push-client.js';
-import type { PushSigningIdentity } from '../src/exchange/delivery/push-signature.js';
-import { metrics as processMetrics, type AxisMetrics } from '../src/observability/metrics.js';
-import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../src/queue/bullmq/delivery-queue.js';
-import { createRedisRecipientGate } from '../src/queue/bullmq/recipient-gate.js';
-import { gateRedisOptions, openRedis, workerRedisOptions } from '../src/queue/bullmq/redis-options.js';
-import { DEFAULT_QUEUE_PREFIX } from '../src/queue/names.js';
-import type { Store } from '../src/store/ports.js';
-import { startDeliveryWorker, type RunningWorker } from './delivery-worker.js';
-import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from './maintenance-worker.js';
+import { AxisError } from '../errors/axis-error.js';
+import { createDeadLetterAlerter } from '../exchange/delivery/dead-letter-alert.js';
+import type { WorkerSettings } from '../config/config.js';
+import { deliveryPolicy, type DeliveryPolicyOverrides, type ErrorBackoff } from '../exchange/delivery/delivery-policy.js';
+import { SILENT_LOGGER, type DeliveryLogger } from '../exchange/delivery/delivery-observer.js';
+import type { RetentionPolicy } from '../exchange/delivery/package-retention.js';
+import type { PushSigningIdentity } from '../exchange/delivery/push-signature.js';
+import type { PushClient, Store } from '../exchange/ports/index.js';
+import { metrics as processMetrics, type AxisMetrics } from '../observability/metrics.js';
+import { createHttpPushClient } from '../push/http-push-client.js';
+import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
+import { createRedisRecipientGate } from '../queue/bullmq/recipient-gate.js';
+import { gateRedisOptions, openRedis, workerRedisOptions } from '../queue/bullmq/redis-options.js';
+import { DEFAULT_QUEUE_PREFIX } from '../queue/names.js';
+import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-worker.js';
+import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from '../../workers/maintenance-worker.js';
 
 export interface StartWorkersOptions {
   store: Store;
   /** The axis identity (src/ledger AxisIdentity): its key signs every push. */
-  identity: unknown;
+  identity: PushSigningIdentity;
   /** Redis: a URL (preferred), or AxisConfig's redisUrl, or an existing connection to copy the address from. */
   redisUrl?: string;
   /**
@@ -71,14 +70,6 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function signingIdentity(identity: unknown): PushSigningIdentity {
-  const candidate = identity as { privateKey?: KeyObject; fingerprint?: string } | undefined;
-  if (!candidate?.privateKey || typeof candidate.fingerprint !== 'string') {
-    throw new AxisError('WORKERS_IDENTITY_MISSING', 'The delivery workers need the axis identity (its key signs every push): load it with src/ledger loadAxisIdentity.');
-  }
-  return { privateKey: candidate.privateKey, fingerprint: candidate.fingerprint };
-}
-
 export async function startWorkers(input: StartWorkersOptions): Promise<RunningWorkers> {
   const fromConfig: Partial<WorkerSettings> = input.config?.workers ?? {};
   const options: StartWorkersOptions = {
@@ -118,7 +109,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       deps: {
         store: options.store,
         push,
-        identity: signingIdentity(options.identity),
+        identity: { privateKey: options.identity.privateKey, fingerprint: options.identity.fingerprint },
         policy,
         gate: createRedisRecipientGate(open(gateRedisOptions()), prefix),
         observer: metrics.deliveryObserver,

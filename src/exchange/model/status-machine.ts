@@ -6,7 +6,7 @@
  *   (revoke, update or replace). Accepting a take-back or a revocation (15) ends the document too.
  * The state is derived by replaying what was accepted, in order; see docs/api.md.
  */
-import type { StatusCode } from '../store/records.js';
+import type { StatusCode } from './document-status.js';
 
 export type StatusActor = 'sender' | 'recipient';
 export type ChangeKind = 'take-back' | 'revoke' | 'update' | 'replace';

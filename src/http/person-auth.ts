@@ -4,8 +4,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { PersonRole, TokenDigest } from '../../config/tokens.js';
-import { HttpError } from '../problem.js';
+import type { PersonRole, TokenDigest } from '../config/tokens.js';
+import { HttpError } from './problem.js';
 
 export function personRoleOf(req: Request, tokens: readonly TokenDigest[]): PersonRole | undefined {
   const header = req.get('authorization');
@@ -29,4 +29,18 @@ export function requirePerson(tokens: readonly TokenDigest[], roles: readonly Pe
     res.locals['person'] = { role };
     next();
   };
+}
+
+/** The person a request authenticated as (set by requirePerson or personOr), if any. */
+export function personOf(res: Response): { role: PersonRole } | undefined {
+  return res.locals['person'] as { role: PersonRole } | undefined;
+}
+
+/**
+ * Routes open both to a dialect's own callers and to people: a request with a bearer token must be a person of one of
+ * `roles`; any other request goes to `otherwise` (the dialect's own authentication).
+ */
+export function personOr(tokens: readonly TokenDigest[], roles: readonly PersonRole[], otherwise: RequestHandler): RequestHandler {
+  const person = requirePerson(tokens, roles);
+  return (req: Request, res: Response, next: NextFunction) => (req.get('authorization') ? person(req, res, next) : otherwise(req, res, next));
 }

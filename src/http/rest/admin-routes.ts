@@ -3,8 +3,8 @@ import { Router, json } from 'express';
 import { z } from 'zod';
 import type { TokenDigest } from '../../config/tokens.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
-import { requirePerson } from '../auth/person-auth.js';
-import type { GatewayDeliveries } from '../gateway-ports.js';
+import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
+import { requirePerson } from '../person-auth.js';
 import { HttpError } from '../problem.js';
 import { logFor } from '../request-log.js';
 
@@ -26,7 +26,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: GatewayDeliveries | undefined; tokens: readonly TokenDigest[] }): Router {
+export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: DeliveryAdmin | undefined; tokens: readonly TokenDigest[] }): Router {
   const router = Router();
   const { agencies } = options;
   router.use('/v1/admin', requirePerson(options.tokens, ['operator']), json({ limit: '16kb' }));
@@ -62,7 +62,7 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Gat
     res.json(await agencies.registerCertificate(req.params['organId'] ?? '', body.sha256Fingerprint));
   });
 
-  const deliveries = (): GatewayDeliveries => {
+  const deliveries = (): DeliveryAdmin => {
     if (!options.deliveries) throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'Delivery administration is not available on this node.');
     return options.deliveries;
   };

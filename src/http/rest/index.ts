@@ -1,0 +1,52 @@
+/**
+ * The `/v1` REST dialect: the exchange API for agency systems (HMAC-signed requests, docs/auth.md) and the operator
+ * API (bearer tokens), answering errors as problem+json with the REST table of statuses (error-status.ts).
+ */
+import { Router } from 'express';
+import type { TokenDigest } from '../../config/tokens.js';
+import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
+import type { Exchange } from '../../exchange/create-exchange.js';
+import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
+import type { HttpDialect } from '../dialect.js';
+import { problemHandler } from '../problem.js';
+import { adminRoutes } from './admin-routes.js';
+import type { NonceCache } from './agency-auth.js';
+import { restStatusForCode } from './error-status.js';
+import { exchangeRoutes, type PackageCounters } from './exchange-routes.js';
+
+export interface RestDialectOptions {
+  /** Undefined on a node without the exchange (its routes answer 503). */
+  exchange: Exchange | undefined;
+  /** Undefined on a node without the delivery queue (replays answer 503). */
+  deliveries: DeliveryAdmin | undefined;
+  agencies: AgencyRegistry;
+  /** People's bearer tokens (operators, archivists), as SHA-256 digests. */
+  tokens: readonly TokenDigest[];
+  /** The replay cache of request nonces (Redis). */
+  nonces: NonceCache;
+  /** Prefix of the replay cache's keys (tests use a unique one). */
+  nonceKeyPrefix: string;
+  authWindowSeconds: number;
+  /** Temp directory of the blob store: uploads are streamed there before the use-case takes them. */
+  uploadDir: string;
+  maxPackageBytes: number;
+  counters?: PackageCounters | undefined;
+}
+
+export function createRestDialect(options: RestDialectOptions): HttpDialect {
+  const router = Router();
+  router.use(exchangeRoutes({
+    exchange: options.exchange,
+    counters: options.counters,
+    auth: { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix },
+    tokens: options.tokens,
+    uploadDir: options.uploadDir,
+    maxPackageBytes: options.maxPackageBytes,
+  }));
+  router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
+  router.use(problemHandler(restStatusForCode));
+  return { name: 'rest', mountPath: '/', router };
+}
+
+export { restStatusForCode } from './error-status.js';
+export type { PackageCounters } from './exchange-routes.js';

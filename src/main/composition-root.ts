@@ -1,0 +1,123 @@
+/**
+ * The one composition root: where configuration picks the adapters (the store in axis-services.ts, BullMQ on Redis,
+ * the HTTP push client, the Redis recipient gate, the inspector threads) and the use-cases, the gateway's dialects and
+ * the workers are built over them. The server (run-axis.ts), the worker processes (worker-process.ts) and the CLI
+ * (`edx admin`) all compose here; nothing else chooses an adapter.
+ */
+import type { Queue } from 'bullmq';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { AxisConfig } from '../config/config.js';
+import type { TokenDigest } from '../config/tokens.js';
+import { createDeliveryAdmin, type DeliveryAdmin } from '../exchange/delivery/dead-letters.js';
+import { createEdxmlInspector } from '../exchange/edxml-inspector.js';
+import { createExchangeUseCases, type Exchange } from '../exchange/create-exchange.js';
+import { createApp } from '../http/app.js';
+import { queueBoard } from '../http/queue-board.js';
+import { createRestDialect } from '../http/rest/index.js';
+import type { AxisMetrics } from '../observability/metrics.js';
+import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
+import type { AxisServices } from './axis-services.js';
+import { createInspectorPool } from './inspector-pool.js';
+import { createSignatureChecking } from './package-signature-check.js';
+import { connectRedis } from './redis-connection.js';
+import { startWorkers, type RunningWorkers } from './start-workers.js';
+
+export interface ComposedAxis {
+  exchange: Exchange;
+  deliveries: DeliveryAdmin;
+  startWorkers(): Promise<RunningWorkers>;
+  /** BullMQ queues shown on Bull Board. */
+  boardQueues: Queue[];
+  close(): Promise<void>;
+}
+
+export async function composeAxis(input: { config: AxisConfig; services: AxisServices; logger: Logger; metrics: AxisMetrics; queuePrefix?: string }): Promise<ComposedAxis> {
+  const { config, services, logger, metrics } = input;
+  const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
+  const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
+  const limits = { maxBytes: config.maxPackageBytes };
+  // Only a node that serves HTTP inspects packages; a workers-only node spends no threads on it.
+  const pool = config.role !== 'workers' && config.inspectThreads > 0
+    ? createInspectorPool({ threads: config.inspectThreads, limits, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
+    : undefined;
+  const exchange = createExchangeUseCases({
+    store: services.store,
+    queue,
+    inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits }),
+    receiptExporter: services.exportReceipt,
+    limits: { maxPackageBytes: config.maxPackageBytes },
+    logger,
+  });
+  return {
+    exchange,
+    deliveries: createDeliveryAdmin({ store: services.store, queue }),
+    startWorkers: () => startWorkers({
+      store: services.store,
+      identity: services.identity,
+      redisUrl: config.redisUrl,
+      config,
+      logger,
+      metrics,
+      // In-process workers (ROLE=all) refresh the CRLs of the validator this gateway verifies with.
+      hooks: { refreshRevocation: signatures.refreshRevocation },
+      ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
+    }),
+    boardQueues: queue.queues,
+    close: async () => {
+      await pool?.close();
+      await queue.close();
+    },
+  };
+}
+
+/** The gateway's app: the REST dialect over the composed use-cases, the probes, Bull Board for operators. */
+export function composeGateway(input: {
+  config: AxisConfig;
+  services: AxisServices;
+  composed: ComposedAxis;
+  redis: Redis;
+  logger: Logger;
+  metrics: AxisMetrics;
+  tokens: readonly TokenDigest[];
+  prefix: string | undefined;
+}): Express {
+  const { config, services, composed, redis, logger, metrics, tokens } = input;
+  const rest = createRestDialect({
+    exchange: composed.exchange,
+    deliveries: composed.deliveries,
+    agencies: services.agencies,
+    tokens,
+    nonces: redis,
+    nonceKeyPrefix: `${input.prefix ?? 'edx'}:auth:`,
+    authWindowSeconds: config.authWindowSeconds,
+    uploadDir: services.store.blobs.tempDir,
+    maxPackageBytes: config.maxPackageBytes,
+    counters: {
+      accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
+      rejected: (code) => metrics.packagesRejected.inc({ code }),
+    },
+  });
+  return createApp({
+    logger,
+    ops: { store: services.store, redis, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
+    dialects: [rest],
+    operatorPages: { router: queueBoard(composed.boardQueues), tokens },
+  });
+}
+
+/** Dead-letter listing and replay for the CLI beside a running server, on the same store and queues. */
+export async function openDeliveryAdmin(config: AxisConfig, services: AxisServices): Promise<{ deliveries: DeliveryAdmin; close(): Promise<void> }> {
+  // Fail with the one-line Redis message before building a queue that would retry in silence.
+  const redis = await connectRedis(config.redisUrl);
+  // The same QUEUE_PREFIX as the workers, or a replay would enqueue where no worker listens.
+  const queue = createBullmqDeliveryQueue({ connection: redis, ...(config.workers.prefix ? { prefix: config.workers.prefix } : {}) });
+  return {
+    deliveries: createDeliveryAdmin({ store: services.store, queue, by: 'operator (cli)' }),
+    async close() {
+      await queue.close();
+      await redis.quit();
+    },
+  };
+}

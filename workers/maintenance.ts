@@ -1,4 +1,0 @@
-/** Entry point: the maintenance worker (sweeper, retention, refresh hooks) as its own process. */
-import { runWorkerProcess } from './run-worker-process.js';
-
-await runWorkerProcess('maintenance');
