@@ -15,9 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { PUSH_HEADERS } from '../src/exchange/delivery/push-signature.js';
 import { sortableId } from '../src/exchange/ids.js';
 import { createReceiptSealer, loadAxisIdentity, type AxisIdentity } from '../src/ledger/index.js';
-import type { DeliveryQueue } from '../src/exchange/ports/index.js';
+import type { DeliveryQueue, Store } from '../src/exchange/ports/index.js';
 import { openStore } from '../src/store/open-store.js';
-import type { Store } from '../src/exchange/ports/index.js';
 import type { AgencyRecord, EnvelopeRecord } from '../src/exchange/model/index.js';
 
 export const SENDER = '000.00.00.G22';

@@ -45,7 +45,7 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   INSPECT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
-  // Workers (issue 5). Unset = the defaults of src/exchange/delivery/delivery-policy.ts and workers/index.ts.
+  // The delivery and maintenance workers. Unset = the defaults of src/exchange/delivery/delivery-policy.ts and src/main/start-workers.ts.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
   DELIVERY_BASE_DELAY_MS: milliseconds.optional(),
@@ -69,9 +69,9 @@ const envSchema = z.object({
 export type Role = 'all' | 'gateway' | 'workers';
 
 /**
- * The delivery and maintenance workers' settings (workers/index.ts startWorkers reads them from `config.workers`).
+ * The delivery and maintenance workers' settings (src/main/start-workers.ts reads them from `config.workers`).
  * Only what the environment sets is present: the defaults live with the code they tune (delivery-policy.ts,
- * workers/index.ts), so an unset variable here never overrides them.
+ * src/main/start-workers.ts), so an unset variable here never overrides them.
  */
 export interface WorkerSettings {
   /** BullMQ key prefix (QUEUE_PREFIX); default 'edx'. */

@@ -5,7 +5,7 @@
 import type { Store } from './ports/index.js';
 import { documentIdClash, type AgencyRecord, type EnvelopeRecord } from './model/index.js';
 import { ExchangeError } from './exchange-error.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { InspectedPackage } from './ports/package-inspector.js';
 
 export interface DocumentPlan {
   documentId: string;

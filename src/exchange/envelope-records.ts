@@ -1,7 +1,7 @@
 /** How one accepted package becomes records: the envelope, one delivery per recipient, the receipts. */
 import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from './model/index.js';
 import { sortableId } from './ids.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { InspectedPackage } from './ports/package-inspector.js';
 
 /** sender | DocumentId | kind/business type or status code | SHA-256: the same package sent again. */
 export function dedupeKeyOf(pkg: InspectedPackage, documentId: string, sha256: string): string {

@@ -1,8 +1,7 @@
 /** What the exchange use-cases are built from: ports and policies, never an adapter. */
 import type { ReceiptExporter } from '../ledger/signed-receipt.js';
-import type { DeliveryQueue } from './ports/index.js';
-import type { Store } from './ports/index.js';
-import type { PackageInspector } from './package-inspector.js';
+import type { Clock, DeliveryQueue, Store } from './ports/index.js';
+import type { PackageInspector } from './ports/package-inspector.js';
 
 /** The slice of a pino logger the exchange uses (private keys and package bytes are never passed to it). */
 export interface ExchangeLogger {
@@ -29,7 +28,7 @@ export interface ExchangeDeps {
   queue?: DeliveryQueue | undefined;
   inspector: PackageInspector;
   receiptExporter: ReceiptExporter;
-  clock?: () => Date;
+  clock?: Clock;
   limits?: Partial<ExchangeLimits>;
   policy?: Partial<ExchangePolicy>;
   logger?: ExchangeLogger;
@@ -40,7 +39,7 @@ export interface ExchangeContext {
   queue: DeliveryQueue | undefined;
   inspector: PackageInspector;
   exportReceipt: ReceiptExporter;
-  now: () => Date;
+  now: Clock;
   limits: ExchangeLimits;
   policy: ExchangePolicy;
   logger: ExchangeLogger;

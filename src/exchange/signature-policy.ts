@@ -7,7 +7,7 @@ import { AxisError } from '../errors/axis-error.js';
 import type { AgencyRecord } from './model/index.js';
 import type { ExchangePolicy } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { InspectedPackage } from './ports/package-inspector.js';
 
 export function assertSignaturePolicy(pkg: InspectedPackage, sender: AgencyRecord, policy: ExchangePolicy): void {
   const report = pkg.signature;

@@ -6,7 +6,7 @@
 import type { AcceptBundle, Store } from './ports/index.js';
 import type { AgencyRecord, EnvelopeRecord, StatusCode } from './model/index.js';
 import { ExchangeError } from './exchange-error.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { InspectedPackage } from './ports/package-inspector.js';
 import { decideStatus, replayStatus, STATUS_NAMES, type StatusActor, type StatusEvent } from './model/status-machine.js';
 
 export interface StatusPlan {

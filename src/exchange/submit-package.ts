@@ -15,7 +15,7 @@ import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceip
 import type { ExchangeContext } from './exchange-deps.js';
 import { ExchangeError } from './exchange-error.js';
 import { recordRefusal } from './package-refusal.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { InspectedPackage } from './ports/package-inspector.js';
 import { assertSignaturePolicy } from './signature-policy.js';
 import { planStatus } from './status-routing.js';
 

@@ -1,7 +1,10 @@
 /**
- * The canonical JSON a receipt hash is computed over: object keys sorted by code unit, no whitespace, undefined
- * members dropped. Stable across stores and languages as long as the values are plain JSON (strings, finite
- * numbers, booleans, null, arrays, objects), which is all a receipt holds.
+ * The canonical JSON a receipt hash is computed over: RFC 8785, the JSON Canonicalization Scheme (JCS). Object keys
+ * sorted by UTF-16 code unit, no whitespace, strings and numbers serialised as ECMAScript's JSON.stringify does
+ * (which is what JCS specifies), undefined members dropped. So an outside verifier reproduces a receipt's hash with
+ * any JCS implementation (e.g. `canonicalize` in npm or PyPI): SHA-256 over the JCS form of the receipt without
+ * `hash` and `signature`. Receipts hold only plain JSON values (strings, finite numbers, booleans, null, arrays,
+ * objects).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null) return 'null';

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { AxisConfig } from '../config/config.js';
 import type { TokenDigest } from '../config/tokens.js';
 import { createDeliveryAdmin, type DeliveryAdmin } from '../exchange/delivery/dead-letters.js';
-import { createEdxmlInspector } from '../exchange/edxml-inspector.js';
+import { createEdxmlInspector } from '../exchange/inspection/edxml-package-inspector.js';
 import { createExchangeUseCases, type Exchange } from '../exchange/create-exchange.js';
 import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';

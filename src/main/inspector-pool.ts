@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AxisError } from '../errors/axis-error.js';
-import type { InspectedPackage, InspectOptions, PackageInspector } from '../exchange/package-inspector.js';
+import type { InspectedPackage, InspectOptions, PackageInspector } from '../exchange/ports/package-inspector.js';
 import type { CertificateValidator } from '../pki/types.js';
 import { flatten, revive, type FromThread, type InspectorThreadData, type ToThread } from './inspector-protocol.js';
 

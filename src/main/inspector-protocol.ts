@@ -5,7 +5,7 @@
  */
 import { AxisError } from '../errors/axis-error.js';
 import type { ParseLimits } from '../edxml/index.js';
-import type { InspectedPackage } from '../exchange/package-inspector.js';
+import type { InspectedPackage } from '../exchange/ports/package-inspector.js';
 import type { CertificateValidationReport, ValidationPolicy } from '../pki/types.js';
 
 export interface InspectorThreadData {

@@ -4,7 +4,7 @@
  * CRL/OCSP client per process): a cached verdict costs a message, a new one the same network look-up as before.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEdxmlInspector } from '../exchange/edxml-inspector.js';
+import { createEdxmlInspector } from '../exchange/inspection/edxml-package-inspector.js';
 import type { CertificateValidationReport, CertificateValidator, ValidationPolicy } from '../pki/types.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 import { flatten, revive, type FromThread, type InspectorThreadData, type ToThread } from './inspector-protocol.js';

@@ -3,7 +3,7 @@
  * certificate validator over the configured trust anchors and revocation policy.
  */
 import type { AxisConfig } from '../config/config.js';
-import type { PackageSignatureCheck } from '../exchange/edxml-inspector.js';
+import type { PackageSignatureCheck } from '../exchange/inspection/edxml-package-inspector.js';
 import { createCertificateValidator, loadTrustAnchors } from '../pki/index.js';
 import type { CertificateValidator, ValidationPolicy } from '../pki/types.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';

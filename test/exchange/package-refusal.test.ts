@@ -12,7 +12,7 @@ import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { AxisError, isAxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases, type Exchange } from '../../src/exchange/create-exchange.js';
-import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
+import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
 import { isPackageRefused, PackageRefusedError } from '../../src/exchange/package-refusal.js';
 import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors, verifyReceipt, verifyReceiptChain } from '../../src/ledger/index.js';

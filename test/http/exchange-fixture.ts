@@ -13,7 +13,7 @@ import type { Express } from 'express';
 import { buildDocumentPackage, buildStatusPackage, type DocumentPackageInput } from '../../src/edxml/index.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
-import { createEdxmlInspector } from '../../src/exchange/edxml-inspector.js';
+import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createDemoPki } from '../../src/main/demo-pki.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createPackageSignatureCheck } from '../../src/main/package-signature-check.js';
-import type { PackageSignatureCheck } from '../../src/exchange/edxml-inspector.js';
+import type { PackageSignatureCheck } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { generateTestPki, type TestIdentity, type TestIdentityName } from '../../src/pki/test-pki/generate-test-pki.js';
 import { testSigner } from '../../src/pki/test-pki/index.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { AxisError } from '../../errors/axis-error.js';
 import type { AgencyRecord } from '../model/index.js';
-import type { Store } from '../ports/index.js';
+import type { Clock, Store } from '../ports/index.js';
 import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
 import { createSecretBox } from './secret-box.js';
 
@@ -62,7 +62,7 @@ export interface AgencyRegistryOptions {
   store: Pick<Store, 'createAgency' | 'getAgency' | 'listAgencies' | 'updateAgency'>;
   secretKey: Buffer;
   graceSeconds?: number;
-  now?: () => Date;
+  now?: Clock;
 }
 
 export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegistry {

@@ -3,8 +3,7 @@
  * is fixed (`edx admin replay ID`): dead -> pending with a fresh set of attempts, a `replayed` receipt, re-enqueued.
  */
 import { AxisError } from '../../errors/axis-error.js';
-import type { DeliveryQueue } from '../ports/index.js';
-import type { Store } from '../ports/index.js';
+import type { DeliveryQueue, Store } from '../ports/index.js';
 import { DELIVERY_STEPS, revisionOf, type DeliveryRecord, type ReceiptRecord } from '../model/index.js';
 import { wakeHeldDeliveries } from './held-deliveries.js';
 

@@ -18,13 +18,11 @@
  * what happened meanwhile (another worker's outcome, an operator's replay with fresh attempts). A 2xx is recorded
  * whatever the revision (below).
  */
-import type { RecipientGate } from '../ports/index.js';
-import type { Store } from '../ports/index.js';
+import type { Clock, PushClient, PushResult, RecipientGate, Store } from '../ports/index.js';
 import { DELIVERY_STEPS, OPEN_STATES, revisionOf, type AgencyRecord, type DeliveryRecord, type EnvelopeRecord, type ReceiptDraft } from '../model/index.js';
 import type { DeadLetterAlerter } from './dead-letter-alert.js';
 import { nextDelayMs, parseRetryAfterMs, suspendedRecheckDelayMs, verdictForStatus, type DeliveryPolicy } from './delivery-policy.js';
 import type { DeliveryObserver } from './delivery-observer.js';
-import type { PushClient, PushResult } from '../ports/index.js';
 import { buildPushRequest } from './push-request.js';
 import type { PushSigningIdentity } from './push-signature.js';
 
@@ -36,7 +34,7 @@ export interface DeliverDeps {
   gate?: RecipientGate;
   observer: DeliveryObserver;
   alert: DeadLetterAlerter;
-  now?: () => Date;
+  now?: Clock;
   random?: () => number;
 }
 

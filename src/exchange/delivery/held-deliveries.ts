@@ -3,8 +3,7 @@
  * `DELIVERY_RECIPIENT_SUSPENDED: ...` and looks again every suspendedRecheckMs). When an operator resumes the agency
  * they are woken at once instead of at their next recheck, up to a minute later.
  */
-import type { DeliveryQueue } from '../ports/index.js';
-import type { Store } from '../ports/index.js';
+import type { DeliveryQueue, Store } from '../ports/index.js';
 import type { DeliveryRecord } from '../model/index.js';
 import { isHeld } from './deliver.js';
 

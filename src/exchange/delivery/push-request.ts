@@ -1,9 +1,8 @@
 /** Builds the signed POST of one delivery attempt: the raw package as accepted, byte for byte. */
 import type { AgencyRecord, DeliveryRecord, EnvelopeRecord } from '../model/index.js';
-import type { BlobStore } from '../ports/index.js';
+import type { BlobStore, PushRequest } from '../ports/index.js';
 import { AxisError } from '../../errors/axis-error.js';
 import type { DeliveryPolicy } from './delivery-policy.js';
-import type { PushRequest } from '../ports/index.js';
 import { PUSH_HEADERS, signPush, type PushSigningIdentity } from './push-signature.js';
 
 /** Packages up to this size are read into memory for the attempt; larger ones are streamed from the blob store. */

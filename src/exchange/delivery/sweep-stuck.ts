@@ -7,8 +7,7 @@
  * the first) and going round to the start: a backlog of old open deliveries (a recipient down for a day, an agency
  * suspended for weeks) larger than one run must not hide the newer ones from every run.
  */
-import type { DeliveryQueue } from '../ports/index.js';
-import type { Store } from '../ports/index.js';
+import type { DeliveryQueue, Store } from '../ports/index.js';
 
 export interface SweepResult {
   checked: number;

@@ -7,3 +7,4 @@ export type { DeliveryQueue, QueueDepth } from './delivery-queue.js';
 export type { GateDecision, RecipientGate, RecipientLimits } from './recipient-gate.js';
 export type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';
 export { systemClock, type Clock } from './clock.js';
+export type { InspectedPackage, InspectOptions, PackageInspector } from './package-inspector.js';

@@ -1,7 +1,7 @@
 /** Maps a checked edXML package (src/edxml) to what the exchange rules read: the pure half of the real inspector. */
-import type { CheckedPackage, EdocPackage } from '../edxml/index.js';
-import type { SignatureReport } from '../signature/signature-report.js';
-import type { InspectedPackage } from './package-inspector.js';
+import type { CheckedPackage, EdocPackage } from '../../edxml/index.js';
+import type { SignatureReport } from '../../signature/signature-report.js';
+import type { InspectedPackage } from '../ports/package-inspector.js';
 
 function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v.length > 0))];

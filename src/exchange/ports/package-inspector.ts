@@ -1,9 +1,10 @@
 /**
- * What the exchange rules need to know about a package, whatever reads it. The real inspector composes the edXML
- * library and the XMLDSig verifier (edxml-inspector.ts); the rules never touch XML themselves.
+ * The inspector port: what the exchange rules need to know about a package, whatever reads it. The real inspector
+ * composes the edXML library and the XMLDSig verifier (inspection/edxml-package-inspector.ts, run in threads by
+ * src/main/inspector-pool.ts); the rules never touch XML themselves.
  */
-import type { SignatureReport } from '../signature/signature-report.js';
-import type { BusinessType, EnvelopeKind, StatusCode } from './model/index.js';
+import type { SignatureReport } from '../../signature/signature-report.js';
+import type { BusinessType, EnvelopeKind, StatusCode } from '../model/index.js';
 
 export interface InspectedPackage {
   kind: EnvelopeKind;

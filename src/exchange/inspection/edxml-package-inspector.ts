@@ -3,10 +3,10 @@
  * verdict with the certificate validation behind it. The signature check is handed in (src/main composes
  * src/signature's verifier with src/pki's validator) so the exchange rules never depend on how keys are trusted.
  */
-import { checkPackage, type ParseLimits } from '../edxml/index.js';
-import type { SignatureReport } from '../signature/signature-report.js';
-import { inspectionOf } from './edxml-inspection.js';
-import type { InspectedPackage, PackageInspector } from './package-inspector.js';
+import { checkPackage, type ParseLimits } from '../../edxml/index.js';
+import type { SignatureReport } from '../../signature/signature-report.js';
+import { inspectionOf } from './inspected-package.js';
+import type { InspectedPackage, PackageInspector } from '../ports/package-inspector.js';
 
 /**
  * Verifies the XMLDSig signature of a package and the certificate that made it. Never throws for a bad or missing
