@@ -5,7 +5,9 @@
 import { acknowledge, describePackage, fetchPackage, getReport, listInbox, type AcknowledgeResult, type FetchedPackage, type InboxItem, type PackageHead, type PackageReport } from './receive-package.js';
 import { timeline, type DocumentTimeline, type TimelineInput } from './document-timeline.js';
 import { contextOf, type ExchangeDeps } from './exchange-deps.js';
+import { partyAmong } from './party-access.js';
 import { listPartyReceipts, type PartyReceipts, type PartyReceiptsInput } from './party-receipts.js';
+import { listSentPackages, type SentPackage, type SentPackagesInput } from './sent-packages.js';
 import { submitPackage, type SubmitInput, type SubmitResult } from './submit-package.js';
 
 export interface PartyRequest {
@@ -26,6 +28,10 @@ export interface Exchange {
   timeline(input: TimelineInput): Promise<DocumentTimeline>;
   /** The receipts the agency is party to (its `rejected` refusals included), signed, in chain order. */
   listReceipts(input: PartyReceiptsInput): Promise<PartyReceipts>;
+  /** What the agencies sent lately (or one package they sent), with each recipient's delivery. */
+  listSent(input: SentPackagesInput): Promise<SentPackage[]>;
+  /** Which of the agencies (one connected system's) is party to a package: a recipient first, else the sender. */
+  findParty(input: { envelopeId: string; organIds: readonly string[] }): Promise<{ organId: string; role: 'sender' | 'recipient' }>;
 }
 
 export function createExchangeUseCases(deps: ExchangeDeps): Exchange {
@@ -39,5 +45,7 @@ export function createExchangeUseCases(deps: ExchangeDeps): Exchange {
     acknowledge: (input) => acknowledge(ctx, input),
     timeline: (input) => timeline(ctx, input),
     listReceipts: (input) => listPartyReceipts(ctx, input),
+    listSent: (input) => listSentPackages(ctx, input),
+    findParty: (input) => partyAmong(ctx.store, input.envelopeId, input.organIds),
   };
 }

@@ -11,6 +11,8 @@ export function dedupeKeyOf(pkg: InspectedPackage, documentId: string, sha256: s
 
 export interface EnvelopeInput {
   pkg: InspectedPackage;
+  /** The package's warnings and the signature policy's: kept in the report and named in the accepted receipt. */
+  warnings: { code: string; message: string }[];
   documentId: string;
   refersToDocumentId?: string;
   toOrganIds: string[];
@@ -36,7 +38,7 @@ export function envelopeOf(input: EnvelopeInput): EnvelopeRecord {
     size: input.size,
     sha256: input.sha256,
     dedupeKey: dedupeKeyOf(pkg, input.documentId, input.sha256),
-    verification: { signature: pkg.signature, warnings: pkg.warnings },
+    verification: { signature: pkg.signature, warnings: input.warnings },
     acceptedAt: input.at,
   };
 }
@@ -58,7 +60,9 @@ export function deliveriesOf(envelope: EnvelopeRecord, recipients: AgencyRecord[
   }));
 }
 
-export function acceptedReceiptOf(envelope: EnvelopeRecord): ReceiptDraft {
+/** `warnings`: what the package was accepted with (their codes are named in the receipt, as evidence). */
+export function acceptedReceiptOf(envelope: EnvelopeRecord, warnings: readonly { code: string }[]): ReceiptDraft {
+  const warningCodes = [...new Set(warnings.map((w) => w.code))];
   return {
     type: 'accepted',
     envelopeId: envelope.id,
@@ -72,6 +76,7 @@ export function acceptedReceiptOf(envelope: EnvelopeRecord): ReceiptDraft {
       ...(envelope.businessType !== undefined ? { businessType: envelope.businessType } : {}),
       ...(envelope.statusCode ? { statusCode: envelope.statusCode, routedTo: [...envelope.toOrganIds] } : {}),
       ...(envelope.refersToDocumentId ? { refersToDocumentId: envelope.refersToDocumentId } : {}),
+      ...(warningCodes.length > 0 ? { warnings: warningCodes } : {}),
     },
   };
 }

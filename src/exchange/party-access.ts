@@ -30,3 +30,16 @@ export function assertNotWithheld(view: PartyView): void {
     });
   }
 }
+
+/**
+ * Which of `organIds` (the agencies one connected system acts for) may see a package, and as what: a recipient
+ * first (what a system fetches and acknowledges), else the sender. None: EXCHANGE_NOT_FOUND, as for any non-party.
+ */
+export async function partyAmong(store: Store, envelopeId: string, organIds: readonly string[]): Promise<{ organId: string; role: PartyView['role'] }> {
+  const envelope = await store.getEnvelope(envelopeId);
+  if (!envelope) throw notFound();
+  const recipient = envelope.toOrganIds.find((organId) => organIds.includes(organId));
+  if (recipient) return { organId: recipient, role: 'recipient' };
+  if (organIds.includes(envelope.fromOrganId)) return { organId: envelope.fromOrganId, role: 'sender' };
+  throw notFound();
+}

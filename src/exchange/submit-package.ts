@@ -47,8 +47,8 @@ async function acceptedReceipt(ctx: ExchangeContext, envelope: EnvelopeRecord): 
   return accepted;
 }
 
-function result(ctx: ExchangeContext, outcome: 'created' | 'duplicate', envelope: EnvelopeRecord, receipt: ReceiptRecord, pkg: InspectedPackage): SubmitResult {
-  return { outcome, envelopeId: envelope.id, envelope, receipt: ctx.exportReceipt(receipt), warnings: pkg.warnings };
+function result(ctx: ExchangeContext, outcome: 'created' | 'duplicate', envelope: EnvelopeRecord, receipt: ReceiptRecord, warnings: SubmitResult['warnings']): SubmitResult {
+  return { outcome, envelopeId: envelope.id, envelope, receipt: ctx.exportReceipt(receipt), warnings };
 }
 
 export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): Promise<SubmitResult> {
@@ -79,24 +79,24 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   const namedDocumentId = pkg.kind === 'edoc' ? pkg.documentId : pkg.responseFor?.documentId;
   if (namedDocumentId) {
     const earlier = await ctx.store.findEnvelopeByDedupeKey(dedupeKeyOf(pkg, namedDocumentId, sha256));
-    if (earlier) return result(ctx, 'duplicate', earlier, await acceptedReceipt(ctx, earlier), pkg);
+    if (earlier) return result(ctx, 'duplicate', earlier, await acceptedReceipt(ctx, earlier), pkg.warnings);
   }
 
   const sender = await ctx.store.getAgency(caller);
   if (!sender) throw new ExchangeError('EXCHANGE_UNKNOWN_SENDER', `Agency ${caller} is not registered on the axis.`);
-  assertSignaturePolicy(pkg, sender, ctx.policy);
+  const warnings = [...pkg.warnings, ...assertSignaturePolicy(pkg, sender, ctx.policy)];
 
   const at = ctx.now().toISOString();
   let bundle: AcceptBundle;
   if (pkg.kind === 'edoc') {
     const plan = await planDocument(ctx.store, pkg, sha256);
-    const envelope = envelopeOf({ pkg, documentId: plan.documentId, ...(plan.refersToDocumentId ? { refersToDocumentId: plan.refersToDocumentId } : {}), toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
-    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope) };
+    const envelope = envelopeOf({ pkg, warnings, documentId: plan.documentId, ...(plan.refersToDocumentId ? { refersToDocumentId: plan.refersToDocumentId } : {}), toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, warnings) };
     if (plan.revokes) bundle.revokes = { envelopeId: plan.revokes.id, revocationReceipt: revokedReceiptOf(plan.revokes, envelope) };
   } else {
     const plan = await planStatus(ctx.store, pkg);
-    const envelope = envelopeOf({ pkg, documentId: plan.documentId, refersToDocumentId: plan.originalDocumentId, toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
-    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope), statusTransition: plan.transition };
+    const envelope = envelopeOf({ pkg, warnings, documentId: plan.documentId, refersToDocumentId: plan.originalDocumentId, toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, warnings), statusTransition: plan.transition };
   }
 
   // A large package arrived as a file and moves in as one; a small one travels with the records (the embedded store
@@ -105,7 +105,7 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   else bundle.packageBytes = bytes;
 
   const outcome = await acceptOrRelease(ctx, bundle);
-  if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, pkg);
+  if (outcome.outcome === 'duplicate') return result(ctx, 'duplicate', outcome.envelope, outcome.receipt, warnings);
   if (outcome.outcome === 'status-conflict') {
     throw new ExchangeError('EXCHANGE_STATUS_CONFLICT', 'Another status for this document was accepted at the same moment: check the document timeline and send again if still needed.', { current: outcome.current ?? null });
   }
@@ -119,7 +119,7 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
   // lands leaves the deliveries to the sweeper, as a failed enqueue does; the queue settles it before it closes.
   // Through the gateway the answer waited about 8 ms of a 35-45 ms accept for this (docs/performance.md).
   void enqueue(ctx, outcome.envelope, outcome.deliveries.filter((d) => d.state === 'pending').map((d) => d.id));
-  return result(ctx, 'created', outcome.envelope, outcome.receipt, pkg);
+  return result(ctx, 'created', outcome.envelope, outcome.receipt, warnings);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface UploadedFile {
   tempPath: string;
   sha256: string;
   size: number;
+  /** The upload ended with the expected trailer, which is not part of the file, its size or its digest. */
+  trailerRemoved?: boolean;
 }
 
 /** A small package announced by Content-Length, kept in memory: no temporary file to write, read back and rename. */
@@ -24,6 +26,15 @@ export interface UploadedBytes {
   bytes: Buffer;
   sha256: string;
   size: number;
+  trailerRemoved?: boolean;
+}
+
+export interface UploadOptions {
+  /**
+   * Bytes a client appends after the package (the government SDK's CRLF): when the body ends with them they are cut
+   * off before the package is hashed or stored; a body without them is taken whole.
+   */
+  trailer?: Buffer;
 }
 
 /** Up to this declared size a package is read into memory; larger or chunked ones stream to a temporary file. */
@@ -59,14 +70,28 @@ function isStorageFailure(error: unknown): boolean {
   return typeof (error as { syscall?: unknown }).syscall === 'string';
 }
 
-export async function receivePackage(req: Request, dir: string, limit: number): Promise<UploadedFile | UploadedBytes> {
+/** `limit` counts the package without its trailer. */
+export async function receivePackage(req: Request, dir: string, limit: number, options: UploadOptions = {}): Promise<UploadedFile | UploadedBytes> {
+  const trailer = options.trailer ?? Buffer.alloc(0);
   const declared = req.get('content-length');
-  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
-  if (declared !== undefined && Number(declared) <= Math.min(limit, IN_MEMORY_UPLOAD_BYTES)) return receiveInMemory(req, Number(declared));
-  return receiveToFile(req, dir, limit);
+  if (declared !== undefined && Number(declared) > limit + trailer.length) throw tooLarge(limit);
+  if (declared !== undefined && Number(declared) <= Math.min(limit, IN_MEMORY_UPLOAD_BYTES)) {
+    const whole = await receiveInMemory(req, Number(declared), trailer.length === 0);
+    return trailer.length === 0 ? whole : withoutTrailer(whole, trailer, limit);
+  }
+  return receiveToFile(req, dir, limit, trailer);
 }
 
-async function receiveInMemory(req: Request, declared: number): Promise<UploadedBytes> {
+function withoutTrailer(upload: UploadedBytes, trailer: Buffer, limit: number): UploadedBytes {
+  const ends = upload.size >= trailer.length && upload.bytes.subarray(upload.size - trailer.length).equals(trailer);
+  const bytes = ends ? upload.bytes.subarray(0, upload.size - trailer.length) : upload.bytes;
+  if (bytes.length > limit) throw tooLarge(limit);
+  if (bytes.length === 0) throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
+  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length, trailerRemoved: ends };
+}
+
+/** `hashed`: the digest is computed while the bytes arrive (otherwise the caller hashes what it keeps). */
+async function receiveInMemory(req: Request, declared: number, hashed = true): Promise<UploadedBytes> {
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   let size = 0;
@@ -76,7 +101,7 @@ async function receiveInMemory(req: Request, declared: number): Promise<Uploaded
         size += chunk.length;
         // Node's parser never delivers more than Content-Length; this guards the buffer all the same.
         if (size > declared) return reject(new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The body is longer than its Content-Length.'));
-        hash.update(chunk);
+        if (hashed) hash.update(chunk);
         chunks.push(chunk);
       });
       req.once('end', resolve);
@@ -89,19 +114,34 @@ async function receiveInMemory(req: Request, declared: number): Promise<Uploaded
   }
   if (size === 0) throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
   if (size !== declared) throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
-  return { bytes: Buffer.concat(chunks, size), sha256: hash.digest('hex'), size };
+  return { bytes: Buffer.concat(chunks, size), sha256: hashed ? hash.digest('hex') : '', size };
 }
 
-async function receiveToFile(req: Request, dir: string, limit: number): Promise<UploadedFile> {
+async function receiveToFile(req: Request, dir: string, limit: number, trailer: Buffer): Promise<UploadedFile> {
   const tempPath = path.join(dir, `upload-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
   const hash = createHash('sha256');
   let size = 0;
+  // The last trailer.length bytes are held back until the end: only then is it known whether they are the trailer.
+  let held: Buffer = Buffer.alloc(0);
+  let trailerRemoved = false;
+  const pass = (bytes: Buffer, callback: (error?: Error | null, data?: Buffer) => void): void => {
+    size += bytes.length;
+    if (size > limit) return callback(tooLarge(limit));
+    hash.update(bytes);
+    callback(null, bytes);
+  };
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > limit) return callback(tooLarge(limit));
-      hash.update(chunk);
-      callback(null, chunk);
+      if (trailer.length === 0) return pass(chunk, callback);
+      const joined = held.length === 0 ? chunk : Buffer.concat([held, chunk]);
+      const cut = Math.max(0, joined.length - trailer.length);
+      held = joined.subarray(cut);
+      pass(joined.subarray(0, cut), callback);
+    },
+    flush(callback) {
+      trailerRemoved = trailer.length > 0 && held.equals(trailer);
+      if (trailerRemoved || held.length === 0) return callback();
+      pass(held, callback);
     },
   });
   // req stays out of the pipeline: when the limit trips, the rest of the body is drained and discarded so the
@@ -129,5 +169,5 @@ async function receiveToFile(req: Request, dir: string, limit: number): Promise<
     await rm(tempPath, { force: true });
     throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
   }
-  return { tempPath, sha256: hash.digest('hex'), size };
+  return { tempPath, sha256: hash.digest('hex'), size, ...(trailer.length > 0 ? { trailerRemoved } : {}) };
 }

@@ -1,19 +1,22 @@
 /**
  * What every process of the axis shares and opens first (the server, the worker processes, the CLI beside them): the
  * axis identity (dev PKI under DATA_DIR, or AXIS_P12), the store (embedded under DATA_DIR, or MongoDB when
- * MONGODB_URL is set) sealing receipts with that identity, the agency registry over the store, and the exporter that
- * hands receipts out with the identity's certificate chain.
+ * MONGODB_URL is set) sealing receipts with that identity, the agency and connected-system registries over the
+ * store, and the exporter that hands receipts out with the identity's certificate chain.
  */
 import type { AxisConfig } from '../config/config.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
 import type { Store } from '../exchange/ports/index.js';
+import { createSystemRegistry, type SystemRegistry } from '../exchange/systems/system-registry.js';
 import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
 import { openStore } from '../store/open-store.js';
 
 export interface AxisServices {
   store: Store;
   agencies: AgencyRegistry;
+  /** The connected systems that speak the government SDK's protocol. */
+  systems: SystemRegistry;
   /** The key that seals receipts and signs pushes; never logged (its toJSON shows the fingerprint only). */
   identity: AxisIdentity;
   /** Turns a stored receipt into the self-contained signed receipt handed to callers. */
@@ -26,6 +29,8 @@ export async function openAxisServices(config: AxisConfig): Promise<AxisServices
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),
   });
   const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer: createReceiptSealer(identity) });
-  const agencies = createAgencyRegistry({ store, secretKey: resolveSecretKey(config), graceSeconds: config.keyRotationGraceSeconds });
-  return { store, agencies, identity, exportReceipt: createReceiptExporter(identity) };
+  const secretKey = resolveSecretKey(config);
+  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: config.keyRotationGraceSeconds });
+  const systems = createSystemRegistry({ store, secretKey });
+  return { store, agencies, systems, identity, exportReceipt: createReceiptExporter(identity) };
 }

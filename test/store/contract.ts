@@ -91,6 +91,22 @@ export function storeContract(factory: StoreFactory): void {
     });
   });
 
+  describe('connected systems', () => {
+    it('registers, lists, updates systems and refuses unknown or doubled ones', async () => {
+      const at = new Date().toISOString();
+      const hub = { systemId: 'vxp.hub.01', agencies: [G22, H41], state: 'active' as const, secretCiphertext: 'c2VjcmV0', createdAt: at, updatedAt: at };
+      await store.createSystem(hub);
+      await store.createSystem({ ...hub, systemId: 'vxp.saas.03', agencies: [K01] });
+      expect(await store.getSystem('vxp.hub.01')).toEqual(hub);
+      expect((await store.listSystems()).map((s) => s.systemId)).toEqual(['vxp.hub.01', 'vxp.saas.03']);
+      await store.updateSystem({ ...hub, agencies: [H41], state: 'suspended' });
+      expect(await store.getSystem('vxp.hub.01')).toMatchObject({ agencies: [H41], state: 'suspended' });
+      expect(await store.getSystem('vxp.nowhere')).toBeUndefined();
+      await expect(store.updateSystem({ ...hub, systemId: 'vxp.nowhere' })).rejects.toMatchObject({ code: 'STORE_NOT_FOUND' });
+      await expect(store.createSystem(hub)).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    });
+  });
+
   describe('accepting a package', () => {
     it('keeps the envelope, one delivery per recipient and a sealed "accepted" receipt', async () => {
       const b = bundle({ to: [H41, K01], states: { [K01]: 'pending' } });
@@ -201,6 +217,20 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.findDocuments(G22, documentId)).map((e) => e.id)).toEqual([original.envelope.id, update.envelope.id]);
       expect(await store.findDocuments(H41, documentId)).toEqual([]);
     });
+  });
+
+  it('lists what agencies sent, newest first, by kind, up to the limit', async () => {
+    const sent: string[] = [];
+    for (const [from, kind] of [[G22, 'edoc'], [H41, 'edoc'], [G22, 'status'], [K01, 'edoc'], [G22, 'edoc']] as const) {
+      const out = await store.accept(bundle({ from, to: [from === G22 ? M05 : G22], kind, ...(kind === 'status' ? { statusCode: '01' as const } : {}) }));
+      if (out.outcome !== 'created') throw new Error(out.outcome);
+      sent.push(out.envelope.id);
+    }
+    const ids = async (query: Parameters<Store['listSentEnvelopes']>[0]) => (await store.listSentEnvelopes(query)).map((e) => e.id);
+    expect(await ids({ fromOrganIds: [G22], limit: 10 })).toEqual([sent[4], sent[2], sent[0]]);
+    expect(await ids({ fromOrganIds: [G22, H41], kind: 'edoc', limit: 10 })).toEqual([sent[4], sent[1], sent[0]]);
+    expect(await ids({ fromOrganIds: [G22, H41, K01], kind: 'edoc', limit: 2 })).toEqual([sent[4], sent[3]]);
+    expect(await ids({ fromOrganIds: [], limit: 10 })).toEqual([]);
   });
 
   describe('document statuses', () => {

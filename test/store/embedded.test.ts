@@ -270,7 +270,7 @@ describe('embedded store: on disk', () => {
     await store.close();
     // Back to schema 1, as the first release left it.
     const db = new Database(path.join(older, 'axis.sqlite'));
-    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages;');
+    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages; DROP TABLE systems; DROP INDEX envelopes_by_sender;');
     db.pragma('user_version = 1');
     db.close();
 
@@ -281,6 +281,7 @@ describe('embedded store: on disk', () => {
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect((check.prepare("SELECT sql FROM sqlite_master WHERE name = 'receipts_by_envelope'").get() as { sql: string }).sql).toContain('(envelope_id, seq)');
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'inline_packages'").get()).toEqual({ name: 'inline_packages' });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'systems'").get()).toEqual({ name: 'systems' });
     check.close();
     await rm(older, { recursive: true, force: true });
   });

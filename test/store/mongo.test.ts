@@ -102,7 +102,7 @@ describe('MongoDB store: without a server', () => {
   it('declares the indexes the queries use', () => {
     const models = modelsOn(mongoose.createConnection());
     const names = (model: mongoose.Model<any>) => model.schema.indexes().map(([, options]) => options.name);
-    expect(names(models.envelopes)).toEqual(['envelopes_dedupe_key', 'envelopes_by_document', 'envelopes_by_refers_to', 'envelopes_by_sender_document']);
+    expect(names(models.envelopes)).toEqual(['envelopes_dedupe_key', 'envelopes_by_document', 'envelopes_by_refers_to', 'envelopes_by_sender_document', 'envelopes_by_sender']);
     expect(models.envelopes.schema.indexes()[0]).toEqual([{ dedupeKey: 1 }, expect.objectContaining({ unique: true })]);
     expect(names(models.deliveries)).toEqual(['deliveries_seq', 'deliveries_inbox', 'deliveries_by_recipient', 'deliveries_by_state', 'deliveries_by_envelope']);
     expect(models.deliveries.schema.indexes()[1]![0]).toEqual({ recipientOrganId: 1, state: 1, seq: 1 });

@@ -3,26 +3,13 @@
  * Output is JSON on stdout; errors are one line on stderr with the stable code, exit 1 (exit 2 for configuration).
  */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../../config/config.js';
-import { AxisError, isAxisError } from '../../errors/axis-error.js';
+import { loadConfig } from '../../config/config.js';
+import { AxisError } from '../../errors/axis-error.js';
 import { DEAD_LETTER_PAGE_MAX, listDeadLetters } from '../../exchange/delivery/dead-letters.js';
-import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
 import { openDeliveryAdmin } from '../../main/composition-root.js';
-import { DELIVERY_STATES, type DeliveryState } from '../../exchange/model/index.js';
-
-async function withStore(action: (axis: AxisServices) => Promise<unknown>): Promise<void> {
-  let axis: AxisServices | undefined;
-  try {
-    axis = await openAxisServices(loadConfig());
-    const result = await action(axis);
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  } catch (error) {
-    process.stderr.write(isAxisError(error) ? `edx: ${error.code}: ${error.message}\n` : `edx: ${(error as Error).message}\n`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
-  } finally {
-    await axis?.store.close();
-  }
-}
+import { DEFAULT_SIGNATURE_POLICY, DELIVERY_STATES, SIGNATURE_POLICIES, type DeliveryState } from '../../exchange/model/index.js';
+import { registerSystemCommands } from './admin-systems.js';
+import { withStore } from './with-store.js';
 
 function parseDeliveryState(text: string): DeliveryState {
   if (!(DELIVERY_STATES as readonly string[]).includes(text)) throw new AxisError('CLI_ARGUMENT_INVALID', `--state must be one of ${DELIVERY_STATES.join(', ')}.`);
@@ -36,22 +23,28 @@ function parseWhole(name: string, text: string, min: number, max: number): numbe
 }
 
 export function registerAdminCommands(program: Command): void {
-  const admin = program.command('admin').description('Operate the axis: agencies, dead-letter deliveries');
+  const admin = program.command('admin').description('Operate the axis: agencies, connected systems, dead-letter deliveries');
   const agency = admin.command('agency').description('The agency registry');
 
   agency
     .command('add')
-    .argument('<code>', 'OrganId (up to 35 characters of A-Z, 0-9 and .)')
+    .argument('<code>', 'OrganId (agency code)')
     .requiredOption('--name <name>', 'agency name')
     .option('--parent <code>', 'parent agency OrganId')
     .option('--endpoint <url>', 'push delivery endpoint (omit for pull delivery)')
+    .option('--signature-policy <policy>', `what its packages must carry: ${SIGNATURE_POLICIES.join('|')} (default ${DEFAULT_SIGNATURE_POLICY})`)
     .description('Register an agency and print its credentials (shown once)')
-    .action(async (code: string, opts: { name: string; parent?: string; endpoint?: string }) =>
+    .action(async (code: string, opts: { name: string; parent?: string; endpoint?: string; signaturePolicy?: string }) =>
       withStore((axis) => axis.agencies.addAgency({
         organId: code, name: opts.name,
         ...(opts.parent ? { parent: opts.parent } : {}),
         ...(opts.endpoint ? { endpointUrl: opts.endpoint } : {}),
+        ...(opts.signaturePolicy ? { signaturePolicy: opts.signaturePolicy } : {}),
       })));
+  agency.command('set').argument('<code>')
+    .requiredOption('--signature-policy <policy>', `what its packages must carry: ${SIGNATURE_POLICIES.join('|')}`)
+    .description('Change an agency\'s settings')
+    .action(async (code: string, opts: { signaturePolicy: string }) => withStore((axis) => axis.agencies.setSignaturePolicy(code, opts.signaturePolicy)));
 
   agency.command('list').description('List agencies (no secrets)').action(async () => withStore((axis) => axis.agencies.listAgencies()));
   agency.command('suspend').argument('<code>').description('Refuse the agency\'s requests until resumed')
@@ -77,6 +70,8 @@ export function registerAdminCommands(program: Command): void {
   agency.command('add-certificate').argument('<code>').argument('<sha256>', 'SHA-256 fingerprint of the agency certificate')
     .description('Tie a signing certificate to the agency')
     .action(async (code: string, sha256: string) => withStore((axis) => axis.agencies.registerCertificate(code, sha256)));
+
+  registerSystemCommands(admin);
 
   admin.command('deliveries').description('List deliveries by state (dead letters: --state dead), oldest first; a full page prints on stderr the --after for the next')
     .option('--state <state>', 'delivery state', 'dead')

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AgencyRecord } from '../model/index.js';
+import { DEFAULT_SIGNATURE_POLICY, SIGNATURE_POLICIES, type AgencyRecord, type SignaturePolicyName } from '../model/index.js';
 import type { Clock, Store } from '../ports/index.js';
 import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
 import { createSecretBox } from './secret-box.js';
@@ -32,6 +32,7 @@ export interface AgencyView {
   state: AgencyRecord['state'];
   deliveryMode: AgencyRecord['deliveryMode'];
   endpointUrl?: string;
+  signaturePolicy: SignaturePolicyName;
   keys: { keyId: string; createdAt: string; expiresAt?: string }[];
   certificateFingerprints: string[];
   createdAt: string;
@@ -43,6 +44,7 @@ export interface AddAgencyInput {
   name: string;
   parent?: string;
   endpointUrl?: string;
+  signaturePolicy?: string;
 }
 
 export interface AgencyRegistry {
@@ -54,6 +56,7 @@ export interface AgencyRegistry {
   /** New key now; every older key stays valid for the grace period, then is refused. */
   rotateKey(organId: string): Promise<{ agency: AgencyView; credentials: AgencyCredentials }>;
   registerCertificate(organId: string, sha256Fingerprint: string): Promise<AgencyView>;
+  setSignaturePolicy(organId: string, policy: string): Promise<AgencyView>;
   /** For request authentication: the agency and clear secret behind a key id, if the key exists and is not expired. */
   resolveKey(keyId: string): Promise<{ agency: AgencyRecord; secret: Buffer } | undefined>;
 }
@@ -96,6 +99,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       if (name.length === 0 || name.length > 500) throw new AxisError('AGENCY_NAME_INVALID', 'The agency name must be 1 to 500 characters.');
       if (input.parent !== undefined) await load(input.parent);
       const endpointUrl = input.endpointUrl === undefined ? undefined : assertEndpoint(input.endpointUrl);
+      const signaturePolicy = input.signaturePolicy === undefined ? DEFAULT_SIGNATURE_POLICY : assertSignaturePolicyName(input.signaturePolicy);
       if (await store.getAgency(organId)) throw new AxisError('AGENCY_EXISTS', `An agency with code ${organId} is already registered.`, { organId });
       const at = now().toISOString();
       const { record, credentials } = newCredential(organId, at);
@@ -108,6 +112,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
         ...(endpointUrl ? { endpointUrl } : {}),
         credentials: [record],
         certificateFingerprints: [],
+        signaturePolicy,
         createdAt: at,
         updatedAt: at,
       };
@@ -148,6 +153,12 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       if (!agency.certificateFingerprints.includes(hex)) agency.certificateFingerprints.push(hex);
       return save(agency);
     },
+    async setSignaturePolicy(organId, policy) {
+      const name = assertSignaturePolicyName(policy);
+      const agency = await load(organId);
+      agency.signaturePolicy = name;
+      return save(agency);
+    },
     async resolveKey(keyId) {
       const organId = keyId.split(':')[0] ?? '';
       if (!/^[A-Z0-9.]{1,35}$/.test(organId)) return undefined;
@@ -158,6 +169,13 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       return { agency, secret: Buffer.from(box.open(credential.secretCiphertext, agency.organId), 'utf8') };
     },
   };
+}
+
+function assertSignaturePolicyName(policy: string): SignaturePolicyName {
+  if (!(SIGNATURE_POLICIES as readonly string[]).includes(policy)) {
+    throw new AxisError('AGENCY_SIGNATURE_POLICY_INVALID', `The signature policy "${policy.slice(0, 40)}" is not known: use one of ${SIGNATURE_POLICIES.join(', ')}.`);
+  }
+  return policy as SignaturePolicyName;
 }
 
 function assertEndpoint(url: string): string {
@@ -179,6 +197,7 @@ export function toView(agency: AgencyRecord): AgencyView {
     state: agency.state,
     deliveryMode: agency.deliveryMode,
     ...(agency.endpointUrl !== undefined ? { endpointUrl: agency.endpointUrl } : {}),
+    signaturePolicy: agency.signaturePolicy ?? DEFAULT_SIGNATURE_POLICY,
     keys: agency.credentials.map((c) => ({ keyId: c.keyId, createdAt: c.createdAt, ...(c.expiresAt ? { expiresAt: c.expiresAt } : {}) })),
     certificateFingerprints: [...agency.certificateFingerprints],
     createdAt: agency.createdAt,

@@ -2,7 +2,7 @@
  * The ports the exchange needs, owned by the exchange: adapters (src/store, src/queue, src/push) implement them and
  * depend on the domain, never the other way round.
  */
-export type { AcceptBundle, AcceptOutcome, BlobStore, DeliveryChange, DeliveryPatch, DeliveryQuery, ReceiptQuery, Store, StoredBlob } from './store.js';
+export type { AcceptBundle, AcceptOutcome, BlobStore, DeliveryChange, DeliveryPatch, DeliveryQuery, ReceiptQuery, SentEnvelopeQuery, Store, StoredBlob } from './store.js';
 export type { DeliveryQueue, QueueDepth } from './delivery-queue.js';
 export type { GateDecision, RecipientGate, RecipientLimits } from './recipient-gate.js';
 export type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';

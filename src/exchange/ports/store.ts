@@ -7,10 +7,12 @@
 import type { Readable } from 'node:stream';
 import type {
   AgencyRecord,
+  ConnectedSystemRecord,
   DeliveryRecord,
   DeliveryState,
   DeliveryStep,
   DocumentStatusRecord,
+  EnvelopeKind,
   EnvelopeRecord,
   ReceiptDraft,
   ReceiptRecord,
@@ -81,6 +83,13 @@ export interface DeliveryQuery {
   limit: number;
 }
 
+export interface SentEnvelopeQuery {
+  /** Envelopes sent by any of these agencies. */
+  fromOrganIds: readonly string[];
+  kind?: EnvelopeKind;
+  limit: number;
+}
+
 export interface ReceiptQuery {
   /** Receipts where this agency is a party. */
   organId?: string;
@@ -116,11 +125,19 @@ export interface Store {
   /** Replaces the agency record; fails with STORE_NOT_FOUND when it does not exist. */
   updateAgency(agency: AgencyRecord): Promise<void>;
 
+  /** Connected systems (the government SDK's clients); updateSystem fails with STORE_NOT_FOUND for an unknown one. */
+  createSystem(system: ConnectedSystemRecord): Promise<void>;
+  getSystem(systemId: string): Promise<ConnectedSystemRecord | undefined>;
+  listSystems(): Promise<ConnectedSystemRecord[]>;
+  updateSystem(system: ConnectedSystemRecord): Promise<void>;
+
   accept(bundle: AcceptBundle): Promise<AcceptOutcome>;
   getEnvelope(id: string): Promise<EnvelopeRecord | undefined>;
   findEnvelopeByDedupeKey(dedupeKey: string): Promise<EnvelopeRecord | undefined>;
   /** Every envelope about a document: the original and packages referring to it (refersToDocumentId). */
   listEnvelopesForDocument(documentId: string): Promise<EnvelopeRecord[]>;
+  /** The latest envelopes sent by these agencies, newest first. */
+  listSentEnvelopes(query: SentEnvelopeQuery): Promise<EnvelopeRecord[]>;
   /** Original documents (kind edoc) with this DocumentId sent by this agency, oldest first. */
   findDocuments(fromOrganId: string, documentId: string): Promise<EnvelopeRecord[]>;
 

@@ -13,7 +13,10 @@ const addAgencyBody = z.object({
   name: z.string().min(1).max(500),
   parent: z.string().min(1).max(35).optional(),
   endpointUrl: z.string().url().max(2000).optional(),
+  signaturePolicy: z.string().min(1).max(40).optional(),
 }).strict();
+
+const signaturePolicyBody = z.object({ signaturePolicy: z.string().min(1).max(40) }).strict();
 
 const certificateBody = z.object({ sha256Fingerprint: z.string().min(64).max(100) }).strict();
 
@@ -56,6 +59,10 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Del
   });
   router.post('/v1/admin/agencies/:organId/rotate-key', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await agencies.rotateKey(req.params['organId'] ?? ''));
+  });
+  router.post('/v1/admin/agencies/:organId/signature-policy', async (req, res) => {
+    const body = parse(signaturePolicyBody, req.body);
+    res.json(await agencies.setSignaturePolicy(req.params['organId'] ?? '', body.signaturePolicy));
   });
   router.post('/v1/admin/agencies/:organId/certificates', async (req, res) => {
     const body = parse(certificateBody, req.body);

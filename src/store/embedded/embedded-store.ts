@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, Store } from '../../exchange/ports/index.js';
+import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, SentEnvelopeQuery, Store } from '../../exchange/ports/index.js';
 import {
   DELIVERY_STATES,
   WITHHOLD_ON_REVOCATION,
@@ -19,6 +19,7 @@ import {
   revisionOf,
   revokedMarks,
   type AgencyRecord,
+  type ConnectedSystemRecord,
   type DeliveryRecord,
   type DeliveryState,
   type DocumentStatusRecord,
@@ -121,6 +122,23 @@ export class EmbeddedStore implements Store {
     if (changed === 0) throw new AxisError('STORE_NOT_FOUND', `Agency ${agency.organId} is not registered.`, { organId: agency.organId });
   }
 
+  async createSystem(system: ConnectedSystemRecord): Promise<void> {
+    await this.write(() => this.sql.insertSystem.run(system.systemId, JSON.stringify(system)));
+  }
+
+  async getSystem(systemId: string): Promise<ConnectedSystemRecord | undefined> {
+    return this.read(() => parse<ConnectedSystemRecord>(this.sql.system.get(systemId)));
+  }
+
+  async listSystems(): Promise<ConnectedSystemRecord[]> {
+    return this.read(() => parseAll<ConnectedSystemRecord>(this.sql.systems.all()));
+  }
+
+  async updateSystem(system: ConnectedSystemRecord): Promise<void> {
+    const changed = await this.write(() => this.sql.updateSystem.run(JSON.stringify(system), system.systemId).changes);
+    if (changed === 0) throw new AxisError('STORE_NOT_FOUND', `Connected system ${system.systemId} is not registered.`, { systemId: system.systemId });
+  }
+
   async accept(bundle: AcceptBundle): Promise<AcceptOutcome> {
     const bytes = bundle.packageBytes;
     // Too large for the database: the file goes first (an orphan file after a crash is harmless; a record without
@@ -201,6 +219,15 @@ export class EmbeddedStore implements Store {
 
   async listEnvelopesForDocument(documentId: string): Promise<EnvelopeRecord[]> {
     return this.read(() => parseAll<EnvelopeRecord>(this.sql.envelopesForDocument.all(documentId, documentId)));
+  }
+
+  async listSentEnvelopes(query: SentEnvelopeQuery): Promise<EnvelopeRecord[]> {
+    const limit = limitOf(query.limit);
+    if (limit === 0 || query.fromOrganIds.length === 0) return [];
+    const kinds = query.kind ? [query.kind] : ['edoc', 'status'];
+    // One index range per sender and kind, newest first, merged here in insertion (rowid) order.
+    const rows = await this.read(() => this.db.transaction(() => [...new Set(query.fromOrganIds)].flatMap((from) => kinds.flatMap((kind) => this.sql.sentEnvelopes.all(from, kind, limit)))).deferred());
+    return parseAll<EnvelopeRecord>(rows.sort((a, b) => b.rowid - a.rowid).slice(0, limit));
   }
 
   async findDocuments(fromOrganId: string, documentId: string): Promise<EnvelopeRecord[]> {

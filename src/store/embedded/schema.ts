@@ -83,6 +83,14 @@ const MIGRATIONS: readonly string[] = [
     bytes BLOB NOT NULL
   ) STRICT;
   `,
+  // 4: connected systems (the government SDK's clients), and a sender's envelopes newest first (rowid order).
+  `
+  CREATE TABLE systems (
+    system_id TEXT PRIMARY KEY,
+    body      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX envelopes_by_sender ON envelopes (from_organ_id, kind);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -19,6 +19,12 @@ export function prepareStatements(db: Database.Database) {
     agency: db.prepare<[string], Body>('SELECT body FROM agencies WHERE organ_id = ?'),
     agencies: db.prepare<[], Body>('SELECT body FROM agencies ORDER BY organ_id'),
 
+    insertSystem: db.prepare<[string, string]>('INSERT INTO systems (system_id, body) VALUES (?, ?)'),
+    updateSystem: db.prepare<[string, string]>('UPDATE systems SET body = ? WHERE system_id = ?'),
+    system: db.prepare<[string], Body>('SELECT body FROM systems WHERE system_id = ?'),
+    systems: db.prepare<[], Body>('SELECT body FROM systems ORDER BY system_id'),
+    sentEnvelopes: db.prepare<[string, string, number], Body & { rowid: number }>('SELECT rowid, body FROM envelopes WHERE from_organ_id = ? AND kind = ? ORDER BY rowid DESC LIMIT ?'),
+
     insertEnvelope: db.prepare<[string, string, string, string, string, string | null, string, string]>(
       'INSERT INTO envelopes (id, dedupe_key, kind, from_organ_id, document_id, refers_to_document_id, accepted_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),

@@ -5,11 +5,12 @@
  * adds to a record instead of silently dropping it; `minimize: false` keeps empty objects (a receipt's `detail: {}`).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AgencyCredential, AgencyRecord, DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from '../../exchange/model/index.js';
+import type { AgencyCredential, AgencyRecord, ConnectedSystemRecord, DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord } from '../../exchange/model/index.js';
 
 type WithStringId<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
 
 export type AgencyDoc = Omit<AgencyRecord, 'organId'> & { _id: string };
+export type SystemDoc = Omit<ConnectedSystemRecord, 'systemId'> & { _id: string };
 /** `chainSeq`: the accepted receipt's chain position, kept only to list envelopes in the order they were accepted. */
 export type EnvelopeDoc = WithStringId<EnvelopeRecord> & { chainSeq: number };
 export type DeliveryDoc = WithStringId<DeliveryRecord>;
@@ -48,6 +49,15 @@ const agencySchema = new Schema<AgencyDoc>({
   updatedAt: text,
 }, { ...options, collection: 'agencies' });
 
+const systemSchema = new Schema<SystemDoc>({
+  _id: text,
+  agencies: { type: [String], default: undefined, required: true },
+  state: { type: String, required: true, enum: ['active', 'suspended'] },
+  secretCiphertext: text,
+  createdAt: text,
+  updatedAt: text,
+}, { ...options, collection: 'systems' });
+
 const envelopeSchema = new Schema<EnvelopeDoc>({
   _id: text,
   kind: { type: String, required: true, enum: ['edoc', 'status'] },
@@ -73,6 +83,7 @@ envelopeSchema.index({ dedupeKey: 1 }, { unique: true, name: 'envelopes_dedupe_k
 envelopeSchema.index({ documentId: 1, chainSeq: 1 }, { name: 'envelopes_by_document' });
 envelopeSchema.index({ refersToDocumentId: 1, chainSeq: 1 }, { name: 'envelopes_by_refers_to' });
 envelopeSchema.index({ fromOrganId: 1, documentId: 1, kind: 1, chainSeq: 1 }, { name: 'envelopes_by_sender_document' });
+envelopeSchema.index({ fromOrganId: 1, kind: 1, chainSeq: -1 }, { name: 'envelopes_by_sender' });
 
 const deliverySchema = new Schema<DeliveryDoc>({
   _id: text,
@@ -136,6 +147,7 @@ const counterSchema = new Schema<CounterDoc>({
 
 export interface Models {
   agencies: Model<AgencyDoc>;
+  systems: Model<SystemDoc>;
   envelopes: Model<EnvelopeDoc>;
   deliveries: Model<DeliveryDoc>;
   statuses: Model<DocumentStatusDoc>;
@@ -146,6 +158,7 @@ export interface Models {
 export function modelsOn(connection: Connection): Models {
   return {
     agencies: connection.model<AgencyDoc>('Agency', agencySchema),
+    systems: connection.model<SystemDoc>('ConnectedSystem', systemSchema),
     envelopes: connection.model<EnvelopeDoc>('Envelope', envelopeSchema),
     deliveries: connection.model<DeliveryDoc>('Delivery', deliverySchema),
     statuses: connection.model<DocumentStatusDoc>('DocumentStatus', statusSchema),

@@ -7,7 +7,7 @@
  */
 import mongoose, { type ClientSession, type Connection } from 'mongoose';
 import { AxisError } from '../../errors/axis-error.js';
-import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, Store } from '../../exchange/ports/index.js';
+import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, SentEnvelopeQuery, Store } from '../../exchange/ports/index.js';
 import {
   DELIVERY_STATES,
   WITHHOLD_ON_REVOCATION,
@@ -15,6 +15,7 @@ import {
   isNewDocument,
   revokedMarks,
   type AgencyRecord,
+  type ConnectedSystemRecord,
   type DeliveryRecord,
   type DeliveryState,
   type DocumentStatusRecord,
@@ -45,6 +46,7 @@ const envelopeOf = (doc: Lean) => recordOf<EnvelopeRecord>(doc, 'id', ['chainSeq
 const deliveryOf = (doc: Lean) => recordOf<DeliveryRecord>(doc);
 const receiptOf = (doc: Lean) => recordOf<ReceiptRecord>(doc);
 const agencyOf = (doc: Lean) => recordOf<AgencyRecord>(doc, 'organId');
+const systemOf = (doc: Lean) => recordOf<ConnectedSystemRecord>(doc, 'systemId');
 const statusOf = (doc: Lean): DocumentStatusRecord | undefined => {
   if (!doc) return undefined;
   const { _id, ...record } = doc as Record<string, unknown>;
@@ -118,6 +120,25 @@ export class MongoStore implements Store {
     const { organId, ...rest } = agency;
     const result = await this.models.agencies.replaceOne({ _id: organId }, { _id: organId, ...rest });
     if (result.matchedCount === 0) throw new AxisError('STORE_NOT_FOUND', `Agency ${organId} is not registered.`, { organId });
+  }
+
+  async createSystem(system: ConnectedSystemRecord): Promise<void> {
+    const { systemId, ...rest } = system;
+    await this.models.systems.insertMany([{ _id: systemId, ...rest }]).catch((error: unknown) => { throw translate(error); });
+  }
+
+  async getSystem(systemId: string): Promise<ConnectedSystemRecord | undefined> {
+    return systemOf(await this.models.systems.findById(systemId).lean());
+  }
+
+  async listSystems(): Promise<ConnectedSystemRecord[]> {
+    return defined((await this.models.systems.find().sort({ _id: 1 }).lean()).map(systemOf));
+  }
+
+  async updateSystem(system: ConnectedSystemRecord): Promise<void> {
+    const { systemId, ...rest } = system;
+    const result = await this.models.systems.replaceOne({ _id: systemId }, { _id: systemId, ...rest });
+    if (result.matchedCount === 0) throw new AxisError('STORE_NOT_FOUND', `Connected system ${systemId} is not registered.`, { systemId });
   }
 
   async accept(bundle: AcceptBundle): Promise<AcceptOutcome> {
@@ -227,6 +248,15 @@ export class MongoStore implements Store {
   async listEnvelopesForDocument(documentId: string): Promise<EnvelopeRecord[]> {
     const docs = await this.models.envelopes.find({ $or: [{ documentId }, { refersToDocumentId: documentId }] }).sort({ chainSeq: 1 }).lean();
     return defined(docs.map(envelopeOf));
+  }
+
+  async listSentEnvelopes(query: SentEnvelopeQuery): Promise<EnvelopeRecord[]> {
+    // limit(0) means "no limit" to MongoDB: an empty page is answered here.
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0 || query.fromOrganIds.length === 0) return [];
+    const filter: Record<string, unknown> = { fromOrganId: { $in: [...query.fromOrganIds] } };
+    if (query.kind) filter['kind'] = query.kind;
+    return defined((await this.models.envelopes.find(filter).sort({ chainSeq: -1 }).limit(limit).lean()).map(envelopeOf));
   }
 
   async findDocuments(fromOrganId: string, documentId: string): Promise<EnvelopeRecord[]> {
