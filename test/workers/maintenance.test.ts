@@ -9,6 +9,7 @@ import { sweepStuckDeliveries } from '../../src/exchange/delivery/sweep-stuck.js
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, type TestAxis } from '../delivery/harness.js';
 import { REDIS_URL } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PULL = '000.00.00.K09';
 
@@ -90,8 +91,7 @@ describe('maintenance', () => {
     onTestFinished(() => void redis.quit());
     const cursorKey = `${workers.prefix}:sweep:cursor`;
     // The start-up sweep (nothing to see yet) has written its cursor.
-    for (let i = 0; i < 100 && (await redis.get(cursorKey)) === null; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await redis.get(cursorKey)).toBe('0');
+    await waitFor(async () => expect(await redis.get(cursorKey)).toBe('0'));
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await acceptPackage(axis.store, { to: ['000.00.00.H41'] })).deliveries[0]!.id);
     const runs = [];
