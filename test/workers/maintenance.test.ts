@@ -115,8 +115,8 @@ describe('maintenance', () => {
         checkpointLedger: async () => { checkpoints += 1; },
       },
     });
-    await expect.poll(() => refreshes, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await waitFor(() => expect(refreshes).toBeGreaterThanOrEqual(3));
+    await waitFor(() => expect(checkpoints).toBeGreaterThanOrEqual(2));
     expect(workers.log.lines.some((l) => l.level === 'error' && /CRL distribution point unreachable/.test(String(l.details['err'])))).toBe(true);
     const schedulers = await workers.maintenance!.queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['ledger-checkpoint', 'revocation-refresh', 'sweep-stuck-deliveries']);

@@ -79,7 +79,7 @@ describe('push delivery', () => {
     await addAgency(axis.store, RECIPIENT, `http://127.0.0.1:${port}/edx/inbox`);
     workers = await startTestWorkers(axis, { delivery: { baseDelayMs: 150, maxDelayMs: 300, maxAttempts: 20 } });
     const [id] = await send();
-    await expect.poll(async () => (await axis.store.getDelivery(id!))?.lastError ?? '', { timeout: 5000 }).toMatch(/^refused/);
+    await waitFor(async () => expect((await axis.store.getDelivery(id!))?.lastError ?? '').toMatch(/^refused/));
     await addAgency(axis.store, RECIPIENT, receiver.url);
     const [done] = await waitForDeliveries(axis.store, [id!]);
     expect(done?.state).toBe('delivered');
@@ -112,7 +112,7 @@ describe('push delivery', () => {
       expect(await workers.metrics.registry.getSingleMetricAsString('edx_dead_letters_total')).toContain('reason="permanent-failure"} 1');
       const alert = workers.log.lines.find((l) => l.level === 'error' && l.details['alert'] === 'dead-letter');
       expect(alert?.message).toContain(`edx admin replay ${id}`);
-      await expect.poll(() => hooks.length).toBe(1);
+      await waitFor(() => expect(hooks).toHaveLength(1));
       expect(hooks[0]).toMatchObject({ type: 'edx.delivery.dead-letter', deliveryId: id, reason: 'permanent-failure' });
 
       receiver.behave(() => ({ status: 202 }));

@@ -76,7 +76,7 @@ describe('Redis restarted mid-run', () => {
     const ids: string[] = [];
     for (let i = 0; i < 80; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
     await gateway.enqueueDeliveries(ids);
-    await expect.poll(() => receiver.processed.size, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(10);
+    await waitFor(() => expect(receiver.processed.size).toBeGreaterThanOrEqual(10), { interval: 10 });
 
     // Accepted while Redis is down: the store commits, the enqueue gives up quietly, the sweeper takes over.
     let processedAtOutage = 0;
@@ -94,7 +94,7 @@ describe('Redis restarted mid-run', () => {
     const after: string[] = [];
     for (let i = 0; i < 10; i += 1) after.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
     // The gateway's connection comes back by itself within its reconnect back-off (at most 2 s between tries).
-    await expect.poll(() => gateway.enqueueOrThrow(after).then(() => true, () => false), { timeout: 10_000, interval: 200 }).toBe(true);
+    await waitFor(() => gateway.enqueueOrThrow(after), { interval: 200 });
     ids.push(...after);
 
     const done = await waitForDeliveries(axis.store, ids, ['delivered'], 40_000);

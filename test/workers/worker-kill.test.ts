@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceptPackage, allReceipts, verifyReceiptChain, waitForDeliveries } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { useKillableAxis } from './killable-axis.js';
 
 const RECIPIENT = '000.00.00.H41';
@@ -23,7 +24,7 @@ describe('a worker process killed mid-run', () => {
 
     const first = await suite.spawnDeliveryWorker({ DELIVERY_CONCURRENCY: '8' });
     await queue.enqueueDeliveries(ids);
-    await expect.poll(() => receiver.requests.length, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(13);
+    await waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(13), { interval: 10 });
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
     killed();
     const beforeSecond = receiver.processed.size;
