@@ -116,7 +116,7 @@ describe('configuration is read once from the environment and validated', () => 
 });
 
 describe('worker settings (AxisConfig.workers): only what is set, the workers keep their own defaults', () => {
-  it('an empty environment sets nothing, so delivery-policy.ts and workers/index.ts defaults apply', () => {
+  it('an empty environment sets nothing, so delivery-policy.ts and src/main/start-workers.ts defaults apply', () => {
     expect(loadConfig({}).workers).toEqual({ delivery: {} });
   });
 

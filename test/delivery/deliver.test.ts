@@ -16,6 +16,7 @@ import type { DeliveryQueue } from '../../src/exchange/ports/index.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -188,9 +189,10 @@ describe('deliver', () => {
     const last = deps.policy.maxAttempts - 1;
     await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: last, nextAttemptAt: new Date(0).toISOString() } });
     const shutting = createHttpPushClient();
-    receiver.behave(() => ({ status: 200, delayMs: 1000 }));
+    // The receiver has the push and has not answered yet when the shutdown cuts it.
+    receiver.behave(() => 'hang');
     const outcome = deliver({ ...deps, push: shutting }, id);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor(() => expect(receiver.requests).toHaveLength(1));
     shutting.close();
     expect(await outcome).toMatchObject({ kind: 'deferred', reason: 'interrupted' });
     expect(await axis.store.getDelivery(id)).toMatchObject({ state: 'retrying', attempts: last });

@@ -60,7 +60,9 @@ describe('EnqueueBatch', () => {
     // Not sent yet when settled() was asked: it waits for the turn's call, then for its answer.
     await new Promise((resolve) => setImmediate(resolve));
     expect(sent).toEqual([['a', 'bad']]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A whole turn of the event loop later every continuation of the send has run: settled() is still waiting, on
+    // the answer alone.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     answers[0]!();
     await settling;

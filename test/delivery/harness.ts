@@ -15,6 +15,7 @@ import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIde
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/exchange/ports/index.js';
 import type { AgencyRecord, DeliveryRecord, DeliveryState, EnvelopeRecord, ReceiptRecord } from '../../src/exchange/model/index.js';
+import { waitFor } from '../support/wait-for.js';
 
 export const SENDER = '000.00.00.G22';
 
@@ -99,8 +100,11 @@ export function samplePackage(size: number): Buffer {
   return Buffer.from(head + 'x'.repeat(Math.max(0, size - head.length - tail.length)) + tail);
 }
 
-/** An HTTP answer (after delayMs, the DMS's processing time), or a request that hangs, or a dropped connection. */
-export type ReceiverAnswer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang' | 'drop';
+/**
+ * An HTTP answer (after delayMs, the DMS's processing time, or once `after` has settled: held until the test says),
+ * or a request that hangs, or a dropped connection.
+ */
+export type ReceiverAnswer = { status: number; headers?: Record<string, string>; delayMs?: number; after?: Promise<unknown> } | 'hang' | 'drop';
 
 export interface ReceivedPush {
   idempotencyKey: string;
@@ -152,8 +156,10 @@ export async function startReceiver(axisCertificate: Buffer, path = '/edx/inbox'
       processed.set(idempotencyKey, 1);
     }
     const reply = (): void => void res.writeHead(answer.status, answer.headers ?? {}).end(answer.status >= 400 ? `refused (${answer.status})` : 'ok');
-    if (answer.delayMs) setTimeout(reply, answer.delayMs);
-    else reply();
+    const held = answer.after;
+    const replyInTime = (): void => void (answer.delayMs ? setTimeout(reply, answer.delayMs) : reply());
+    if (held) void held.then(replyInTime, replyInTime);
+    else replyInTime();
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -178,19 +184,15 @@ export async function startReceiver(axisCertificate: Buffer, path = '/edx/inbox'
 
 export const TERMINAL: readonly DeliveryState[] = ['delivered', 'available', 'fetched', 'acknowledged', 'dead', 'withheld'];
 
-/** Polls until every listed delivery is in one of `states` (or the time is up), and returns them. */
+/** Waits until every listed delivery is in one of `states` (or the time is up), and returns them. */
 export async function waitForDeliveries(store: Store, ids: readonly string[], states: readonly DeliveryState[] = TERMINAL, timeoutMs = 30_000): Promise<DeliveryRecord[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(async () => {
     const all = await Promise.all(ids.map(async (id) => store.getDelivery(id)));
     const records = all.filter((d): d is DeliveryRecord => d !== undefined);
     if (records.length === ids.length && records.every((d) => states.includes(d.state))) return records;
-    if (Date.now() > deadline) {
-      const stuck = records.filter((d) => !states.includes(d.state)).slice(0, 5).map((d) => `${d.id}:${d.state}/${d.attempts}/${d.lastError ?? ''}`);
-      throw new Error(`deliveries not in ${states.join('|')} after ${timeoutMs} ms: ${stuck.join(', ')} (${records.length}/${ids.length} found)`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    const stuck = records.filter((d) => !states.includes(d.state)).slice(0, 5).map((d) => `${d.id}:${d.state}/${d.attempts}/${d.lastError ?? ''}`);
+    throw new Error(`deliveries not in ${states.join('|')} after ${timeoutMs} ms: ${stuck.join(', ')} (${records.length}/${ids.length} found)`);
+  }, { timeout: timeoutMs, interval: 100 });
 }
 
 /** Every receipt of the chain, in order. */

@@ -89,14 +89,19 @@ describe('the HTTP push client', () => {
   it('ends a push in flight as interrupted when it is closed (not as the recipient failing), and any push after that', async () => {
     const closing = createHttpPushClient();
     let got = 0;
-    handler = (_req, _body, res) => { got += 1; setTimeout(() => res.writeHead(200).end(), 1000); };
-    const inFlight = closing.push(request());
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(got).toBe(1);
+    let arrived!: () => void;
+    const inFlightAtReceiver = new Promise<void>((resolve) => { arrived = resolve; });
+    // The receiver has the whole request and never answers: the push is in flight until the client is closed.
+    handler = () => { got += 1; arrived(); };
+    const inFlight = closing.push(request({ responseTimeoutMs: 600_000 }));
+    await inFlightAtReceiver;
     closing.close();
     expect(await inFlight).toEqual({ kind: 'interrupted' });
     expect(await closing.push(request())).toEqual({ kind: 'interrupted' });
-    expect(got).toBe(1);
+    // The receiver, which answers the next request it gets, answers the shared client: the closed one sent nothing.
+    handler = (_req, _body, res) => { got += 1; res.writeHead(204).end(); };
+    expect(await client.push(request())).toMatchObject({ kind: 'response', status: 204 });
+    expect(got).toBe(2);
   });
 
   it('reports a connection dropped by the receiver as a reset', async () => {

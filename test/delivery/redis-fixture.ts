@@ -6,29 +6,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 export function uniquePrefix(what: string): string {
   return `edxt-${what}-${randomUUID().slice(0, 8)}`;
-}
-
-/**
- * Counts the writes on a client's socket from now on, until the returned function is called (which gives the count
- * and stops counting). A command sent on its own is one write; auto-pipelined commands of one turn share one.
- */
-export function countSocketWrites(redis: Redis): () => number {
-  const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } }).stream;
-  const original = stream.write;
-  let count = 0;
-  stream.write = function (this: unknown, ...args: unknown[]) {
-    count += 1;
-    return original.apply(this, args);
-  };
-  return () => {
-    stream.write = original;
-    return count;
-  };
 }
 
 /** Removes every key under a test prefix (best effort: a test that failed should not leave Redis littered). */
@@ -79,22 +63,17 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
 
-  const answers = async (timeoutMs: number): Promise<boolean> => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        if ((await probe.ping()) === 'PONG') return true;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      } finally {
-        probe.disconnect();
-      }
+  /** Resolves once the server answers PING on a fresh connection. */
+  const answers = (): Promise<void> => waitFor(async () => {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      expect(await probe.ping()).toBe('PONG');
+    } finally {
+      probe.disconnect();
     }
-    return false;
-  };
+  }, { timeout: 10_000, interval: 50 });
 
   const redis: PrivateRedis = {
     url,
@@ -112,7 +91,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         process.off('exit', reap);
         if (child === started) child = undefined;
       });
-      if (!(await answers(10_000))) throw new Error(`redis-server on port ${port} did not start`);
+      await answers();
     },
     async stop() {
       const running = child;

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_QUEUE, deliveryJobId } from '../../src/queue/names.js';
 import { startPrivateRedis, type PrivateRedis } from '../delivery/redis-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 import { buildExchangeFixture, type ExchangeFixture } from './exchange-fixture.js';
 
 let queueRedis: PrivateRedis;
@@ -43,10 +44,10 @@ describe('accepting does not wait for the delivery queue', () => {
     const jobKey = `${f.queuePrefix}:${DELIVERY_QUEUE}:${deliveryJobId(deliveries[0]!.id)}`;
     expect(await admin.exists(jobKey)).toBe(0);
 
+    // The enqueue is at Redis, held by the pause: a client blocked on BullMQ's script.
+    await waitFor(async () => expect(String(await admin.client('LIST'))).toMatch(/ flags=b .* cmd=evalsha /));
     // Closing the queue now must not cut the enqueue off: it waits for Redis's answer.
     const closing = f.queue.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await admin.exists(jobKey)).toBe(0);
     await admin.client('UNPAUSE');
     await closing;
     expect(await admin.exists(jobKey)).toBe(1);

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
@@ -225,14 +226,21 @@ describe('send, receive, acknowledge', () => {
     const [first] = (await once(abandoned.stream, 'data')) as [Buffer];
     expect(first.byteLength).toBeGreaterThan(0);
     abandoned.stream.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Given up: the download's stream is torn down (it can no longer reach its end, where the record is made).
+    await expect(finished(abandoned.stream)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
     expect(await stateOf()).toEqual(['available']);
     expect(await receiptTypes()).toEqual(['accepted']);
 
     const whole = await f.exchange.fetchPackage({ organId: B.organId, envelopeId });
     const chunks: Buffer[] = [];
+    const underWay = new Promise<void>((resolve) => whole.stream.once('data', () => { whole.stream.pause(); resolve(); }));
     whole.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    await once(whole.stream, 'end');
+    await underWay;
+    // Another download under way, and still nothing recorded by the one given up.
+    expect(await stateOf()).toEqual(['available']);
+    const ended = once(whole.stream, 'end');
+    whole.stream.resume();
+    await ended;
     expect(Buffer.compare(Buffer.concat(chunks), big)).toBe(0);
     expect(await stateOf()).toEqual(['fetched']);
     expect(await receiptTypes()).toEqual(['accepted', 'fetched']);

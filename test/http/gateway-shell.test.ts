@@ -7,17 +7,10 @@ import request from 'supertest';
 import { signRequest } from '../../src/http/rest/request-signing.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { freePort } from '../delivery/redis-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 import { ARCHIVIST_TOKEN, buildHarness, fakeExchange, OPERATOR_TOKEN, type Harness } from './harness.js';
 
 const PROBLEM_KEYS = ['code', 'detail', 'instance', 'requestId', 'status', 'title', 'type'];
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the gateway shell', () => {
   let h: Harness;
@@ -86,9 +79,10 @@ describe('the gateway shell', () => {
       const openUploads = (): string[] => readdirSync('/proc/self/fd').flatMap((fd) => {
         try { return [readlinkSync(`/proc/self/fd/${fd}`)]; } catch { return []; }
       }).filter((target) => target.startsWith(h.dir));
-      await until(() => readdirSync(h.dir).length === 1 && openUploads().length === 1);
+      // The upload is under way: its temporary file is there and open.
+      await waitFor(() => expect([readdirSync(h.dir).length, openUploads().length]).toEqual([1, 1]));
       socket.destroy();
-      await until(() => readdirSync(h.dir).length === 0 && openUploads().length === 0);
+      await waitFor(() => expect([readdirSync(h.dir).length, openUploads().length]).toEqual([0, 0]));
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

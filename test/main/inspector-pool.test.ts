@@ -18,6 +18,7 @@ import { createInspectorPool, type InspectorPool } from '../../src/main/inspecto
 import { createSignatureChecking, type PackageSignatureChecking } from '../../src/main/package-signature-check.js';
 import type { CertificateValidator } from '../../src/pki/types.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
+import { waitFor } from '../support/wait-for.js';
 
 const A = { organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' };
 const B = { organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam' };
@@ -147,15 +148,18 @@ describe('inspector pool', () => {
 describe('inspector pool whose threads cannot start', () => {
   it('refuses with INSPECTOR_FAILED instead of hanging, and retries the start with a growing delay instead of spinning', async () => {
     const errors: Error[] = [];
-    const broken = createInspectorPool({ threads: 1, limits, policy: {}, validator: { validate: () => Promise.reject(new Error('unused')) }, threadEntry: new URL('./fixtures/broken-inspector-thread.ts', import.meta.url), onThreadError: (error) => errors.push(error) });
+    const failedAt: number[] = [];
+    const broken = createInspectorPool({ threads: 1, limits, policy: {}, validator: { validate: () => Promise.reject(new Error('unused')) }, threadEntry: new URL('./fixtures/broken-inspector-thread.ts', import.meta.url), onThreadError: (error) => { errors.push(error); failedAt.push(performance.now()); } });
     pools.push(broken);
     const first = await broken.inspect(Buffer.from('<edXML/>')).catch((error: unknown) => error);
     expect(first).toMatchObject({ code: 'INSPECTOR_FAILED' });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    // 0.5 s then 1 s: at most three starts in 1.5 s, where an immediate restart would have made hundreds.
-    expect(errors.length).toBeGreaterThanOrEqual(1);
-    expect(errors.length).toBeLessThanOrEqual(3);
-    expect(errors[0]?.message).toContain('cannot load');
+    // Three failed starts: the restarts waited 0.5 s, then 1 s (each gap is that wait plus a thread's start), where an
+    // immediate restart would follow at once. Lower bounds only: a loaded machine only makes the gaps longer.
+    await waitFor(() => expect(failedAt.length).toBeGreaterThanOrEqual(3));
+    const [start1, start2, start3] = failedAt as [number, number, number];
+    expect(start2 - start1).toBeGreaterThanOrEqual(500 - 10);
+    expect(start3 - start2).toBeGreaterThanOrEqual(1000 - 10);
+    expect(errors.every((error) => error.message.includes('cannot load'))).toBe(true);
     await expect(broken.inspect(Buffer.from('<edXML/>'))).rejects.toMatchObject({ code: 'INSPECTOR_FAILED' });
   });
 

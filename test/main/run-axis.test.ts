@@ -17,9 +17,11 @@ import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { createAgencyClient } from '../../src/http/rest/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 import { acceptPackage, addAgency, SENDER, startReceiver } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
 let running: RunningAxis | undefined;
@@ -61,16 +63,12 @@ describe('gateway and workers in one process', () => {
     const sent = await client.sendPackage<{ packageId: string }>(signed);
     expect(sent.status).toBe(202);
 
-    for (let i = 0; i < 150 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(received).toHaveLength(1);
+    await waitFor(() => expect(received).toHaveLength(1));
     expect(createHash('sha256').update(received[0]!).digest('hex')).toBe(createHash('sha256').update(signed).digest('hex'));
-    let deliveries: { state: string }[] = [];
-    for (let i = 0; i < 50; i++) {
-      deliveries = (await client.call<{ deliveries: { state: string }[] }>('GET', `/v1/packages/${sent.body.packageId}/report`)).body.deliveries;
-      if (deliveries[0]?.state === 'delivered') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(deliveries.map((d) => d.state)).toEqual(['delivered']);
+    await waitFor(async () => {
+      const report = await client.call<{ deliveries: { state: string }[] }>('GET', `/v1/packages/${sent.body.packageId}/report`);
+      expect(report.body.deliveries.map((d) => d.state)).toEqual(['delivered']);
+    });
     const receipts = await running.services.store.listReceipts({ envelopeId: sent.body.packageId, limit: 10 });
     expect(receipts.map((r) => r.type)).toEqual(['accepted', 'delivered']);
   });
@@ -110,22 +108,40 @@ describe('gateway and workers in one process', () => {
       // The workers are running: a delivery goes out.
       const before = await acceptPackage(axis.services.store, { to: ['000.00.00.H41'] });
       await queue.enqueueDeliveries(before.deliveries.map((d) => d.id));
-      for (let i = 0; i < 100 && receiver.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(receiver.requests).toHaveLength(1);
+      await waitFor(() => expect(receiver.requests).toHaveLength(1));
+      expect(await queue.queue.getWorkers()).not.toEqual([]);
 
-      // An agency's upload that has sent its headers and part of its body.
+      // An agency's upload, signed, that has sent its headers and part of its body: the gateway answers it only once
+      // it has the whole body.
+      const { credentials } = await axis.services.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
+      const body = Buffer.concat([Buffer.from('<edXML'), Buffer.alloc(100_000 - 6, 0x20)]);
+      const signed = signRequest({ method: 'POST', path: '/v1/packages', keyId: credentials.keyId, secret: credentials.secret, body });
       if (slowUpload.connecting) await new Promise<void>((resolve) => slowUpload.once('connect', resolve));
-      slowUpload.write(`POST /v1/packages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: 100000\r\n\r\n<edXML`);
-      let stopped = false;
-      const stopping = axis.stop().then(() => { stopped = true; });
-      await new Promise((r) => setTimeout(r, 500));
+      const order: string[] = [];
+      const answer = new Promise<string>((resolve) => {
+        let text = '';
+        slowUpload.on('error', () => undefined);
+        slowUpload.on('data', (chunk: Buffer) => { text += chunk.toString('latin1'); if (text.includes('\r\n\r\n')) resolve(text); });
+      });
+      // Answered: the client is done with the connection (a keep-alive one would otherwise hold the stop a while).
+      void answer.then(() => { order.push('upload answered'); slowUpload.end(); });
+      const head = Object.entries({ ...signed, Host: '127.0.0.1', 'Content-Type': 'application/xml', 'Content-Length': String(body.length) }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
+      slowUpload.write(`POST /v1/packages HTTP/1.1\r\n${head}\r\n\r\n`);
+      slowUpload.write(body.subarray(0, 6));
+      const stopping = axis.stop().then(() => { order.push('stopped'); });
+      // The workers stop taking jobs at once: their connections leave Redis while that upload is still in flight.
+      await waitFor(async () => expect(await queue.queue.getWorkers()).toEqual([]));
+      order.push('workers gone');
+      // A job enqueued now waits in Redis: no worker is left to take it.
       const after = await acceptPackage(axis.services.store, { to: ['000.00.00.H41'] });
       await queue.enqueueDeliveries(after.deliveries.map((d) => d.id));
-      await new Promise((r) => setTimeout(r, 1500));
-      expect(stopped).toBe(false); // the gateway still waits for the upload
-      expect(receiver.requests).toHaveLength(1); // but no worker took the new job
-      slowUpload.destroy();
+      // The gateway still serves the upload to its end (an answer, not a cut connection), and only then stops.
+      slowUpload.write(body.subarray(6));
       await stopping;
+      expect(order).toEqual(['workers gone', 'upload answered', 'stopped']);
+      // Judged on its whole body (not edXML): the gateway read it to the end.
+      expect(await answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(receiver.requests).toHaveLength(1);
       // The delivery waits for the next start, its job in Redis.
       expect(await queue.hasJob(after.deliveries[0]!.id)).toBe(true);
     } finally {

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/wait-for.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -34,14 +35,8 @@ function start(env: Record<string, string>): { child: ChildProcess; output: () =
   return { child, output: () => out, exited };
 }
 
-async function waitFor(check: () => Promise<boolean>, ms = 40_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('timed out');
-}
+/** Until `check` holds: a child process started from source takes a while on a loaded machine. */
+const until = (check: () => Promise<boolean>): Promise<void> => waitFor(async () => expect(await check().catch(() => false)).toBe(true), { timeout: 40_000, interval: 200 });
 
 describe('npm start', () => {
   it('without Redis: one line saying so and how to fix it, exit 1', () => {
@@ -61,10 +56,10 @@ describe('npm start', () => {
   it('on a fresh data directory: gateway and workers serve, /readyz is ready, SIGTERM exits 0', async () => {
     const port = await freePort();
     const p = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
     expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', store: 'ok' } });
     expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
-    await waitFor(async () => p.output().includes('workers started'));
+    await until(async () => p.output().includes('workers started'));
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain('"role":"all"');
@@ -76,13 +71,13 @@ describe('npm start', () => {
   it('ROLE=workers runs no HTTP listener; ROLE=gateway starts no workers', async () => {
     const port = await freePort();
     const workers = start({ DATA_DIR: freshDir(), PORT: String(port), ROLE: 'workers' });
-    await waitFor(async () => workers.output().includes('workers started'));
+    await until(async () => workers.output().includes('workers started'));
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     workers.child.kill('SIGTERM');
     expect(await workers.exited).toBe(0);
 
     const gateway = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1', ROLE: 'gateway' });
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200);
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200);
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toBe(0);
     expect(gateway.output()).not.toContain('workers started');
@@ -91,7 +86,7 @@ describe('npm start', () => {
   it('GATEWAY_PROCESSES=2: two gateway processes share the port, the primary runs the workers, SIGTERM stops them all', async () => {
     const port = await freePort();
     const p = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1', GATEWAY_PROCESSES: '2' });
-    await waitFor(async () => (p.output().match(/"msg":"gateway listening"/g) ?? []).length === 2);
+    await until(async () => (p.output().match(/"msg":"gateway listening"/g) ?? []).length === 2);
     const pids = new Set([...p.output().matchAll(/"pid":(\d+)[^\n]*"msg":"gateway listening"/g)].map((m) => m[1]));
     expect(pids.size).toBe(2);
     expect(pids.has(String(p.child.pid))).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * The store contract: what every adapter of src/store/ports.ts promises the exchange. test/store/embedded.test.ts
+ * The store contract: what every adapter of src/exchange/ports/store.ts promises the exchange. test/store/embedded.test.ts
  * runs it always, test/store/mongo.test.ts whenever MONGODB_URL is set. Receipts are sealed by the real ledger
  * sealer and the chain is checked by the real verifier.
  */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createReceiptSealer, loadAxisIdentity, verifyReceiptChain, type AxisIdentity } from '../../src/ledger/index.js';
 import { INLINE_PACKAGE_MAX_BYTES } from '../../src/store/embedded/embedded-blob-store.js';
 import { SCHEMA_VERSION } from '../../src/store/embedded/schema.js';
@@ -217,16 +217,14 @@ describe('embedded store: on disk', () => {
     const crashed = await mkdtemp(path.join(tmpdir(), 'edx-store-crash-'));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures', 'append-receipts.ts'), crashed, identityDir, '100000', 'crash'], { stdio: 'ignore' });
     // Kill it once it has written a few hundred records, in the middle of whatever it is doing.
-    const store = await (async () => {
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        if (child.exitCode !== null) throw new Error(`the writing process exited early (${child.exitCode})`);
-        if (!existsSync(path.join(crashed, 'axis.sqlite'))) continue;
-        const probe = await openStore({ dataDir: crashed, sealer: createReceiptSealer(identity) });
-        if (((await probe.chainHead())?.seq ?? 0) > 200) return probe;
-        await probe.close();
-      }
-    })();
+    const store = await vi.waitUntil(async () => {
+      if (child.exitCode !== null) throw new Error(`the writing process exited early (${child.exitCode})`);
+      if (!existsSync(path.join(crashed, 'axis.sqlite'))) return undefined;
+      const probe = await openStore({ dataDir: crashed, sealer: createReceiptSealer(identity) });
+      if (((await probe.chainHead())?.seq ?? 0) > 200) return probe;
+      await probe.close();
+      return undefined;
+    }, { timeout: 50_000, interval: 100 });
     child.kill('SIGKILL');
     await once(child, 'exit');
     const chain = await store.listReceipts({ limit: 1_000_000 });

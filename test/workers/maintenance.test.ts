@@ -10,6 +10,7 @@ import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, type TestA
 import { REDIS_URL } from '../delivery/redis-fixture.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PULL = '000.00.00.K09';
 
@@ -91,8 +92,7 @@ describe('maintenance', () => {
     onTestFinished(() => void redis.quit());
     const cursorKey = `${workers.prefix}:sweep:cursor`;
     // The start-up sweep (nothing to see yet) has written its cursor.
-    for (let i = 0; i < 100 && (await redis.get(cursorKey)) === null; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await redis.get(cursorKey)).toBe('0');
+    await waitFor(async () => expect(await redis.get(cursorKey)).toBe('0'));
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await acceptPackage(axis.store, { to: ['000.00.00.H41'] })).deliveries[0]!.id);
     const runs = [];
@@ -116,8 +116,8 @@ describe('maintenance', () => {
         checkpointLedger: async () => { checkpoints += 1; },
       },
     });
-    await expect.poll(() => refreshes, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => checkpoints, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await waitFor(() => expect(refreshes).toBeGreaterThanOrEqual(3));
+    await waitFor(() => expect(checkpoints).toBeGreaterThanOrEqual(2));
     expect(workers.log.lines.some((l) => l.level === 'error' && /CRL distribution point unreachable/.test(String(l.details['err'])))).toBe(true);
     const schedulers = await workers.maintenance!.queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['ledger-checkpoint', 'revocation-refresh', 'sweep-stuck-deliveries']);

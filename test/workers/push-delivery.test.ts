@@ -12,6 +12,7 @@ import {
   acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, verifyReceiptChain, waitForDeliveries,
   type TestAxis, type TestReceiver,
 } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { startTestWorkers, type TestWorkers } from './worker-fixture.js';
 
 const RECIPIENT = '000.00.00.H41';
@@ -78,7 +79,7 @@ describe('push delivery', () => {
     await addAgency(axis.store, RECIPIENT, `http://127.0.0.1:${port}/edx/inbox`);
     workers = await startTestWorkers(axis, { delivery: { baseDelayMs: 150, maxDelayMs: 300, maxAttempts: 20 } });
     const [id] = await send();
-    await expect.poll(async () => (await axis.store.getDelivery(id!))?.lastError ?? '', { timeout: 5000 }).toMatch(/^refused/);
+    await waitFor(async () => expect((await axis.store.getDelivery(id!))?.lastError ?? '').toMatch(/^refused/));
     await addAgency(axis.store, RECIPIENT, receiver.url);
     const [done] = await waitForDeliveries(axis.store, [id!]);
     expect(done?.state).toBe('delivered');
@@ -111,7 +112,7 @@ describe('push delivery', () => {
       expect(await workers.metrics.registry.getSingleMetricAsString('edx_dead_letters_total')).toContain('reason="permanent-failure"} 1');
       const alert = workers.log.lines.find((l) => l.level === 'error' && l.details['alert'] === 'dead-letter');
       expect(alert?.message).toContain(`edx admin replay ${id}`);
-      await expect.poll(() => hooks.length).toBe(1);
+      await waitFor(() => expect(hooks).toHaveLength(1));
       expect(hooks[0]).toMatchObject({ type: 'edx.delivery.dead-letter', deliveryId: id, reason: 'permanent-failure' });
 
       receiver.behave(() => ({ status: 202 }));
@@ -185,26 +186,42 @@ describe('push delivery', () => {
   });
 
   it('never has more pushes in flight to one recipient than its concurrency limit', async () => {
+    const PACKAGES = 12;
     let inFlight = 0;
     let most = 0;
-    receiver.behave(() => ({ status: 200 }));
-    const slow = await startReceiver(axis.identity.certificateDer);
+    // The first two pushes are held until every other delivery has been turned away by the gate (its job moved to
+    // BullMQ's delayed set to look again): the limit is reached and enforced at the same moment, whatever the
+    // machine's speed. Every later push is answered at once.
+    const turnedAway = new Set<string>();
+    let held: (() => void)[] | undefined = [];
     const server = createServer((req, res) => {
       inFlight += 1;
       most = Math.max(most, inFlight);
       req.resume();
-      req.on('end', () => setTimeout(() => { inFlight -= 1; res.end(); }, 60));
+      req.on('end', () => {
+        const answer = (): void => { inFlight -= 1; res.end(); };
+        if (!held) return answer();
+        held.push(answer);
+        if (held.length < 2) return;
+        const pair = held;
+        held = undefined;
+        void waitFor(async () => {
+          for (const job of await workers!.queue.queue.getDelayed()) if (job.id) turnedAway.add(job.id);
+          expect(turnedAway.size).toBe(PACKAGES - 2);
+        }).catch(() => undefined).finally(() => pair.forEach((go) => go()));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       await addAgency(axis.store, RECIPIENT, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      workers = await startTestWorkers(axis, { delivery: { recipient: { concurrency: 2, ratePerSecond: 0 } } });
-      const ids = await send(12);
-      const done = await waitForDeliveries(axis.store, ids);
+      // A response timeout longer than any hold: a held push must not fail and come back as a retry.
+      workers = await startTestWorkers(axis, { delivery: { recipient: { concurrency: 2, ratePerSecond: 0 }, responseTimeoutMs: 60_000 } });
+      const ids = await send(PACKAGES);
+      const done = await waitForDeliveries(axis.store, ids, ['delivered', 'dead'], 50_000);
       expect(done.every((d) => d.state === 'delivered')).toBe(true);
+      expect(turnedAway.size).toBe(PACKAGES - 2);
       expect(most).toBe(2);
     } finally {
-      await slow.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
@@ -219,19 +236,37 @@ describe('push delivery', () => {
   });
 
   it('a graceful stop lets an in-flight push finish before the workers close', async () => {
-    let answered = false;
+    const order: string[] = [];
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => { arrived = resolve; });
+    let respond: (() => void) | undefined;
+    const answer = (): void => {
+      if (!respond) return;
+      respond();
+      respond = undefined;
+      order.push('push answered');
+    };
     const server = createServer((req, res) => {
       req.resume();
-      req.on('end', () => setTimeout(() => { answered = true; res.end(); }, 400));
+      req.on('end', () => {
+        respond = () => res.end();
+        arrived();
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       await addAgency(axis.store, RECIPIENT, `http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-      workers = await startTestWorkers(axis, { delivery: { responseTimeoutMs: 5000 } });
+      workers = await startTestWorkers(axis, { delivery: { responseTimeoutMs: 60_000 } });
       const [id] = await send();
-      await expect.poll(() => workers!.queue.depth().then((d) => d.active), { timeout: 5000, interval: 20 }).toBe(1);
-      await workers.close(5000);
-      expect(answered).toBe(true);
+      await inFlight;
+      // The push is answered a while into the stop, or as soon as the delivery worker has closed: a worker that
+      // closed without waiting for its push is caught by the order below, whatever the machine's speed.
+      workers.delivery!.worker.once('closed', () => { order.push('worker closed'); answer(); });
+      const closing = workers.close(30_000).then(() => { order.push('workers closed'); });
+      const later = setTimeout(answer, 2000);
+      await closing;
+      clearTimeout(later);
+      expect(order).toEqual(['push answered', 'worker closed', 'workers closed']);
       expect((await axis.store.getDelivery(id!))?.state).toBe('delivered');
     } finally {
       server.closeAllConnections();
@@ -239,3 +274,4 @@ describe('push delivery', () => {
     }
   });
 });
+

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceptPackage, allReceipts, verifyReceiptChain, waitForDeliveries } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { useKillableAxis } from './killable-axis.js';
 
 const PACKAGES = 1000;
@@ -33,11 +34,11 @@ describe('soak: 1,000 packages, 30% failures, two worker kills', () => {
     for (let i = 0; i < PACKAGES; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
     await queue.enqueueDeliveries(ids);
 
-    await expect.poll(() => receiver.processed.size, { timeout: 60_000, interval: 10 }).toBeGreaterThanOrEqual(PACKAGES * 0.3);
+    await waitFor(() => expect(receiver.processed.size).toBeGreaterThanOrEqual(PACKAGES * 0.3), { timeout: 60_000, interval: 10 });
     expect(await a!.kill('SIGKILL')).toBe('SIGKILL');
     expect(receiver.processed.size).toBeLessThan(PACKAGES);
     await spawn();
-    await expect.poll(() => receiver.processed.size, { timeout: 60_000, interval: 10 }).toBeGreaterThanOrEqual(PACKAGES * 0.6);
+    await waitFor(() => expect(receiver.processed.size).toBeGreaterThanOrEqual(PACKAGES * 0.6), { timeout: 60_000, interval: 10 });
     expect(await b!.kill('SIGKILL')).toBe('SIGKILL');
     expect(receiver.processed.size).toBeLessThan(PACKAGES);
     await spawn();

@@ -18,6 +18,7 @@ import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-
 import { acceptPackage, addAgency, openTestAxis, SENDER, startReceiver, waitForDeliveries, type TestAxis, type TestReceiver } from '../delivery/harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import { memoryLogger, type LogLine } from './worker-fixture.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RECIPIENT = '000.00.00.H41';
 /** Small values for the test: 100, 200, 400, 800 ms (random() = 1 draws the top of each step). */
@@ -46,14 +47,6 @@ function switchableStore(store: Store): { store: Store; fail(decide: () => boole
 }
 
 const errorLines = (lines: LogLine[]): LogLine[] => lines.filter((l) => l.level === 'error' && l.message.startsWith('delivery job failed unexpectedly'));
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the delivery worker when deliver() throws', () => {
   let axis: TestAxis;
@@ -113,7 +106,7 @@ describe('the delivery worker when deliver() throws', () => {
     const id = deliveries[0]!.id;
     await queue.enqueueDeliveries([id]);
 
-    await until(() => errorLines(log.lines).length === 5);
+    await waitFor(() => expect(errorLines(log.lines)).toHaveLength(5));
     expect(errorLines(log.lines).map((l) => [l.details['unexpectedErrors'], l.details['delayMs']])).toEqual([[1, 100], [2, 200], [3, 400], [4, 800], [5, 800]]);
     expect(errorLines(log.lines).every((l) => l.details['deliveryId'] === id && l.details['code'] === 'STORE_MONGO_UNREACHABLE')).toBe(true);
     // Between errors the delivery is untouched in the store: no attempt, no dead letter; its lastError says why it
@@ -160,7 +153,7 @@ describe('the delivery worker when deliver() throws', () => {
     const id = deliveries[0]!.id;
     await queue.enqueueDeliveries([id]);
 
-    await until(() => errorLines(first.lines).length >= 2);
+    await waitFor(() => expect(errorLines(first.lines).length).toBeGreaterThanOrEqual(2));
     await worker.close(2000);
     workers.splice(workers.indexOf(worker), 1);
     const seen = errorLines(first.lines).length;
@@ -170,7 +163,7 @@ describe('the delivery worker when deliver() throws', () => {
 
     const second = memoryLogger();
     start(flaky.store, second);
-    await until(() => errorLines(second.lines).length >= 1);
+    await waitFor(() => expect(errorLines(second.lines).length).toBeGreaterThanOrEqual(1));
     expect(errorLines(second.lines)[0]?.details).toMatchObject({ deliveryId: id, unexpectedErrors: seen + 1, delayMs: Math.min(800, 100 * 2 ** seen) });
 
     failing = false;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceptPackage, allReceipts, verifyReceiptChain, waitForDeliveries } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { useKillableAxis } from './killable-axis.js';
 
 const RECIPIENT = '000.00.00.H41';
@@ -13,15 +14,19 @@ describe('a worker process killed mid-run', () => {
 
   it('every delivery completes and no idempotency key is processed twice', async () => {
     const { axis, receiver, queue } = suite;
-    // Slow answers keep pushes in flight when the kill lands.
-    receiver.behave(() => ({ status: 200, delayMs: 80 }));
+    // From the 13th push on, answers wait for the kill: pushes are in flight when it lands, whatever the machine's
+    // speed (their packages processed by the receiver, their answers never reaching the killed worker).
+    let killed!: () => void;
+    const afterKill = new Promise<void>((resolve) => { killed = resolve; });
+    receiver.behave(({ index }) => (index < 12 ? { status: 200 } : { status: 200, after: afterKill }));
     const ids: string[] = [];
     for (let i = 0; i < 60; i += 1) ids.push(...(await acceptPackage(axis.store, { to: [RECIPIENT] })).deliveries.map((d) => d.id));
 
     const first = await suite.spawnDeliveryWorker({ DELIVERY_CONCURRENCY: '8' });
     await queue.enqueueDeliveries(ids);
-    await expect.poll(() => receiver.requests.length, { timeout: 20_000, interval: 10 }).toBeGreaterThanOrEqual(12);
+    await waitFor(() => expect(receiver.requests.length).toBeGreaterThanOrEqual(13), { interval: 10 });
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+    killed();
     const beforeSecond = receiver.processed.size;
     expect(beforeSecond).toBeLessThan(ids.length);
 

@@ -10,6 +10,7 @@ import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.j
 import { startWorkers } from '../../src/main/start-workers.js';
 import { spawnWorker } from './worker-process.js';
 import { waitForDeliveries } from '../delivery/harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('worker settings in the configuration', () => {
   it('carry the delivery policy, limits and schedule from the environment', () => {
@@ -65,7 +66,7 @@ describe('a delivery worker process', () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) ids.push(...(await acceptPackage(axis.store, { to: ['000.00.00.H41'] })).deliveries.map((d) => d.id));
     await queue.enqueueDeliveries(ids);
-    await expect.poll(() => receiver.requests.length, { timeout: 10_000, interval: 10 }).toBe(1);
+    await waitFor(() => expect(receiver.requests).toHaveLength(1), { interval: 10 });
 
     expect(await worker.kill('SIGTERM')).toBe(0);
     const states = await Promise.all(ids.map(async (id) => (await axis.store.getDelivery(id))?.state));

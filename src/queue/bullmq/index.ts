@@ -1,4 +1,4 @@
-/** The BullMQ adapters of src/queue/ports.ts, chosen at start-up by src/main. */
+/** The BullMQ adapters of src/exchange/ports/ (DeliveryQueue, RecipientGate), chosen at start-up by src/main. */
 export { createBullmqDeliveryQueue, createBullmqDeliveryQueue as createDeliveryQueue } from './delivery-queue.js';
 export type { BullmqDeliveryQueue, BullmqDeliveryQueueOptions, QueueLogger } from './delivery-queue.js';
 export { createRedisRecipientGate } from './recipient-gate.js';
