@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDocumentPackage } from '../src/edxml/index.js';
 import { createDemoPki, type DemoPki } from '../src/main/demo-pki.js';
 import { signPackage } from '../src/signature/xmldsig/index.js';
+import { until } from './wait-until.js';
 
 const KiB = 1024;
 /** The repository root, whether this runs compiled (dist/bench) or from sources (bench/). */
@@ -38,12 +39,10 @@ export async function freePort(): Promise<number> {
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  await until(async () => {
     if (child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before it was ready`);
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became ready`);
+    return fetch(url).then((r) => r.ok, () => false);
+  }, 30_000, `${url} to answer`, 100);
 }
 
 /** BENCH_GATEWAY_NODE_FLAGS: extra node flags (e.g. --cpu-prof); BENCH_STDOUT: a file that collects the processes' stdout. */

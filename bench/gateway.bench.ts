@@ -15,6 +15,7 @@ import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { signRequest } from '../src/http/rest/request-signing.js';
 import { AGENCY_A, AGENCY_B, cpuSecondsOf, freePort, processTree, signedPackages, startBenchGateway, startProcess, stopProcess, type BenchGateway, type Credentials, type SignedPackage } from './gateway-harness.js';
+import { until } from './wait-until.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     const { url, child: gateway } = bench;
     process.stdout.write(`gateway benchmark: node ${process.version}, ${GATEWAY_PROCESSES} gateway process(es), ${cpus().length} cores, data ${bench.dataDir}\n`);
     // Every gateway process answers before the clock starts.
-    for (let i = 0; i < 600 && processTree(gateway.pid!).length < 1 + (GATEWAY_PROCESSES > 1 ? GATEWAY_PROCESSES : 0); i++) await new Promise((r) => setTimeout(r, 100));
+    await until(() => processTree(gateway.pid!).length >= 1 + (GATEWAY_PROCESSES > 1 ? GATEWAY_PROCESSES : 0), 60_000, 'every gateway process', 100);
     const creds = await bench.addAgency(AGENCY_A);
     await bench.addAgency(AGENCY_B);
     const sign = bench.sign;
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     const reference = startProcess(['-e', BARE_SERVER], { PORT: String(refPort) });
     children.push(reference);
     const refUrl = `http://127.0.0.1:${refPort}`;
-    for (let i = 0; i < 100 && !(await fetch(refUrl, { method: 'POST', body: 'x' }).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    await until(() => fetch(refUrl, { method: 'POST', body: 'x' }).then(() => true, () => false), 5000, 'the reference server', 50);
 
     const signStart = performance.now();
     const packages = await signedPackages(THROUGHPUT_PACKAGES + RATE * RATE_SECONDS + 200, sign, 20 * KiB);
