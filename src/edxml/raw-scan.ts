@@ -4,11 +4,17 @@
  * of the bytes handed to libxml2: the XML tree then holds a few kilobytes, while the attachments stay zero-copy
  * views of the caller's buffer. Base64 text contains neither '<' nor '&', so removing it cannot change whether the
  * rest is well-formed; text that is not pure base64 is left in place for libxml2 and the rules to judge.
+ * Its lexical layer (whitespace, markup, tags, DTD refusal, XML declaration) is xml-lexer.ts, shared with the XMLDSig
+ * scanner; syntax the lexer cannot read marks the scan incomplete and is left to libxml2 to report.
  */
 import { EdxmlError } from './edxml-error.js';
 import type { EdxmlErrorCode } from './error-codes.js';
 import type { ParseLimits } from './limits.js';
 import { scanBase64, type Base64Stats } from './base64-text.js';
+import {
+  bomLength, closingQuoteOf, DELIMITERS, endTagEndAt, isEmptyElementEnd, isUtf8Label, isWideEncoding, isXmlSpace, LT, markupAt, nameEndAt,
+  readXmlDeclaration, skipSpace, startTagEndAt, terminatorOf, valueQuoteAt,
+} from './xml-lexer.js';
 
 /** One ContentTransferEncoded element, in document order. */
 export interface EncodedSpan {
@@ -26,19 +32,7 @@ export interface RawScan {
   complete: boolean;
 }
 
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
 const TARGET = Buffer.from('ContentTransferEncoded', 'latin1');
-const DTD_DECLARATIONS = ['<!DOCTYPE', '<!ENTITY', '<!ELEMENT', '<!ATTLIST', '<!NOTATION'].map((s) => Buffer.from(s, 'latin1'));
-
-function isSpace(b: number | undefined): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
-
-function isNameEnd(b: number | undefined): boolean {
-  return b === undefined || isSpace(b) || b === SLASH || b === GT || b === 0x3d || b === LT;
-}
 
 export function lineAt(bytes: Uint8Array, offset: number): number {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -58,9 +52,7 @@ interface OpenAttachment {
 export function scanPackageBytes(bytes: Uint8Array, limits: ParseLimits): RawScan {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = b.length;
-  const fail = (code: EdxmlErrorCode, message: string, at: number, element?: string): never => {
-    throw new EdxmlError(code, message, element !== undefined ? { line: lineAt(b, at), element } : { line: lineAt(b, at) });
-  };
+  const fail = (code: EdxmlErrorCode, message: string, at: number, element?: string): never => failAt(b, code, message, at, element);
   if (n === 0) throw new EdxmlError('EDXML_EMPTY', 'The package is empty: send the edXML file itself');
   if (n > limits.maxBytes) {
     throw new EdxmlError('EDXML_TOO_LARGE', `The package is ${n} bytes, more than the ${limits.maxBytes} bytes accepted`);
@@ -68,7 +60,7 @@ export function scanPackageBytes(bytes: Uint8Array, limits: ParseLimits): RawSca
   checkEncoding(b);
 
   const spans: EncodedSpan[] = [];
-  let pos = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  let pos = bomLength(b);
   let depth = 0;
   let elements = 0;
   let open: OpenAttachment | undefined;
@@ -90,40 +82,26 @@ export function scanPackageBytes(bytes: Uint8Array, limits: ParseLimits): RawSca
       fail('EDXML_LIMIT_TEXT_LENGTH', `A text value is ${runEnd - pos} bytes long, more than the ${limits.maxTextLength} accepted outside attachments`, pos);
     }
     if (i < 0) break;
-    const next = b[i + 1];
-    if (next === 0x21 /* ! */) {
-      let end: number;
-      if (b[i + 2] === 0x2d && b[i + 3] === 0x2d) {
-        end = b.indexOf('-->', i + 4, 'latin1');
-        if (end < 0) break scan;
-        end += 3;
-      } else if (b.toString('latin1', i, i + 9) === '<![CDATA[') {
-        end = b.indexOf(']]>', i + 9, 'latin1');
-        if (end < 0) break scan;
-        end += 3;
-      } else {
-        if (DTD_DECLARATIONS.some((d) => b.compare(d, 0, d.length, i, i + d.length) === 0)) {
-          fail('EDXML_DTD_FORBIDDEN', 'The package declares a DOCTYPE or entities; edXML packages must not carry a DTD (it could expand entities or fetch external files). Remove it', i);
-        }
-        complete = false;
-        break scan;
+    const kind = markupAt(b, i);
+    if (kind === 'comment' || kind === 'cdata' || kind === 'pi') {
+      const close = terminatorOf(b, kind, i);
+      if (close < 0) break scan;
+      const end = close + DELIMITERS[kind].close.length;
+      if (open) open.impure = true;
+      else if (end - i > limits.maxTextLength) {
+        fail('EDXML_LIMIT_TEXT_LENGTH', kind === 'pi' ? `A processing instruction is ${end - i} bytes long` : `A comment or CDATA section is ${end - i} bytes long, more than the ${limits.maxTextLength} accepted`, i);
       }
-      if (open) open.impure = true;
-      else if (end - i > limits.maxTextLength) fail('EDXML_LIMIT_TEXT_LENGTH', `A comment or CDATA section is ${end - i} bytes long, more than the ${limits.maxTextLength} accepted`, i);
       pos = end;
-    } else if (next === 0x3f /* ? */) {
-      const end = b.indexOf('?>', i + 2, 'latin1');
-      if (end < 0) break scan;
-      if (open) open.impure = true;
-      else if (end - i > limits.maxTextLength) fail('EDXML_LIMIT_TEXT_LENGTH', `A processing instruction is ${end - i} bytes long`, i);
-      pos = end + 2;
-    } else if (next === SLASH) {
+    } else if (kind === 'dtd') {
+      fail('EDXML_DTD_FORBIDDEN', 'The package declares a DOCTYPE or entities; edXML packages must not carry a DTD (it could expand entities or fetch external files). Remove it', i);
+    } else if (kind === 'unknown') {
+      complete = false;
+      break scan;
+    } else if (kind === 'end-tag') {
       const nameStart = i + 2;
-      let j = nameStart;
-      while (!isNameEnd(b[j])) j++;
-      const nameEnd = j;
-      while (isSpace(b[j])) j++;
-      if (b[j] !== GT || nameEnd === nameStart) {
+      const nameEnd = nameEndAt(b, nameStart, n);
+      const after = endTagEndAt(b, nameEnd, n);
+      if (after < 0 || nameEnd === nameStart) {
         complete = false;
         break scan;
       }
@@ -136,67 +114,24 @@ export function scanPackageBytes(bytes: Uint8Array, limits: ParseLimits): RawSca
         open = undefined;
       }
       depth--;
-      pos = j + 1;
+      pos = after;
     } else {
       const nameStart = i + 1;
-      let j = nameStart;
-      while (!isNameEnd(b[j])) {
-        j++;
-        if (j - nameStart > limits.maxNameLength) fail('EDXML_LIMIT_NAME_LENGTH', `An element name is longer than ${limits.maxNameLength} characters`, i);
-      }
-      const nameEnd = j;
+      const nameEnd = nameEndAt(b, nameStart, n);
+      if (nameEnd - nameStart > limits.maxNameLength) fail('EDXML_LIMIT_NAME_LENGTH', `An element name is longer than ${limits.maxNameLength} characters`, i);
       if (nameEnd === nameStart) {
         complete = false;
         break scan;
       }
-      const element = b.toString('utf8', nameStart, Math.min(nameEnd, nameStart + 64));
-      let selfClosing = false;
-      for (;;) {
-        while (isSpace(b[j])) j++;
-        if (b[j] === GT) {
-          j++;
-          break;
-        }
-        if (b[j] === SLASH && b[j + 1] === GT) {
-          j += 2;
-          selfClosing = true;
-          break;
-        }
-        const attrStart = j;
-        while (!isNameEnd(b[j])) {
-          j++;
-          if (j - attrStart > limits.maxNameLength) fail('EDXML_LIMIT_NAME_LENGTH', `An attribute name is longer than ${limits.maxNameLength} characters`, i, element);
-        }
-        if (j === attrStart) {
-          complete = false;
-          break scan;
-        }
-        while (isSpace(b[j])) j++;
-        if (b[j] !== 0x3d) {
-          complete = false;
-          break scan;
-        }
-        j++;
-        while (isSpace(b[j])) j++;
-        const quote = b[j];
-        if (quote !== 0x22 && quote !== 0x27) {
-          complete = false;
-          break scan;
-        }
-        const valueEnd = b.indexOf(quote, j + 1);
-        if (valueEnd < 0) {
-          complete = false;
-          break scan;
-        }
-        if (valueEnd - j - 1 > limits.maxAttributeLength) {
-          fail('EDXML_LIMIT_ATTRIBUTE_LENGTH', `An attribute value is ${valueEnd - j - 1} bytes long, more than the ${limits.maxAttributeLength} accepted`, i, element);
-        }
-        j = valueEnd + 1;
+      const j = startTagEnd(b, i, nameStart, nameEnd, limits);
+      if (j < 0) {
+        complete = false;
+        break scan;
       }
-      if (++elements > limits.maxElements) fail('EDXML_LIMIT_ELEMENTS', `The package has more than ${limits.maxElements} elements`, i, element);
+      if (++elements > limits.maxElements) fail('EDXML_LIMIT_ELEMENTS', `The package has more than ${limits.maxElements} elements`, i, elementName(b, nameStart, nameEnd));
       if (open) open.impure = true;
-      if (!selfClosing) {
-        if (++depth > limits.maxDepth) fail('EDXML_LIMIT_DEPTH', `Elements are nested more than ${limits.maxDepth} levels deep`, i, element);
+      if (!isEmptyElementEnd(b, j)) {
+        if (++depth > limits.maxDepth) fail('EDXML_LIMIT_DEPTH', `Elements are nested more than ${limits.maxDepth} levels deep`, i, elementName(b, nameStart, nameEnd));
         if (!open && isAttachmentText(b, nameStart, nameEnd)) open = { nameStart, nameEnd, depth, contentStart: j, impure: false };
       } else if (!open && isAttachmentText(b, nameStart, nameEnd)) {
         spans.push({ start: j, end: j });
@@ -209,6 +144,39 @@ export function scanPackageBytes(bytes: Uint8Array, limits: ParseLimits): RawSca
     throw new EdxmlError('EDXML_LIMIT_ATTACHMENTS', `The package has ${spans.length} attachments, more than the ${limits.maxAttachments} accepted`);
   }
   return { skeleton: buildSkeleton(b, spans), spans, complete };
+}
+
+function failAt(b: Buffer, code: EdxmlErrorCode, message: string, at: number, element?: string): never {
+  throw new EdxmlError(code, message, element !== undefined ? { line: lineAt(b, at), element } : { line: lineAt(b, at) });
+}
+
+/** The element's name for an error message (made only then: it is a string per tag otherwise). */
+function elementName(b: Buffer, nameStart: number, nameEnd: number): string {
+  return b.toString('utf8', nameStart, Math.min(nameEnd, nameStart + 64));
+}
+
+/**
+ * The attributes of the start tag whose name ends at `p`, checked against the limits: the offset just past its '>' or
+ * '/>', or -1 for syntax the lexer cannot read. Apart from the main loop, so that V8 inlines the lexer into it.
+ */
+function startTagEnd(b: Buffer, lt: number, nameStart: number, nameEnd: number, limits: ParseLimits): number {
+  const n = b.length;
+  const fail = (code: EdxmlErrorCode, message: string): never => failAt(b, code, message, lt, elementName(b, nameStart, nameEnd));
+  let p = nameEnd;
+  for (;;) {
+    p = skipSpace(b, p, n);
+    const tagEnd = startTagEndAt(b, p, n);
+    if (tagEnd >= 0) return tagEnd;
+    const attributeEnd = nameEndAt(b, p, n);
+    if (attributeEnd - p > limits.maxNameLength) fail('EDXML_LIMIT_NAME_LENGTH', `An attribute name is longer than ${limits.maxNameLength} characters`);
+    const quote = attributeEnd === p ? -1 : valueQuoteAt(b, attributeEnd, n);
+    const close = quote < 0 ? -1 : closingQuoteOf(b, quote, n);
+    if (close < 0) return -1;
+    if (close - quote - 1 > limits.maxAttributeLength) {
+      fail('EDXML_LIMIT_ATTRIBUTE_LENGTH', `An attribute value is ${close - quote - 1} bytes long, more than the ${limits.maxAttributeLength} accepted`);
+    }
+    p = close + 1;
+  }
 }
 
 function isAttachmentText(b: Buffer, nameStart: number, nameEnd: number): boolean {
@@ -238,22 +206,16 @@ function buildSkeleton(b: Buffer, spans: EncodedSpan[]): Uint8Array {
 }
 
 function firstNonSpace(b: Buffer, from: number, to: number): number {
-  for (let k = from; k < to; k++) if (!isSpace(b[k])) return k;
+  for (let k = from; k < to; k++) if (!isXmlSpace(b[k])) return k;
   return -1;
 }
 
 function checkEncoding(b: Buffer): void {
-  const b0 = b[0];
-  const b1 = b[1];
-  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe) || b0 === 0x00 || (b0 === LT && b1 === 0x00)) {
+  if (isWideEncoding(b)) {
     throw new EdxmlError('EDXML_ENCODING_UNSUPPORTED', 'The package is encoded in UTF-16 or UTF-32; QCVN 102 packages are UTF-8. Save it as UTF-8');
   }
-  const start = b0 === 0xef ? 3 : 0;
-  if (b.toString('latin1', start, start + 5) !== '<?xml') return;
-  const end = b.indexOf('?>', start, 'latin1');
-  const declaration = b.toString('latin1', start, end > 0 && end < start + 512 ? end : start + 512);
-  const encoding = /\sencoding\s*=\s*["']([^"']*)["']/.exec(declaration)?.[1];
-  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+  const encoding = readXmlDeclaration(b, bomLength(b))?.encoding;
+  if (encoding !== undefined && !isUtf8Label(encoding)) {
     throw new EdxmlError('EDXML_ENCODING_UNSUPPORTED', `The package declares encoding "${encoding.slice(0, 40)}"; QCVN 102 packages are UTF-8. Save it as UTF-8`, { line: 1 });
   }
 }

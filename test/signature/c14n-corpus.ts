@@ -2,7 +2,7 @@
  * The differential corpus for the streaming canonicalizer: documents generated from a seed, with namespaces
  * (declared, redeclared, undeclared with xmlns=""), attributes (tabs, newlines, references, both quotes), text with
  * references and CR/CRLF, CDATA, comments, PIs inside and outside the root, UTF-8, empty elements and xml:* attributes.
- * Each comes with and without its comments, so the without-comments output can be checked against xmllint too.
+ * Each comes with and without its comments (the comment-free twin must canonicalize like the original without them).
  * Namespace URIs hold no '&', '<' or '"': libxml2 writes namespace URIs unescaped, which C14N §2.3 does not allow
  * (we escape them like attribute values; see docs/xmldsig.md).
  */

@@ -41,6 +41,11 @@ describe('signing an edXML package', () => {
     await expect(signPackage(signed, pki.officialRsa.signer)).rejects.toMatchObject({ code: 'SIG_DUPLICATE' });
   });
 
+  it('refuses a package without edXMLHeader: there is no place for the Signature', async () => {
+    const headless = Buffer.from('<edXML:edXMLEnvelope xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"><edXML:edXMLBody/></edXML:edXMLEnvelope>');
+    await expect(signPackage(headless, pki.officialRsa.signer)).rejects.toMatchObject({ code: 'SIG_MISPLACED' });
+  });
+
   it('refuses an algorithm the key cannot make', async () => {
     await expect(signPackage(statusPackage(), pki.officialRsa.signer, { algorithm: 'ecdsa-sha256' })).rejects.toMatchObject({ code: 'SIG_ALGORITHM_UNSUPPORTED' });
   });

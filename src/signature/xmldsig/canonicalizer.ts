@@ -5,7 +5,8 @@
  * large attachment streams from the input buffer into the digest without a copy or a JS string.
  * Byte-equality with libxml2 (`xmllint --c14n` / `--exc-c14n`) is proven by test/signature/c14n-differential.test.ts.
  */
-import { ByteFinder, scanXml, XmlScanError, type ScanHandler, type ScannedAttribute } from './xml-scanner.js';
+import { ByteFinder } from '../../edxml/xml-lexer.js';
+import { scanXml, XmlScanError, type ScanHandler, type ScannedAttribute } from './xml-scanner.js';
 
 export type C14nMode = 'inclusive' | 'exclusive';
 

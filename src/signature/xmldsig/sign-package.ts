@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { AxisError } from '../../errors/axis-error.js';
 import type { SignOptions } from '../signature-report.js';
-import { insertAt } from '../signature-placement.js';
 import type { Signer, SignatureAlgorithmName } from '../signer.js';
 import { ALG, SIGN_ALGORITHMS } from './algorithms.js';
 import { BufferedSink, canonicalBytes, canonicalize } from './canonicalizer.js';
@@ -69,5 +68,5 @@ export async function signPackage(bytes: Uint8Array, signer: Signer, options: Si
   });
   const value = await signer.sign(signedInfo, algorithm);
   const final = Buffer.from(signature.replace(SIGNATURE_VALUE_SLOT, Buffer.from(value).toString('base64')), 'utf8');
-  return insertAt(buf, insertion.offset, final);
+  return Buffer.concat([buf.subarray(0, insertion.offset), final, buf.subarray(insertion.offset)]);
 }

@@ -10,7 +10,6 @@ import type { SignaturePolicy, SignatureReport } from '../signature-report.js';
 import { BufferedSink, canonicalBytes, canonicalize } from './canonicalizer.js';
 import { decodeBase64, KeyInfoError, readKeyInfoCertificates } from './key-info-certificates.js';
 import { isExpectedPlace, readPackageStructure, type PackageStructure, type SignatureLocation } from './package-structure.js';
-import { verifyWithXmldsigjs } from './reference-verifier.js';
 import { descendants, readElement, readSignatureParts } from './signature-element.js';
 import { checkSignedInfo, SignatureRuleError, type CheckedSignedInfo } from './signed-info-rules.js';
 import { XmlScanError } from './xml-scanner.js';
@@ -144,6 +143,8 @@ export async function verifyPackage(bytes: Uint8Array, options: VerifyOptions): 
     if (!decodeBase64(rules.digestValue)) return report('SIG_DIGEST_MISMATCH', 'DigestValue is not valid base64.', facts, warnings);
 
     if (options.engine === 'reference') {
+      // Loaded here only: the default path never loads xmldsigjs, @xmldom and xml-core.
+      const { verifyWithXmldsigjs } = await import('./reference-verifier.js');
       const verdict = await verifyWithXmldsigjs(buf.toString('utf8'), certs.signer.publicKey, rules.method);
       if (verdict === 'digest-mismatch') return report('SIG_DIGEST_MISMATCH', 'The package content does not match the signed digest: it was changed after signing.', facts, warnings);
       if (verdict === 'value-invalid') return report('SIG_VALUE_INVALID', 'The signature value does not verify with the signer certificate.', facts, warnings);

@@ -1,11 +1,16 @@
 /**
- * A single-pass, byte-level XML 1.0 tokenizer for the verifier's fast path. It reads the raw package bytes (never a
- * re-serialised copy), hands out byte ranges for character data so a 30 MiB base64 attachment is never turned into a
- * JS string, and rejects what a signed edXML package must not hold: a DTD (hence any entity but the five predefined
- * ones), a non-UTF-8 encoding (reported apart, so the caller can take the reference path), malformed markup.
- * Markup is ASCII, so scanning UTF-8 bytes for `<`, `&`, `>` and CR is exact.
+ * A single-pass XML 1.0 tokenizer for the verifier's fast path, on the lexical layer it shares with src/edxml's
+ * raw-scan (src/edxml/xml-lexer.ts: whitespace, markup, tags, DTD refusal, XML declaration). It reads the raw package
+ * bytes (never a re-serialised copy), hands out byte ranges for character data so a 30 MiB base64 attachment is never
+ * turned into a JS string, and rejects what a signed edXML package must not hold: a DTD (hence any entity but the
+ * five predefined ones), a non-UTF-8 encoding (reported apart, so the caller can take the reference path), malformed
+ * markup. Above the lexer it checks what raw-scan leaves to libxml2: names, references, nesting, characters.
  */
 import { isUtf8 } from 'node:buffer';
+import {
+  AMP, bomLength, ByteFinder, closingQuoteOf, CR, endTagEndAt, isUtf8Label, isWideEncoding, isXmlSpace, LF, LT, markupAt, nameEndAt, NO_EQUALS,
+  readXmlDeclaration, skipSpace, SLASH, startTagEndAt, terminatorOf, valueQuoteAt,
+} from '../../edxml/xml-lexer.js';
 
 export type XmlScanErrorCode = 'SIG_XML_MALFORMED' | 'SIG_DTD_FORBIDDEN' | 'XML_ENCODING_UNSUPPORTED';
 
@@ -35,30 +40,11 @@ export interface ScanHandler {
   comment(value: string): void;
 }
 
-/** Finds the next occurrence of a byte; remembers it, so a forward scan costs O(n) per byte value in total. */
-export class ByteFinder {
-  private readonly next = new Map<number, number>();
-  constructor(private readonly buf: Buffer) {}
-  find(byte: number, from: number): number {
-    const cached = this.next.get(byte);
-    if (cached !== undefined && cached >= from) return cached;
-    const found = this.buf.indexOf(byte, from);
-    const at = found < 0 ? this.buf.length : found;
-    this.next.set(byte, at);
-    return at;
-  }
-}
-
 /** Far beyond any edXML package (about 10 levels); bounds the work namespace scopes cost per element. */
 export const MAX_DEPTH = 256;
 
-const LT = 0x3c, GT = 0x3e, AMP = 0x26, CR = 0x0d, LF = 0x0a, QUEST = 0x3f, BANG = 0x21, SLASH = 0x2f;
 const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?$/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function isSpace(b: number | undefined): boolean {
-  return b === 0x20 || b === 0x09 || b === LF || b === CR;
-}
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -121,11 +107,6 @@ class Scanner {
     throw new XmlScanError('SIG_XML_MALFORMED', message, at);
   }
 
-  private indexOf(needle: string, from: number): number {
-    const at = this.buf.indexOf(needle, from, 'latin1');
-    return at < 0 || at + needle.length > this.end ? -1 : at;
-  }
-
   private str(start: number, end: number): string {
     return this.buf.toString('utf8', start, end);
   }
@@ -136,7 +117,7 @@ class Scanner {
     while (this.pos < this.end) {
       const depth = this.open.length;
       if (depth === 0) {
-        if (isSpace(buf[this.pos])) { this.pos++; continue; }
+        if (isXmlSpace(buf[this.pos])) { this.pos++; continue; }
         if (buf[this.pos] !== LT) this.fail('Text outside the root element');
         if (this.fragment && this.rootSeen) this.fail('Fragment holds more than one element');
       }
@@ -149,58 +130,52 @@ class Scanner {
 
   private prolog(): void {
     const buf = this.buf;
-    if (buf[0] === 0xfe || buf[0] === 0xff || buf[0] === 0x00) throw new XmlScanError('XML_ENCODING_UNSUPPORTED', 'UTF-16 documents are not read by the fast path', 0);
-    if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.pos = 3;
-    if (buf.toString('latin1', this.pos, this.pos + 5) === '<?xml' && isSpace(buf[this.pos + 5])) {
-      const close = this.indexOf('?>', this.pos);
-      if (close < 0) this.fail('Unterminated XML declaration');
-      const decl = buf.toString('latin1', this.pos, close);
-      const version = /version\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
+    if (isWideEncoding(buf)) throw new XmlScanError('XML_ENCODING_UNSUPPORTED', 'UTF-16 and UTF-32 documents are not read by the fast path', 0);
+    this.pos = bomLength(buf);
+    const declaration = readXmlDeclaration(buf, this.pos);
+    if (declaration) {
+      if (declaration.end < 0) this.fail('Unterminated XML declaration');
+      const { version, encoding } = declaration;
       if (version !== '1.0') throw new XmlScanError(version === '1.1' ? 'XML_ENCODING_UNSUPPORTED' : 'SIG_XML_MALFORMED', `XML version ${version ?? '(missing)'}`, this.pos);
-      const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(decl)?.[1];
-      if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) {
+      if (encoding !== undefined && !isUtf8Label(encoding)) {
         throw new XmlScanError('XML_ENCODING_UNSUPPORTED', `Encoding ${encoding} is not read by the fast path`, this.pos);
       }
-      this.pos = close + 2;
+      this.pos = declaration.end;
     }
     if (!this.options.utf8Checked && !isUtf8(buf)) this.fail('The package is not valid UTF-8', 0);
   }
 
   private markup(): void {
-    const buf = this.buf;
-    const next = buf[this.pos + 1];
-    if (next === QUEST) return this.pi();
-    if (next === BANG) {
-      if (buf.toString('latin1', this.pos, this.pos + 4) === '<!--') return this.comment();
-      if (buf.toString('latin1', this.pos, this.pos + 9) === '<![CDATA[') {
+    switch (markupAt(this.buf, this.pos)) {
+      case 'start-tag': return this.startTag();
+      case 'end-tag': return this.endTag();
+      case 'pi': return this.pi();
+      case 'comment': return this.comment();
+      case 'cdata':
         if (this.open.length === 0) this.fail('CDATA section outside the root element');
         return this.cdata();
-      }
-      if (buf.toString('latin1', this.pos, this.pos + 9) === '<!DOCTYPE') {
-        throw new XmlScanError('SIG_DTD_FORBIDDEN', 'A document type declaration (DTD) is not allowed in a signed package', this.pos);
-      }
-      this.fail('Unknown markup declaration');
+      case 'dtd':
+        throw new XmlScanError('SIG_DTD_FORBIDDEN', 'A document type or markup declaration (DTD) is not allowed in a signed package', this.pos);
+      default:
+        this.fail('Unknown markup declaration');
     }
-    if (next === SLASH) return this.endTag();
-    this.startTag();
   }
 
   private pi(): void {
-    const close = this.indexOf('?>', this.pos + 2);
+    const close = terminatorOf(this.buf, 'pi', this.pos, this.end);
     if (close < 0) this.fail('Unterminated processing instruction');
     let p = this.pos + 2;
-    while (p < close && !isSpace(this.buf[p])) p++;
+    while (p < close && !isXmlSpace(this.buf[p])) p++;
     const target = this.str(this.pos + 2, p);
     if (!NAME.test(target) || target.includes(':')) this.fail(`Bad processing instruction target "${target}"`);
     if (target.toLowerCase() === 'xml') this.fail('XML declaration not at the start of the document');
-    if (p < close && !isSpace(this.buf[p])) this.fail('Bad processing instruction');
-    while (p < close && isSpace(this.buf[p])) p++;
+    while (p < close && isXmlSpace(this.buf[p])) p++;
     this.h.processingInstruction(target, normaliseLineEnds(this.str(p, close)));
     this.pos = close + 2;
   }
 
   private comment(): void {
-    const close = this.indexOf('-->', this.pos + 4);
+    const close = terminatorOf(this.buf, 'comment', this.pos, this.end);
     if (close < 0) this.fail('Unterminated comment');
     const body = this.str(this.pos + 4, close);
     if (body.includes('--') || body.endsWith('-')) this.fail('"--" inside a comment');
@@ -209,7 +184,7 @@ class Scanner {
   }
 
   private cdata(): void {
-    const close = this.indexOf(']]>', this.pos + 9);
+    const close = terminatorOf(this.buf, 'cdata', this.pos, this.end);
     if (close < 0) this.fail('Unterminated CDATA section');
     let s = this.pos + 9;
     while (s < close) {
@@ -225,53 +200,46 @@ class Scanner {
   }
 
   private endTag(): void {
-    const close = this.finder.find(GT, this.pos);
-    if (close >= this.end) this.fail('Unterminated end tag');
-    const name = this.str(this.pos + 2, close).replace(/[\t\n\r ]+$/, '');
+    const nameStart = this.pos + 2;
+    const nameEnd = nameEndAt(this.buf, nameStart, this.end);
+    const after = endTagEndAt(this.buf, nameEnd, this.end);
+    if (after < 0 || nameEnd === nameStart) this.fail('Bad end tag');
+    const name = this.str(nameStart, nameEnd);
     const expected = this.open.pop();
     if (name !== expected) this.fail(`End tag </${name}> does not match <${expected ?? ''}>`);
-    this.pos = close + 1;
-    this.h.endElement(name, this.pos);
+    this.pos = after;
+    this.h.endElement(name, after);
   }
 
   private startTag(): void {
     if (this.open.length === 0 && this.rootSeen) this.fail('More than one root element');
-    const buf = this.buf, start = this.pos;
-    let p = start + 1;
-    while (p < this.end && !isSpace(buf[p]) && buf[p] !== GT && buf[p] !== SLASH) p++;
+    const buf = this.buf, start = this.pos, end = this.end;
+    let p = nameEndAt(buf, start + 1, end);
     const qname = this.str(start + 1, p);
     if (!NAME.test(qname)) this.fail(`Bad element name "${qname}"`);
     if (this.open.length >= MAX_DEPTH) this.fail(`Elements nested more than ${MAX_DEPTH} deep`);
     const attributes: ScannedAttribute[] = [];
-    const names = new Set<string>();
+    let names: Set<string> | undefined;
     let selfClosing = false;
     for (;;) {
-      const before = p;
-      while (p < this.end && isSpace(buf[p])) p++;
-      const c = buf[p];
-      if (c === GT) { p++; break; }
-      if (c === SLASH) {
-        if (buf[p + 1] !== GT) this.fail('Bad empty-element tag', p);
-        selfClosing = true;
-        p += 2;
+      const item = skipSpace(buf, p, end);
+      const tagEnd = startTagEndAt(buf, item, end);
+      if (tagEnd >= 0) {
+        selfClosing = buf[item] === SLASH;
+        p = tagEnd;
         break;
       }
-      if (p >= this.end || p === before) this.fail(`Bad start tag <${qname}>`, p);
-      const nameStart = p;
-      while (p < this.end && !isSpace(buf[p]) && buf[p] !== 0x3d && buf[p] !== GT && buf[p] !== SLASH) p++;
-      const name = this.str(nameStart, p);
-      if (!NAME.test(name)) this.fail(`Bad attribute name "${name}"`, nameStart);
-      while (isSpace(buf[p])) p++;
-      if (buf[p] !== 0x3d) this.fail(`Attribute ${name} has no value`, p);
-      p++;
-      while (isSpace(buf[p])) p++;
-      const quote = buf[p];
-      if (quote !== 0x22 && quote !== 0x27) this.fail(`Attribute ${name} value is not quoted`, p);
-      const close = buf.indexOf(quote, p + 1);
-      if (close < 0 || close >= this.end) this.fail(`Unterminated value of attribute ${name}`, p);
-      if (names.has(name)) this.fail(`Attribute ${name} appears twice`, nameStart);
-      names.add(name);
-      attributes.push({ qname: name, value: this.attributeValue(p + 1, close) });
+      const nameEnd = nameEndAt(buf, item, end);
+      if (item === p || nameEnd === item) this.fail(`Bad start tag <${qname}>`, item); // XML wants S before each attribute
+      const name = this.str(item, nameEnd);
+      if (!NAME.test(name)) this.fail(`Bad attribute name "${name}"`, item);
+      const quote = valueQuoteAt(buf, nameEnd, end);
+      if (quote < 0) this.fail(quote === NO_EQUALS ? `Attribute ${name} has no value` : `Attribute ${name} value is not quoted`, nameEnd);
+      const close = closingQuoteOf(buf, quote, end);
+      if (close < 0) this.fail(`Unterminated value of attribute ${name}`, quote);
+      if (names?.has(name)) this.fail(`Attribute ${name} appears twice`, item);
+      (names ??= new Set()).add(name);
+      attributes.push({ qname: name, value: this.attributeValue(quote + 1, close) });
       p = close + 1;
     }
     this.pos = p;
