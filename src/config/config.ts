@@ -37,7 +37,7 @@ const envSchema = z.object({
   ARCHIVIST_TOKENS: tokenDigests,
   TOKEN_FILE: z.string().min(1).optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
-  // Issue 3: fail-closed by default. A signer whose revocation cannot be established is not trusted.
+  // Fail-closed by default: a signer whose revocation cannot be established is not trusted.
   REVOCATION_POLICY: z.enum(['require', 'prefer', 'off']).default('require'),
   AUTH_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
   KEY_ROTATION_GRACE_SECONDS: z.coerce.number().int().min(0).default(7 * 24 * 3600),
@@ -45,6 +45,10 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   INSPECT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
+  // Where the government SDK's protocol is served: the path an agency's `service.endpoint` ends with.
+  VDXP_PATH: z.string().regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, 'must be a path such as /vdxp (not / itself, no trailing /)')
+    .refine((p) => !/^\/(v1|admin|docs|healthz|readyz|metrics|openapi\.json)(\/|$)/.test(p), 'must not overlap the axis\'s own paths (/v1, /admin, /docs, ...)')
+    .default('/vdxp'),
   // The delivery and maintenance workers. Unset = the defaults of src/exchange/delivery/delivery-policy.ts and src/main/start-workers.ts.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).optional(),
@@ -130,6 +134,8 @@ export interface AxisConfig {
    * the queue a burst of packages forms in front of the checks (measured in docs/performance.md).
    */
   inspectThreads: number;
+  /** Where the government SDK's protocol is served (VDXP_PATH, default /vdxp). */
+  vdxpPath: string;
   workers: WorkerSettings;
 }
 
@@ -180,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     gatewayProcesses: e.GATEWAY_PROCESSES,
     inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
+    vdxpPath: e.VDXP_PATH,
     workers: workerSettings(e),
   };
 }

@@ -16,6 +16,7 @@ import { createExchangeUseCases, type Exchange } from '../exchange/create-exchan
 import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
 import { createRestDialect } from '../http/rest/index.js';
+import { createVdxpDialect } from '../http/vdxp/index.js';
 import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import type { AxisServices } from './axis-services.js';
@@ -72,7 +73,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   };
 }
 
-/** The gateway's app: the REST dialect over the composed use-cases, the probes, Bull Board for operators. */
+/** The gateway's app: both dialects over the same composed use-cases, the probes, Bull Board for operators. */
 export function composeGateway(input: {
   config: AxisConfig;
   services: AxisServices;
@@ -84,6 +85,10 @@ export function composeGateway(input: {
   prefix: string | undefined;
 }): Express {
   const { config, services, composed, redis, logger, metrics, tokens } = input;
+  const counters = {
+    accepted: (kind: string) => metrics.packagesAccepted.inc({ kind }),
+    rejected: (code: string) => metrics.packagesRejected.inc({ code }),
+  };
   const rest = createRestDialect({
     exchange: composed.exchange,
     deliveries: composed.deliveries,
@@ -94,15 +99,21 @@ export function composeGateway(input: {
     authWindowSeconds: config.authWindowSeconds,
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
-    counters: {
-      accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
-      rejected: (code) => metrics.packagesRejected.inc({ code }),
-    },
+    counters,
+  });
+  const vdxp = createVdxpDialect({
+    mountPath: config.vdxpPath,
+    exchange: composed.exchange,
+    agencies: services.agencies,
+    systems: services.systems,
+    uploadDir: services.store.blobs.tempDir,
+    maxPackageBytes: config.maxPackageBytes,
+    counters,
   });
   return createApp({
     logger,
     ops: { store: services.store, redis, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
-    dialects: [rest],
+    dialects: [rest, vdxp],
     operatorPages: { router: queueBoard(composed.boardQueues), tokens },
   });
 }

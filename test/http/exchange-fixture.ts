@@ -16,6 +16,8 @@ import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
 import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
+import { createVdxpDialect } from '../../src/http/vdxp/index.js';
+import { createSystemRegistry, type SystemRegistry } from '../../src/exchange/systems/system-registry.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors } from '../../src/ledger/index.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
@@ -56,6 +58,10 @@ export interface ExchangeFixture {
   exchange: ReturnType<typeof createExchangeUseCases>;
   store: Store;
   agencies: AgencyRegistry;
+  /** The connected systems the government SDK's protocol (mounted at /vdxp) authenticates. */
+  systems: SystemRegistry;
+  /** The key agency and system secrets are sealed with in the store. */
+  secretKey: Buffer;
   redis: Redis;
   /** The delivery queue the exchange enqueues on, and its key prefix in Redis. */
   queue: BullmqDeliveryQueue;
@@ -90,7 +96,9 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   const prefix = `test-exchange-${process.pid}-${randomBytes(4).toString('hex')}`;
   const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: options.queueRedisUrl ?? 'redis://127.0.0.1:6379', prefix, ...(options.enqueueTimeoutMs ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}) });
   const signing: TestSigning = await createTestSigning(path.join(dataDir, 'pki'));
-  const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
+  const secretKey = randomBytes(32);
+  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: 60 });
+  const systems = createSystemRegistry({ store, secretKey });
   const maxPackageBytes = options.maxPackageBytes ?? 4 * 1024 * 1024;
   const exchange = createExchangeUseCases({
     store,
@@ -114,7 +122,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       authWindowSeconds: 300,
       uploadDir: store.blobs.tempDir,
       maxPackageBytes,
-    })],
+    }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
 
@@ -126,7 +134,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, exchange, store, agencies, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
+    app, exchange, store, agencies, systems, secretKey, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

@@ -7,17 +7,12 @@ import type { Exchange } from '../../exchange/create-exchange.js';
 import { RECEIPT_TYPES, type ReceiptType } from '../../exchange/model/index.js';
 import { isPackageRefused } from '../../exchange/package-refusal.js';
 import type { PackageHead } from '../../exchange/receive-package.js';
+import type { PackageCounters } from '../package-counters.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
 import { personOf, personOr } from '../person-auth.js';
 import { HttpError, sendProblem } from '../problem.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
-
-/** Counts accepted and refused uploads (edx_packages_accepted_total / edx_packages_rejected_total). */
-export interface PackageCounters {
-  accepted(kind: string): void;
-  rejected(code: string): void;
-}
 
 export interface ExchangeRoutesOptions {
   exchange: Exchange | undefined;

@@ -12,7 +12,8 @@ import { problemHandler } from '../problem.js';
 import { adminRoutes } from './admin-routes.js';
 import type { NonceCache } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
-import { exchangeRoutes, type PackageCounters } from './exchange-routes.js';
+import type { PackageCounters } from '../package-counters.js';
+import { exchangeRoutes } from './exchange-routes.js';
 
 export interface RestDialectOptions {
   /** Undefined on a node without the exchange (its routes answer 503). */
@@ -49,4 +50,3 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
 }
 
 export { restStatusForCode } from './error-status.js';
-export type { PackageCounters } from './exchange-routes.js';
