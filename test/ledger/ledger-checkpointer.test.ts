@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReceiptSealer, devTrustDir, GENESIS_PREV_HASH, loadAxisIdentity, loadTrustAnchors, type AxisIdentity } from '../../src/ledger/index.js';
+import { createReceiptExporter, createReceiptSealer, devTrustDir, GENESIS_PREV_HASH, verifyReceiptChain, loadAxisIdentity, loadTrustAnchors, type AxisIdentity } from '../../src/ledger/index.js';
 import { createCheckpointSigner, type CheckpointSigner } from '../../src/ledger/checkpoint/checkpoint-signer.js';
 import { createMemoryCheckpointStore } from '../../src/ledger/checkpoint/checkpoint-store.js';
 import { auditLedger } from '../../src/ledger/checkpoint/ledger-audit.js';
 import { createLedgerCheckpointer } from '../../src/ledger/checkpoint/ledger-checkpointer.js';
 import { createLedgerProofs } from '../../src/ledger/checkpoint/ledger-proofs.js';
+import { verifyProvenReceipt } from '../../src/ledger/checkpoint/proven-receipt.js';
 import { verifyCheckpoint } from '../../src/ledger/checkpoint/checkpoint-verifier.js';
 import { createMemoryLeafSource, type MemoryLeafSource } from '../../src/ledger/log/leaf-source.js';
 import { receiptLeafHash } from '../../src/ledger/log/merkle-hash.js';
@@ -134,6 +135,30 @@ describe('proofs served from the checkpoints', () => {
     expect(verifyConsistency(9, from!.rootHash, 13, to!.rootHash, consistency.path.map((h) => Buffer.from(h, 'base64')))).toBe(true);
     await expect(proofs.consistencyProof(9, 12)).rejects.toMatchObject({ code: 'LEDGER_CHECKPOINT_UNKNOWN' });
     expect((await proofs.latestCheckpoint())!.treeSize).toBe(13);
+  });
+});
+
+describe("an agency's own receipts, each checked with its proof", () => {
+  it('verify one by one though other agencies\' receipts sit between them, and a forged proof fails', async () => {
+    const { chain, leaves, append } = ledger();
+    const checkpoints = createMemoryCheckpointStore();
+    append(10);
+    await createLedgerCheckpointer({ leaves, checkpoints, signer, timestamps: tsaClient() }).run();
+    const proofs = createLedgerProofs({ leaves, checkpoints });
+    const exporter = createReceiptExporter(identity);
+    const mine = [2, 5, 9].map((seq) => chain[seq - 1]!);
+    // The chain check alone cannot take this list: receipts #3, #4, #6... belong to other agencies.
+    expect(verifyReceiptChain(mine, { certificates: identity.chainDer })).toMatchObject({ valid: false, code: 'RECEIPT_SEQ_GAP' });
+    for (const receipt of mine) {
+      const verdict = await verifyProvenReceipt(exporter(receipt), await proofs.receiptProof(receipt.seq), { trustAnchors: anchors, origin: ORIGIN });
+      expect(verdict).toMatchObject({ valid: true, code: 'RECEIPT_OK', seq: receipt.seq, provenBy: { treeSize: 10 } });
+    }
+    const proof = await proofs.receiptProof(5);
+    const forged = { ...proof, auditPath: [proof.auditPath[1]!, proof.auditPath[0]!, ...proof.auditPath.slice(2)] };
+    expect(await verifyProvenReceipt(exporter(chain[4]!), forged, { trustAnchors: anchors })).toMatchObject({ valid: false, code: 'EVIDENCE_INCLUSION_FAILED', seq: 5 });
+    expect(await verifyProvenReceipt(exporter(chain[4]!), await proofs.receiptProof(9), { trustAnchors: anchors })).toMatchObject({ valid: false, code: 'EVIDENCE_PROOF_MISPLACED' });
+    const { timestampToken: _dropped, ...unstamped } = proof;
+    expect(await verifyProvenReceipt(exporter(chain[4]!), unstamped, { trustAnchors: anchors })).toMatchObject({ valid: false, code: 'EVIDENCE_NO_TIMESTAMP' });
   });
 });
 
