@@ -10,6 +10,7 @@ import { MerkleFrontier } from '../log/merkle-frontier.js';
 import type { SubtreeCache } from '../log/subtree-cache.js';
 import type { TimestampAuthority } from '../timestamp/tsa-client.js';
 import type { CheckpointSigner } from './checkpoint-signer.js';
+import { parseSignedNote } from './signed-note.js';
 import type { CheckpointRecord, CheckpointStore } from './checkpoint-store.js';
 
 export interface LedgerCheckpointerOptions {
@@ -51,7 +52,7 @@ export function createLedgerCheckpointer(options: LedgerCheckpointerOptions): Le
   async function stamp(record: CheckpointRecord): Promise<Pick<CheckpointRun, 'timestamped' | 'timestampError'>> {
     if (record.timestampToken) return { timestamped: true };
     if (!timestamps) return { timestamped: false, timestampError: { code: 'LEDGER_TSA_NOT_CONFIGURED', message: 'No time-stamping authority is configured (TSA_URL).' } };
-    const body = record.note.slice(0, record.note.lastIndexOf('\n\n') + 1);
+    const body = parseSignedNote(record.note).text;
     try {
       const { token, verified } = await timestamps.timestamp(Buffer.from(body, 'utf8'));
       await checkpoints.setCheckpointTimestamp(record.treeSize, token.toString('base64'), verified.genTime.toISOString());

@@ -13,6 +13,7 @@ import { verifyReceipt, type ReceiptVerification } from '../receipt-verifier.js'
 import { verifyTimestampToken } from '../timestamp/timestamp-token.js';
 import { verifyCheckpoint } from './checkpoint-verifier.js';
 import type { ReceiptProofView } from './ledger-proofs.js';
+import { parseSignedNote } from './signed-note.js';
 
 type CertInput = X509Certificate | Uint8Array;
 
@@ -39,7 +40,7 @@ export async function verifyProvenReceipt(signed: unknown, proofView: ReceiptPro
     const proof = inclusionProofFromJson(proofView);
     if (proof.leafIndex !== record.seq - 1) return fail('EVIDENCE_PROOF_MISPLACED', `The proof is for leaf ${proof.leafIndex}, but receipt #${record.seq} is leaf ${record.seq - 1}.`);
     if (!proofView.timestampToken) return fail('EVIDENCE_NO_TIMESTAMP', `The checkpoint of ${proof.treeSize} receipts is not time-stamped yet.`);
-    const body = proofView.checkpoint.slice(0, proofView.checkpoint.lastIndexOf('\n\n') + 1);
+    const body = parseSignedNote(proofView.checkpoint).text;
     const stamp = await verifyTimestampToken(Buffer.from(proofView.timestampToken, 'base64'), { data: Buffer.from(body, 'utf8'), trustAnchors: trust.tsaTrustAnchors ?? trust.trustAnchors });
     const checkpoint = verifyCheckpoint(proofView.checkpoint, {
       certificates: certificateChain.map((b64) => Buffer.from(b64, 'base64')), trustAnchors: trust.trustAnchors, at: stamp.genTime,

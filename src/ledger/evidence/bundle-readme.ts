@@ -33,7 +33,7 @@ CÁC TỆP
 CÁCH KIỂM TRA TỪNG PHẦN
 1. Gói tin: openssl dgst -sha256 packages/<mã>.edxml phải bằng "subjectSha256" của các biên nhận về gói đó.
 2. Mã băm biên nhận: SHA-256 của JSON chuẩn hóa RFC 8785 (JCS: khóa xếp theo mã UTF-16, không khoảng trắng) của
-   biên nhận, bỏ "hash", "signature" và các trường null. openssl không tự chuẩn hóa JSON; với jq:
+   biên nhận, bỏ "hash", "signature" và các trường ngoài cùng có giá trị null. openssl không tự chuẩn hóa JSON; với jq:
      jq -cjS '.receipt | del(.hash, .signature) | with_entries(select(.value != null))' receipts/X.json \\
        | openssl dgst -sha256
    kết quả phải bằng "hash".
@@ -89,7 +89,7 @@ FILES
 HOW TO CHECK EACH PART
 1. Package: openssl dgst -sha256 packages/<id>.edxml equals the "subjectSha256" of the receipts about it.
 2. Receipt hash: SHA-256 of the RFC 8785 canonical JSON (JCS: keys sorted by UTF-16 code unit, no whitespace) of the
-   receipt without "hash", "signature" and null members. openssl does not canonicalise JSON; with jq:
+   receipt without "hash", "signature" and its top-level null members. openssl does not canonicalise JSON; with jq:
      jq -cjS '.receipt | del(.hash, .signature) | with_entries(select(.value != null))' receipts/X.json \\
        | openssl dgst -sha256
    must print "hash".
