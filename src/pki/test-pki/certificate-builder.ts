@@ -16,6 +16,7 @@ const OCSP_METHOD = '1.3.6.1.5.5.7.48.1';
 const CA_ISSUERS_METHOD = '1.3.6.1.5.5.7.48.2';
 export const OCSP_NO_CHECK = '1.3.6.1.5.5.7.48.1.5';
 export const OCSP_SIGNING_EKU = '1.3.6.1.5.5.7.3.9';
+export const TIME_STAMPING_EKU = '1.3.6.1.5.5.7.3.8';
 
 export async function generateKeyPair(kind: KeyKind): Promise<CryptoKeyPair> {
   const algorithm = kind === 'RSA'
@@ -96,6 +97,8 @@ export interface CertificateSpec {
   /** Present for CA certificates. */
   ca?: { pathLength?: number };
   extKeyUsage?: string[];
+  /** RFC 3161 §2.3: a time-stamping certificate's extKeyUsage MUST be critical. */
+  extKeyUsageCritical?: boolean;
   crlUrl?: string;
   ocspUrl?: string;
   caIssuersUrl?: string;
@@ -123,7 +126,7 @@ export async function buildCertificate(spec: CertificateSpec): Promise<{ certifi
     extension('2.5.29.14', new asn1js.OctetString({ valueHex: keyId })),
     extension('2.5.29.35', new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: spec.issuer?.keyId ?? keyId }) })),
   ];
-  if (spec.extKeyUsage) extensions.push(extension('2.5.29.37', new pkijs.ExtKeyUsage({ keyPurposes: spec.extKeyUsage })));
+  if (spec.extKeyUsage) extensions.push(extension('2.5.29.37', new pkijs.ExtKeyUsage({ keyPurposes: spec.extKeyUsage }), spec.extKeyUsageCritical ?? false));
   if (spec.crlUrl) {
     extensions.push(extension('2.5.29.31', new pkijs.CRLDistributionPoints({ distributionPoints: [new pkijs.DistributionPoint({ distributionPoint: [uri(spec.crlUrl)] })] })));
   }
