@@ -27,6 +27,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'gateway', 'workers']).default('all'),
   MAX_PACKAGE_BYTES: z.coerce.number().int().positive().default(250 * 1024 * 1024),
+  // Issue 19: which edXML packages the gateway accepts (src/edxml/profile.ts, docs/edxml.md).
+  EDXML_PROFILE: z.enum(['field', 'strict']).default('field'),
   AXIS_P12: z.string().min(1).optional(),
   AXIS_P12_PASSWORD: z.string().optional(),
   SECRET_KEY: z
@@ -110,6 +112,11 @@ export interface AxisConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   role: Role;
   maxPackageBytes: number;
+  /**
+   * field (default): packages as real systems send them, each deviation the government SDK reads accepted with an
+   * EDXML_WARN_* warning; strict: QCVN 102 as written (docs/edxml.md).
+   */
+  edxmlProfile: 'field' | 'strict';
   axisP12: { path: string; password: string } | undefined;
   /** 32-byte key for agency secrets at rest, or undefined: a dev key is generated under dataDir (see secret-key.ts). */
   secretKey: Buffer | undefined;
@@ -173,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     logLevel: e.LOG_LEVEL,
     role: e.ROLE,
     maxPackageBytes: e.MAX_PACKAGE_BYTES,
+    edxmlProfile: e.EDXML_PROFILE,
     axisP12: e.AXIS_P12 ? { path: path.resolve(e.AXIS_P12), password: e.AXIS_P12_PASSWORD ?? '' } : undefined,
     secretKey: e.SECRET_KEY ? decodeKey(e.SECRET_KEY) : undefined,
     operatorTokenDigests: e.OPERATOR_TOKENS,

@@ -64,14 +64,21 @@ export class EncodedAttachment implements Attachment {
     return decodeBase64(this.#text, this.validStats());
   }
 
-  /** The error validation reports for this attachment, or undefined when its text is valid base64. */
-  base64Problem(): EdxmlError | undefined {
+  /** Why this attachment's text is not base64 ("Attachment cid:1 (a.pdf) is not valid base64: ..."), or undefined. */
+  base64Reason(): string | undefined {
     const stats = this.stats();
     if (stats.valid) return undefined;
     const where = stats.badOffset >= this.#text.byteLength ? 'its length is not a whole number of base64 groups' : `character ${stats.badOffset + 1} is not base64`;
+    return `Attachment ${this.contentId}${this.name ? ` (${this.name})` : ''} is not valid base64: ${where}`;
+  }
+
+  /** The error validation reports for this attachment, or undefined when its text is valid base64. */
+  base64Problem(): EdxmlError | undefined {
+    const reason = this.base64Reason();
+    if (reason === undefined) return undefined;
     return new EdxmlError(
       'EDXML_ATTACHMENT_BAD_BASE64',
-      `Attachment ${this.contentId}${this.name ? ` (${this.name})` : ''} is not valid base64: ${where}. Re-encode the file and send the package again`,
+      `${reason}. Re-encode the file and send the package again`,
       this.line !== undefined ? { element: 'ContentTransferEncoded', line: this.line } : { element: 'ContentTransferEncoded' },
     );
   }

@@ -22,7 +22,7 @@ export const EDXML_ERROR_CODES = {
   EDXML_RULE_DUPLICATE_ELEMENT: 'An element that may appear once appears several times.',
   EDXML_RULE_NO_RECIPIENT: 'A document package names no recipient (To).',
   EDXML_RULE_DUPLICATE_RECIPIENT: 'The same recipient OrganId appears in two To elements.',
-  EDXML_RULE_ORGAN_ID_INVALID: 'An OrganId is not up to 35 characters of A-Z, 0-9 and ".".',
+  EDXML_RULE_ORGAN_ID_INVALID: 'An OrganId is not up to 35 characters of A-Z, 0-9 and "." (field profile: nor a system identifier, up to 64 letters, digits, ".", "-" and "_").',
   EDXML_RULE_TEXT_TOO_LONG: 'Subject or Content is longer than 500 characters.',
   EDXML_RULE_PRIORITY_RANGE: 'Priority is not between 0 and 4.',
   EDXML_RULE_DATE_FORMAT: 'A date is not a real date written yyyy/MM/dd.',
@@ -39,11 +39,19 @@ export const EDXML_ERROR_CODES = {
 
 export type EdxmlErrorCode = keyof typeof EDXML_ERROR_CODES;
 
-/** Warnings never reject a package; they tell the operator what a stricter reading of the standard would flag. */
+/**
+ * Warnings never reject a package; they tell the operator what a stricter reading of the standard would flag. The
+ * ones marked "Field profile" are each a deviation that the strict profile refuses (src/edxml/profile.ts).
+ */
 export const EDXML_WARNING_CODES = {
   EDXML_WARN_ORGAN_ID_NOT_CLASSIC: 'An OrganId is valid under SĐ1:2022 but not in the classic NNN.NN.NN.XNN form.',
   EDXML_WARN_EMPTY_RESPONSE_FOR: 'An empty ResponseFor (every child empty) was treated as absent.',
   EDXML_WARN_EMPTY_ATTACHMENT: 'An attachment has no content.',
+  EDXML_WARN_ORGAN_ID_SYSTEM: 'Field profile: an OrganId is a system identifier (letters of either case, digits, ".", "-", "_", up to 64), not a QCVN 102 agency code.',
+  EDXML_WARN_TRACE_HEADER_NO_ORGAN_ID: 'Field profile: a TraceHeader has a Timestamp but no OrganId.',
+  EDXML_WARN_EDXML_PREFIX_UNDECLARED: 'Field profile: the edXML prefix is used with no xmlns:edXML declaration in scope; read as the QCVN 102 namespace.',
+  EDXML_WARN_XLINK_PREFIX_UNDECLARED: 'Field profile: the xlink prefix is used with no xmlns:xlink declaration in scope; read as the XLink namespace.',
+  EDXML_WARN_ATTACHMENT_NOT_BASE64: 'Field profile: an attachment\'s ContentTransferEncoded is not valid base64; accepted and forwarded as sent, but it cannot be decoded.',
 } as const satisfies Record<string, string>;
 
 export type EdxmlWarningCode = keyof typeof EDXML_WARNING_CODES;

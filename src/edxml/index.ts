@@ -7,6 +7,7 @@ export { isEdxmlDate, isEdxmlTimestamp, formatEdxmlDate, formatEdxmlTimestamp } 
 export { EdxmlError, type EdxmlLocation } from './edxml-error.js';
 export { EDXML_ERROR_CODES, EDXML_WARNING_CODES, type EdxmlErrorCode, type EdxmlWarningCode } from './error-codes.js';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
+export { DEFAULT_EDXML_PROFILE, EDXML_PROFILES, type EdxmlProfile, type ReadOptions } from './profile.js';
 export type { Attachment } from './attachment.js';
 export { unwrapSingleFileZip } from './zip-attachment.js';
 export { summarizePackage, type PackageSummary } from './package-summary.js';

@@ -7,6 +7,7 @@ import type { EdxmlWarningCode } from './error-codes.js';
 
 export const QCVN102_NAMESPACE = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 export const XMLDSIG_NAMESPACE = 'http://www.w3.org/2000/09/xmldsig#';
+export const XLINK_NAMESPACE = 'http://www.w3.org/1999/xlink';
 
 export interface Organization {
   organId: string;
@@ -64,6 +65,7 @@ export interface ResponseFor {
 }
 
 export interface TraceHeader {
+  /** Empty when the sender left it out (field profile only: EDXML_WARN_TRACE_HEADER_NO_ORGAN_ID). */
   organId: string;
   /** yyyy/MM/dd HH:mm:ss, Vietnam time */
   timestamp: string;

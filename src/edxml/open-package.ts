@@ -4,16 +4,21 @@
  */
 import type { XmlDocument, XmlElement } from 'libxml2-wasm';
 import { EdxmlError } from './edxml-error.js';
-import { resolveLimits, type ParseLimits } from './limits.js';
+import { resolveLimits } from './limits.js';
 import { QCVN102_NAMESPACE, type PackageKind } from './model.js';
+import { splitReadOptions, type EdxmlProfile, type ReadOptions } from './profile.js';
 import { scanPackageBytes, type RawScan } from './raw-scan.js';
 import { newFacts, TreeReader, type ReadFacts } from './tree-reader.js';
-import { openXml } from './xml-tree.js';
+import { openWithKnownPrefixes } from './undeclared-prefixes.js';
 
 export interface OpenPackage {
   bytes: Uint8Array;
   scan: RawScan;
   doc: XmlDocument;
+  /** The bytes libxml2 parsed: the skeleton, with the field profile's prefix declarations when it needed them. */
+  parsed: Uint8Array;
+  /** What the strict profile would have said about the namespaces, when the field profile read past it. */
+  namespaceError?: EdxmlError;
   kind: PackageKind;
   facts: ReadFacts;
   root: TreeReader;
@@ -23,23 +28,26 @@ export interface OpenPackage {
 }
 
 /** Opens the tree of a package; the caller must dispose `doc`. */
-export function openPackage(bytes: Uint8Array, limits?: Partial<ParseLimits>): OpenPackage {
+export function openPackage(bytes: Uint8Array, options?: ReadOptions): OpenPackage {
+  const { limits, profile } = splitReadOptions(options);
   const scan = scanPackageBytes(bytes, resolveLimits(limits));
-  return openScanned(bytes, scan);
+  return openScanned(bytes, scan, profile);
 }
 
-export function openScanned(bytes: Uint8Array, scan: RawScan): OpenPackage {
-  const doc = openXml(scan.skeleton);
+export function openScanned(bytes: Uint8Array, scan: RawScan, profile: EdxmlProfile): OpenPackage {
+  const { doc, parsed, warnings, namespaceError } = openWithKnownPrefixes(scan.skeleton, profile);
   try {
     if (!scan.complete) throw new EdxmlError('EDXML_NOT_WELL_FORMED', 'The package could not be read safely: its markup is malformed');
-    return { bytes, scan, doc, ...locate(doc.root) };
+    const located = locate(doc.root);
+    located.facts.warnings.push(...warnings);
+    return { bytes, scan, doc, parsed, ...(namespaceError ? { namespaceError } : {}), ...located };
   } catch (error) {
     doc.dispose();
     throw error;
   }
 }
 
-function locate(rootElement: XmlElement): Omit<OpenPackage, 'bytes' | 'scan' | 'doc'> {
+function locate(rootElement: XmlElement): Omit<OpenPackage, 'bytes' | 'scan' | 'doc' | 'parsed' | 'namespaceError'> {
   if (rootElement.name !== 'edXML') {
     throw new EdxmlError('EDXML_NOT_EDXML', `The root element is <${rootElement.name.slice(0, 40)}>, not <edXML>: this is not an edXML package`, { line: rootElement.line, element: rootElement.name.slice(0, 40) });
   }

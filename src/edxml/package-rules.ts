@@ -6,7 +6,8 @@ import { EncodedAttachment } from './attachment.js';
 import { isEdxmlDate, isEdxmlTimestamp } from './dates.js';
 import { EdxmlError } from './edxml-error.js';
 import type { EdocPackage, EdxmlPackage, EdxmlWarning, StatusPackage } from './model.js';
-import { organIdRuleText, parseOrganId } from './organ-id.js';
+import { isOrganId, organIdRuleText, parseOrganId } from './organ-id.js';
+import { DEFAULT_EDXML_PROFILE, type EdxmlProfile } from './profile.js';
 import { lineOf, type LocatedValue, type ReadFacts } from './tree-reader.js';
 
 const MAX_SUBJECT_CONTENT = 500;
@@ -19,7 +20,7 @@ function at(v: LocatedValue): { line: number; element: string } {
   return { line: v.line, element: v.path };
 }
 
-export function applyRules(pkg: EdxmlPackage, facts: ReadFacts): EdxmlWarning[] {
+export function applyRules(pkg: EdxmlPackage, facts: ReadFacts, profile: EdxmlProfile = DEFAULT_EDXML_PROFILE): EdxmlWarning[] {
   const warnings: EdxmlWarning[] = [...facts.warnings];
   const repeated = facts.repeated[0];
   if (repeated) {
@@ -27,19 +28,16 @@ export function applyRules(pkg: EdxmlPackage, facts: ReadFacts): EdxmlWarning[] 
   }
   if (pkg.kind === 'edoc') checkEdocShape(pkg, facts);
   else checkStatusShape(pkg, facts);
-  for (const v of facts.values) checkValue(v, warnings);
-  if (pkg.kind === 'edoc') checkEdocRelations(pkg, facts, warnings);
+  for (const v of facts.values) checkValue(v, warnings, profile);
+  if (pkg.kind === 'edoc') checkEdocRelations(pkg, facts, warnings, profile);
   return warnings;
 }
 
-function checkValue(v: LocatedValue, warnings: EdxmlWarning[]): void {
+function checkValue(v: LocatedValue, warnings: EdxmlWarning[], profile: EdxmlProfile): void {
   switch (leaf(v.path)) {
-    case 'OrganId': {
-      const info = parseOrganId(v.value);
-      if (!info.valid) throw new EdxmlError('EDXML_RULE_ORGAN_ID_INVALID', `${info.warning}; an OrganId is ${organIdRuleText()}`, at(v));
-      if (!info.classic) warnings.push({ code: 'EDXML_WARN_ORGAN_ID_NOT_CLASSIC', message: info.warning ?? '', line: v.line, element: v.path });
+    case 'OrganId':
+      checkOrganId(v, warnings, profile);
       return;
-    }
     case 'PromulgationDate':
     case 'DueDate':
       if (!isEdxmlDate(v.value)) throw new EdxmlError('EDXML_RULE_DATE_FORMAT', `${leaf(v.path)} "${v.value.slice(0, 40)}" is not a real date written yyyy/MM/dd`, at(v));
@@ -58,6 +56,33 @@ function checkValue(v: LocatedValue, warnings: EdxmlWarning[]): void {
       return;
     default:
   }
+}
+
+/**
+ * Every OrganId (From, To, ResponseFor, TraceHeader, receivers, OrganIdList): the standard's codes in both profiles;
+ * in the field profile also the SDK world's system identifiers (`vxp.saas.03`), with a warning. Compared as written.
+ */
+function checkOrganId(v: LocatedValue, warnings: EdxmlWarning[], profile: EdxmlProfile): void {
+  const info = parseOrganId(v.value);
+  if (info.valid) {
+    if (!info.classic) warnings.push({ code: 'EDXML_WARN_ORGAN_ID_NOT_CLASSIC', message: info.warning ?? '', line: v.line, element: v.path });
+    return;
+  }
+  if (profile === 'field' && isOrganId(v.value, 'identifier')) {
+    warnings.push({
+      code: 'EDXML_WARN_ORGAN_ID_SYSTEM',
+      message: `"${v.value}" is a system identifier, not a QCVN 102 agency code (${organIdRuleText('standard')}); it was accepted as systems connected through the government SDK send it, and is compared exactly as written`,
+      line: v.line,
+      element: v.path,
+    });
+    return;
+  }
+  if (profile === 'field') {
+    const why = parseOrganId(v.value, 'identifier').warning;
+    throw new EdxmlError('EDXML_RULE_ORGAN_ID_INVALID', `${why}; an OrganId is ${organIdRuleText('standard')}, or a system identifier of ${organIdRuleText('identifier')}`, at(v));
+  }
+  const hint = isOrganId(v.value, 'identifier') ? ' (the field profile accepts it as a system identifier, with a warning)' : '';
+  throw new EdxmlError('EDXML_RULE_ORGAN_ID_INVALID', `${info.warning}; an OrganId is ${organIdRuleText('standard')}${hint}`, at(v));
 }
 
 function requireValue(value: string | undefined, path: string, facts: ReadFacts, what: string): void {
@@ -89,7 +114,7 @@ function checkStatusShape(pkg: StatusPackage, facts: ReadFacts): void {
   requireValue(pkg.timestamp, 'MessageHeader/Timestamp', facts, 'The status time (Timestamp)');
 }
 
-function checkEdocRelations(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlWarning[]): void {
+function checkEdocRelations(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlWarning[], profile: EdxmlProfile): void {
   const seen = new Set<string>();
   pkg.to.forEach((to, k) => {
     if (seen.has(to.organId)) {
@@ -99,7 +124,7 @@ function checkEdocRelations(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlW
     seen.add(to.organId);
   });
   checkOriginalReference(pkg, facts);
-  checkAttachments(pkg, facts, warnings);
+  checkAttachments(pkg, facts, warnings, profile);
 }
 
 function checkOriginalReference(pkg: EdocPackage, facts: ReadFacts): void {
@@ -120,7 +145,7 @@ function checkOriginalReference(pkg: EdocPackage, facts: ReadFacts): void {
   }
 }
 
-function checkAttachments(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlWarning[]): void {
+function checkAttachments(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlWarning[], profile: EdxmlProfile): void {
   const mismatch = (message: string): never => {
     throw new EdxmlError('EDXML_RULE_ATTACHMENT_MISMATCH', `${message}: every edXMLManifest/Reference must have exactly one Attachment with the same ContentId, and the reverse`, { line: lineOf(facts, 'edXMLManifest') ?? lineOf(facts, 'AttachmentEncoded') });
   };
@@ -137,11 +162,16 @@ function checkAttachments(pkg: EdocPackage, facts: ReadFacts, warnings: EdxmlWar
   }
   for (const id of referenced) if (!attached.has(id)) mismatch(`The manifest lists ${id} but no attachment carries it`);
   for (const a of pkg.attachments) {
-    if (a instanceof EncodedAttachment) {
-      const problem = a.base64Problem();
-      if (problem) throw problem;
-    } else if (!a.isValidBase64()) {
-      throw new EdxmlError('EDXML_ATTACHMENT_BAD_BASE64', `Attachment ${a.contentId} is not valid base64`);
+    if (!a.isValidBase64()) {
+      const where = a.line !== undefined ? { line: a.line } : {};
+      if (profile === 'strict') {
+        throw (a instanceof EncodedAttachment ? a.base64Problem() : undefined) ?? new EdxmlError('EDXML_ATTACHMENT_BAD_BASE64', `Attachment ${a.contentId} is not valid base64`, where);
+      }
+      // The axis forwards the package as sent and never decodes an attachment to accept it: nothing to fear from
+      // the text, but the recipient cannot open this file, which the warning tells both sides.
+      const reason = (a instanceof EncodedAttachment ? a.base64Reason() : undefined) ?? `Attachment ${a.contentId} is not valid base64`;
+      warnings.push({ code: 'EDXML_WARN_ATTACHMENT_NOT_BASE64', message: `${reason}. The package was accepted and is forwarded as sent, but nobody can decode this attachment: re-encode the file and send it again`, element: 'ContentTransferEncoded', ...where });
+      continue;
     }
     if (a.encodedLength === 0 || a.decodedSize() === 0) {
       warnings.push({ code: 'EDXML_WARN_EMPTY_ATTACHMENT', message: `Attachment ${a.contentId} is empty`, element: 'Attachment', ...(a.line !== undefined ? { line: a.line } : {}) });

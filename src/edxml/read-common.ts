@@ -36,9 +36,21 @@ export function readStaffInfo(node: TreeReader | undefined): StaffInfo | undefin
   return defined({ department: node.text('Department'), staff: node.text('Staff'), email: node.text('Email'), mobile: node.text('Mobile') });
 }
 
+/** A TraceHeader without OrganId passes only the field profile's schema; it is read with an empty organId. */
 export function readTraceHeaders(list: TreeReader | undefined): TraceHeader[] {
   if (!list) return [];
-  return list.all('TraceHeader').map((h) => ({ organId: h.text('OrganId') ?? '', timestamp: h.text('Timestamp') ?? '' }));
+  return list.all('TraceHeader').map((h) => {
+    const organ = h.one('OrganId');
+    if (!organ) {
+      h.facts.warnings.push({
+        code: 'EDXML_WARN_TRACE_HEADER_NO_ORGAN_ID',
+        message: 'A TraceHeader holds a Timestamp but no OrganId, so the hop it records names no agency; it was read as the government SDK reads it. Add the OrganId of the system that handled the package',
+        line: h.line,
+        element: h.path.slice(h.path.indexOf('TraceHeaderList')),
+      });
+    }
+    return { organId: organ?.value() ?? '', timestamp: h.text('Timestamp') ?? '' };
+  });
 }
 
 export function readBusiness(list: TreeReader | undefined): Business | undefined {

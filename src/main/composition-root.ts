@@ -39,14 +39,15 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
   const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
   const limits = { maxBytes: config.maxPackageBytes };
+  const profile = config.edxmlProfile;
   // Only a node that serves HTTP inspects packages; a workers-only node spends no threads on it.
   const pool = config.role !== 'workers' && config.inspectThreads > 0
-    ? createInspectorPool({ threads: config.inspectThreads, limits, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
+    ? createInspectorPool({ threads: config.inspectThreads, limits, profile, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
     : undefined;
   const exchange = createExchangeUseCases({
     store: services.store,
     queue,
-    inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits }),
+    inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits, profile }),
     receiptExporter: services.exportReceipt,
     limits: { maxPackageBytes: config.maxPackageBytes },
     logger,

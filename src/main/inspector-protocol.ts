@@ -4,12 +4,14 @@
  * since an Error's class does not survive the crossing.
  */
 import { AxisError } from '../errors/axis-error.js';
-import type { ParseLimits } from '../edxml/index.js';
+import type { EdxmlProfile, ParseLimits } from '../edxml/index.js';
 import type { InspectedPackage } from '../exchange/ports/package-inspector.js';
 import type { CertificateValidationReport, ValidationPolicy } from '../pki/types.js';
 
 export interface InspectorThreadData {
   limits: Partial<ParseLimits>;
+  /** EDXML_PROFILE; absent = the library's default (field). */
+  profile?: EdxmlProfile;
   policy: ValidationPolicy;
 }
 

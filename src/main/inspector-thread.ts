@@ -35,6 +35,7 @@ const validator = cachingValidator(remoteValidator, { ttlMs: VERDICT_REUSE_MS, m
 const inspector = createEdxmlInspector({
   verifySignature: (bytes) => verifyPackage(bytes, { validator, policy: data.policy }),
   limits: data.limits,
+  ...(data.profile ? { profile: data.profile } : {}),
 });
 
 port.on('message', (message: ToThread) => {

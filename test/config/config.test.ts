@@ -37,6 +37,12 @@ describe('configuration is read once from the environment and validated', () => 
     expect(c.revocationPolicy).toBe('require');
   });
 
+  it('EDXML_PROFILE is field (the default) or strict', () => {
+    expect(loadConfig({}).edxmlProfile).toBe('field');
+    expect(loadConfig({ EDXML_PROFILE: 'strict' }).edxmlProfile).toBe('strict');
+    expect(configError({ EDXML_PROFILE: 'lenient' }).message).toMatch(/^Configuration error: EDXML_PROFILE .*"lenient"/);
+  });
+
   it('GATEWAY_PROCESSES is a process count from 1 to 64', () => {
     expect(loadConfig({ GATEWAY_PROCESSES: '2' }).gatewayProcesses).toBe(2);
     expect(configError({ GATEWAY_PROCESSES: '0' }).message).toMatch(/^Configuration error: GATEWAY_PROCESSES /);

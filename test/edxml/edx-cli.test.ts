@@ -44,6 +44,27 @@ describe('edx validate', () => {
     expect(run.lines.map((l) => l.ok)).toEqual([true, true]);
   });
 
+  it('takes the SDK\'s own sample in the field profile (the default) with a warning per deviation; --strict refuses it', () => {
+    const file = join(FIXTURES, 'edoc.edxml');
+    const field = edx('validate', file);
+    expect(field.code).toBe(0);
+    expect(field.lines).toEqual([{ file, ok: true, kind: 'edoc', warnings: expect.arrayContaining([expect.objectContaining({ code: 'EDXML_WARN_XLINK_PREFIX_UNDECLARED', line: 116 }), expect.objectContaining({ code: 'EDXML_WARN_EDXML_PREFIX_UNDECLARED', line: 125 }), expect.objectContaining({ code: 'EDXML_WARN_ATTACHMENT_NOT_BASE64' })]) }]);
+    const strict = edx('validate', '--strict', file, join(FIXTURES, 'edoc_update.edxml'));
+    expect(strict.code).toBe(1);
+    expect(strict.lines).toEqual([
+      { file, ok: false, code: 'EDXML_NAMESPACE_ERROR', message: expect.stringContaining('line 116') },
+      { file: join(FIXTURES, 'edoc_update.edxml'), ok: true, kind: 'edoc', warnings: [] },
+    ]);
+  });
+
+  it('refuses edoc_new.edxml in both profiles', () => {
+    for (const args of [[], ['--strict']]) {
+      const run = edx('validate', ...args, join(FIXTURES, 'edoc_new.edxml'));
+      expect(run.code).toBe(1);
+      expect(run.lines).toEqual([expect.objectContaining({ ok: false, code: 'EDXML_NOT_WELL_FORMED' })]);
+    }
+  });
+
   it('reports a file that cannot be read without stopping the others', () => {
     const run = edx('validate', join(dir, 'missing.edxml'), join(FIXTURES, 'status.edxml'));
     expect(run.code).toBe(1);

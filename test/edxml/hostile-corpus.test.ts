@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { checkPackage, EdxmlError, type EdxmlErrorCode, type ParseLimits } from '../../src/edxml/index.js';
+import { checkPackage, EdxmlError, type EdxmlErrorCode, type EdxmlProfile, type ParseLimits } from '../../src/edxml/index.js';
 import { attachment, bytes, edocXml, HELLO_BASE64, NS, REFERENCE_1, RESPONSE_FOR, statusXml, TO_H14, TO_H41 } from './packages.js';
 
 interface HostileCase {
@@ -9,6 +9,11 @@ interface HostileCase {
   input: () => Uint8Array;
   code: EdxmlErrorCode;
   limits?: Partial<ParseLimits>;
+  /**
+   * Default: the field profile (the gateway's). `strict` marks what the field profile accepts with a warning
+   * (test/edxml/field-profile.test.ts); everything else is refused in both.
+   */
+  profile?: EdxmlProfile;
 }
 
 const edoc = (parts: Parameters<typeof edocXml>[0]) => () => bytes(edocXml(parts));
@@ -90,7 +95,8 @@ const CASES: HostileCase[] = [
   { name: 'more attachments than allowed', input: edoc({ attachments: attachment('cid:1', HELLO_BASE64) + attachment('cid:2', HELLO_BASE64) }), limits: { maxAttachments: 1 }, code: 'EDXML_LIMIT_ATTACHMENTS' },
   { name: 'UTF-16 with a byte-order mark', input: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(edocXml(), 'utf16le')]), code: 'EDXML_ENCODING_UNSUPPORTED' },
   { name: 'a declared ISO-8859-1 encoding', input: replaced('encoding="UTF-8"', 'encoding="ISO-8859-1"'), code: 'EDXML_ENCODING_UNSUPPORTED' },
-  { name: 'an undeclared namespace prefix (as in edoc.edxml)', input: replaced('<edXML:Reference>', '<edXML:Reference xlink:href="">'), code: 'EDXML_NAMESPACE_ERROR' },
+  { name: 'an undeclared namespace prefix (as in edoc.edxml)', input: replaced('<edXML:Reference>', '<edXML:Reference xlink:href="">'), code: 'EDXML_NAMESPACE_ERROR', profile: 'strict' },
+  { name: 'an undeclared prefix other than edXML and xlink', input: replaced('<edXML:Reference>', '<edXML:Reference xsi:type="x">'), code: 'EDXML_NAMESPACE_ERROR' },
   // Not an edXML package
   { name: 'an XHTML page', input: () => bytes('<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>'), code: 'EDXML_NOT_EDXML' },
   { name: 'the 2015 draft namespace', input: () => bytes(edocXml().replace(`<edXML xmlns="${NS}">`, '<edXML xmlns="http://www.mic.gov.vn/TBT/QCVN_102_2015">')), code: 'EDXML_WRONG_NAMESPACE' },
@@ -106,8 +112,10 @@ const CASES: HostileCase[] = [
   // Rules
   { name: 'no recipient', input: edoc({ to: '' }), code: 'EDXML_RULE_NO_RECIPIENT' },
   { name: 'the same recipient twice', input: edoc({ to: TO_H41 + TO_H14 + TO_H41 }), code: 'EDXML_RULE_DUPLICATE_RECIPIENT' },
-  { name: 'a lower-case OrganId', input: edoc({ to: TO_H41.replace('000.00.00.H41', '000.00.00.h41') }), code: 'EDXML_RULE_ORGAN_ID_INVALID' },
-  { name: 'a 36-character OrganId', input: edoc({ to: TO_H41.replace('000.00.00.H41', 'A'.repeat(36)) }), code: 'EDXML_RULE_ORGAN_ID_INVALID' },
+  { name: 'a lower-case OrganId', input: edoc({ to: TO_H41.replace('000.00.00.H41', '000.00.00.h41') }), code: 'EDXML_RULE_ORGAN_ID_INVALID', profile: 'strict' },
+  { name: 'a 36-character OrganId', input: edoc({ to: TO_H41.replace('000.00.00.H41', 'A'.repeat(36)) }), code: 'EDXML_RULE_ORGAN_ID_INVALID', profile: 'strict' },
+  { name: 'a 65-character system identifier', input: edoc({ to: TO_H41.replace('000.00.00.H41', 'a'.repeat(65)) }), code: 'EDXML_RULE_ORGAN_ID_INVALID' },
+  { name: 'an OrganId with markup-like characters', input: edoc({ to: TO_H41.replace('000.00.00.H41', 'vxp.saas.03&amp;x') }), code: 'EDXML_RULE_ORGAN_ID_INVALID' },
   { name: 'an OrganId with a space', input: replaced('<edXML:OrganId>000.00.00.G22</edXML:OrganId><edXML:Timestamp>', '<edXML:OrganId>000.00 .00.G22</edXML:OrganId><edXML:Timestamp>'), code: 'EDXML_RULE_ORGAN_ID_INVALID' },
   { name: 'an empty sender OrganId', input: replaced('<edXML:OrganId>000.00.00.G22</edXML:OrganId><edXML:OrganName>', '<edXML:OrganId></edXML:OrganId><edXML:OrganName>'), code: 'EDXML_RULE_MISSING_ELEMENT' },
   { name: 'no DocumentId', input: edoc({ documentId: '' }), code: 'EDXML_RULE_MISSING_ELEMENT' },
@@ -131,11 +139,11 @@ const CASES: HostileCase[] = [
   { name: 'an attachment missing from the manifest', input: edoc({ references: '' }), code: 'EDXML_RULE_ATTACHMENT_MISMATCH' },
   { name: 'two attachments with the same ContentId', input: edoc({ attachments: attachment('cid:1', HELLO_BASE64) + attachment('cid:1', HELLO_BASE64) }), code: 'EDXML_RULE_ATTACHMENT_MISMATCH' },
   { name: 'a manifest listing the same ContentId twice', input: edoc({ references: REFERENCE_1 + REFERENCE_1 }), code: 'EDXML_RULE_ATTACHMENT_MISMATCH' },
-  { name: 'base64 with a foreign character', input: edoc({ attachments: attachment('cid:1', 'eGlu$IGNow6Bv') }), code: 'EDXML_ATTACHMENT_BAD_BASE64' },
-  { name: 'truncated base64', input: edoc({ attachments: attachment('cid:1', 'eGluIGNow6BvA') }), code: 'EDXML_ATTACHMENT_BAD_BASE64' },
-  { name: 'base64 with data after the padding', input: edoc({ attachments: attachment('cid:1', 'eGk=eGk=') }), code: 'EDXML_ATTACHMENT_BAD_BASE64' },
-  { name: 'a JMeter placeholder instead of content (as in edoc.edxml)', input: edoc({ attachments: attachment('cid:1', '${__StringFromFile(test.txt,,,)}') }), code: 'EDXML_ATTACHMENT_BAD_BASE64' },
-  { name: 'invalid base64 inside CDATA', input: edoc({ attachments: attachment('cid:1', '<![CDATA[not base64!]]>') }), code: 'EDXML_ATTACHMENT_BAD_BASE64' },
+  { name: 'base64 with a foreign character', input: edoc({ attachments: attachment('cid:1', 'eGlu$IGNow6Bv') }), code: 'EDXML_ATTACHMENT_BAD_BASE64', profile: 'strict' },
+  { name: 'truncated base64', input: edoc({ attachments: attachment('cid:1', 'eGluIGNow6BvA') }), code: 'EDXML_ATTACHMENT_BAD_BASE64', profile: 'strict' },
+  { name: 'base64 with data after the padding', input: edoc({ attachments: attachment('cid:1', 'eGk=eGk=') }), code: 'EDXML_ATTACHMENT_BAD_BASE64', profile: 'strict' },
+  { name: 'a JMeter placeholder instead of content (as in edoc.edxml)', input: edoc({ attachments: attachment('cid:1', '${__StringFromFile(test.txt,,,)}') }), code: 'EDXML_ATTACHMENT_BAD_BASE64', profile: 'strict' },
+  { name: 'invalid base64 inside CDATA', input: edoc({ attachments: attachment('cid:1', '<![CDATA[not base64!]]>') }), code: 'EDXML_ATTACHMENT_BAD_BASE64', profile: 'strict' },
   // Status packages
   { name: 'an unknown StatusCode 07', input: status({ statusCode: '<edXML:StatusCode>07</edXML:StatusCode>' }), code: 'EDXML_RULE_UNKNOWN_STATUS_CODE' },
   { name: 'StatusCode "3" instead of "03"', input: status({ statusCode: '<edXML:StatusCode>3</edXML:StatusCode>' }), code: 'EDXML_RULE_UNKNOWN_STATUS_CODE' },
@@ -147,9 +155,9 @@ const CASES: HostileCase[] = [
   { name: 'a status about a document with a malformed date', input: status({ responseFor: RESPONSE_FOR.replace('2018/09/28<', '2018/13/01<') }), code: 'EDXML_RULE_DATE_FORMAT' },
 ];
 
-function rejection(input: Uint8Array, limits?: Partial<ParseLimits>): EdxmlError {
+function rejection(input: Uint8Array, limits?: Partial<ParseLimits>, profile?: EdxmlProfile): EdxmlError {
   try {
-    checkPackage(input, limits);
+    checkPackage(input, { ...limits, ...(profile ? { profile } : {}) });
   } catch (error) {
     if (error instanceof EdxmlError) return error;
     throw error;
@@ -171,14 +179,23 @@ describe('hostile and broken packages are each rejected with their own code', ()
   });
 
   // Guard rails, not speed measurements: the per-test timeout catches a hang, the memory bound an expansion.
-  it.each(CASES)('$name -> $code', ({ input, code, limits }) => {
+  it.each(CASES)('$name -> $code', ({ input, code, limits, profile }) => {
     const data = input();
-    const { result: error, heap, rss } = growthDuring(() => rejection(data, limits));
+    const { result: error, heap, rss } = growthDuring(() => rejection(data, limits, profile));
     expect(error.code).toBe(code);
     expect(error.message.length).toBeGreaterThan(20);
     expect(heap).toBeLessThan(allowedGrowth(data.byteLength));
     expect(rss).toBeLessThan(allowedGrowth(data.byteLength, 64 * MiB));
   }, 30_000);
+
+  it('the cases only the strict profile refuses are exactly the field profile\'s deviations, each accepted with a warning', () => {
+    const strictOnly = CASES.filter((c) => c.profile === 'strict');
+    expect(strictOnly.map((c) => c.code).sort()).toEqual([...Array(5).fill('EDXML_ATTACHMENT_BAD_BASE64'), 'EDXML_NAMESPACE_ERROR', 'EDXML_RULE_ORGAN_ID_INVALID', 'EDXML_RULE_ORGAN_ID_INVALID']);
+    for (const c of strictOnly) {
+      const { warnings } = checkPackage(c.input());
+      expect(warnings.map((w) => w.code), c.name).toEqual([expect.stringMatching(/^EDXML_WARN_(ATTACHMENT_NOT_BASE64|XLINK_PREFIX_UNDECLARED|ORGAN_ID_SYSTEM)$/)]);
+    }
+  });
 
   it('says where the problem is: the line of a duplicate recipient', () => {
     const xml = edocXml({ to: `${TO_H41}\n${TO_H14}\n${TO_H41}` });

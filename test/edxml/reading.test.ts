@@ -75,12 +75,13 @@ describe('attachments', () => {
     expect(pkg.attachments[0]!.bytes().equals(raw)).toBe(true);
   });
 
-  it('leaves invalid base64 to validation: parse succeeds, bytes() and checkPackage refuse it', () => {
+  it('leaves invalid base64 to validation: parse succeeds, bytes() refuses it, strict refuses it, field warns', () => {
     const input = bytes(edocXml({ attachments: attachment('cid:1', 'not*base64') }));
     const pkg = parsePackage(input) as EdocPackage;
     expect(pkg.attachments[0]!.isValidBase64()).toBe(false);
     expect(() => pkg.attachments[0]!.bytes()).toThrow(expect.objectContaining({ code: 'EDXML_ATTACHMENT_BAD_BASE64' }));
-    expect(() => validatePackage(pkg)).toThrow(expect.objectContaining({ code: 'EDXML_ATTACHMENT_BAD_BASE64' }));
+    expect(() => validatePackage(pkg, { profile: 'strict' })).toThrow(expect.objectContaining({ code: 'EDXML_ATTACHMENT_BAD_BASE64' }));
+    expect(validatePackage(pkg).warnings.map((w) => w.code)).toEqual(['EDXML_WARN_ATTACHMENT_NOT_BASE64']);
   });
 
   it('warns about an empty attachment', () => {

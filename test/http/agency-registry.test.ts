@@ -21,13 +21,24 @@ describe('the agency registry', () => {
 
   it('validates OrganIds, parents and endpoints', async () => {
     const registry = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32) });
-    await expect(registry.addAgency({ organId: 'A'.repeat(36), name: 'x' })).rejects.toMatchObject({ code: 'AGENCY_ORGAN_ID_INVALID' });
-    await expect(registry.addAgency({ organId: 'A-1', name: 'x' })).rejects.toMatchObject({ code: 'AGENCY_ORGAN_ID_INVALID' });
+    await expect(registry.addAgency({ organId: 'A'.repeat(65), name: 'x' })).rejects.toMatchObject({ code: 'AGENCY_ORGAN_ID_INVALID' });
+    await expect(registry.addAgency({ organId: 'A 1', name: 'x' })).rejects.toMatchObject({ code: 'AGENCY_ORGAN_ID_INVALID' });
+    await expect(registry.addAgency({ organId: 'A/1', name: 'x' })).rejects.toMatchObject({ code: 'AGENCY_ORGAN_ID_INVALID' });
     await expect(registry.addAgency({ organId: 'A1', name: 'x', parent: 'P1' })).rejects.toMatchObject({ code: 'AGENCY_NOT_FOUND' });
     await expect(registry.addAgency({ organId: 'A1', name: 'x', endpointUrl: 'ftp://x' })).rejects.toMatchObject({ code: 'AGENCY_ENDPOINT_INVALID' });
     await registry.addAgency({ organId: 'P1', name: 'parent' });
     const child = await registry.addAgency({ organId: 'A1', name: 'child', parent: 'P1', endpointUrl: 'https://dms.a1.example/in' });
     expect(child.agency).toMatchObject({ parentOrganId: 'P1', deliveryMode: 'push', endpointUrl: 'https://dms.a1.example/in', state: 'active' });
+  });
+
+  it('takes the SDK world\'s system identifiers, compared exactly as written', async () => {
+    const registry = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32) });
+    const { credentials } = await registry.addAgency({ organId: 'vxp.saas.03', name: 'Hệ thống SaaS 03' });
+    expect(credentials.organId).toBe('vxp.saas.03');
+    expect((await registry.resolveKey(credentials.keyId))?.agency.organId).toBe('vxp.saas.03');
+    await expect(registry.getAgency('VXP.SAAS.03')).rejects.toMatchObject({ code: 'AGENCY_NOT_FOUND' });
+    const long = `${'x'.repeat(60)}_a-1`;
+    expect((await registry.addAgency({ organId: long, name: 'x' })).agency.organId).toBe(long);
   });
 
   it('a rotated key works during the grace period and is refused after it', async () => {

@@ -164,7 +164,7 @@ describe('the gateway shell', () => {
     const again = await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: '000.00.00.D04', name: 'dup' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('AGENCY_EXISTS');
-    const bad = await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: 'lower-case', name: 'x' });
+    const bad = await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: 'not a code', name: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('AGENCY_ORGAN_ID_INVALID');
     expect((await request(h.app).post('/v1/admin/agencies/000.00.00.D04/suspend').set(auth)).body.state).toBe('suspended');

@@ -17,6 +17,7 @@ import {
   unwrapSingleFileZip,
   type BusinessDocType,
   type DocumentPackageInput,
+  type EdxmlProfile,
   type StatusCode,
 } from '../../edxml/index.js';
 import { isAxisError } from '../../errors/axis-error.js';
@@ -134,11 +135,13 @@ export function registerEdxmlCommands(program: Command): void {
     .command('validate')
     .description('Check edXML packages (schema + QCVN 102 rules); one JSON line per file; exit 1 if any is invalid')
     .argument('<files...>', 'edXML package files')
-    .action((files: string[]) => {
+    .option('--strict', 'the strict profile: refuse what the default field profile accepts with an EDXML_WARN_* warning (docs/edxml.md)')
+    .action((files: string[], options: { strict?: boolean }) => {
+      const profile: EdxmlProfile = options.strict ? 'strict' : 'field';
       let allValid = true;
       for (const file of files) {
         try {
-          const { package: pkg, warnings } = checkPackage(readPackageFile(file));
+          const { package: pkg, warnings } = checkPackage(readPackageFile(file), { profile });
           printLine({ file, ok: true, kind: pkg.kind, warnings });
         } catch (error) {
           allValid = false;

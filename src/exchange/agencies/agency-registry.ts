@@ -9,10 +9,13 @@ import type { Clock, Store } from '../ports/index.js';
 import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
 import { createSecretBox } from './secret-box.js';
 
-/** The registry takes the standard's codes (src/edxml/organ-id.ts, the one OrganId rule). */
+/**
+ * The registry takes the standard's codes and the SDK world's system identifiers such as `vxp.saas.03` (the
+ * 'identifier' reading of src/edxml/organ-id.ts, the one OrganId rule), compared exactly as written.
+ */
 function assertOrganId(value: string, field = 'OrganId'): string {
-  if (!isOrganId(value)) {
-    throw new AxisError('AGENCY_ORGAN_ID_INVALID', `${field} "${value.slice(0, 40)}" is not a valid agency code: use ${organIdRuleText()}.`, { field });
+  if (!isOrganId(value, 'identifier')) {
+    throw new AxisError('AGENCY_ORGAN_ID_INVALID', `${field} "${value.slice(0, 40)}" is not a valid agency code: use ${organIdRuleText('identifier')}.`, { field });
   }
   return value;
 }
@@ -161,7 +164,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
     },
     async resolveKey(keyId) {
       const organId = keyId.split(':')[0] ?? '';
-      if (!/^[A-Z0-9.]{1,35}$/.test(organId)) return undefined;
+      if (!isOrganId(organId, 'identifier')) return undefined;
       const agency = await store.getAgency(organId);
       const credential = agency?.credentials.find((c) => c.keyId === keyId);
       if (!agency || !credential) return undefined;

@@ -9,9 +9,9 @@ import { HttpError } from '../problem.js';
 import { logFor } from '../request-log.js';
 
 const addAgencyBody = z.object({
-  organId: z.string().min(1).max(35),
+  organId: z.string().min(1).max(64),
   name: z.string().min(1).max(500),
-  parent: z.string().min(1).max(35).optional(),
+  parent: z.string().min(1).max(64).optional(),
   endpointUrl: z.string().url().max(2000).optional(),
   signaturePolicy: z.string().min(1).max(40).optional(),
 }).strict();
