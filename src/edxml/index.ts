@@ -9,5 +9,8 @@ export { EDXML_ERROR_CODES, EDXML_WARNING_CODES, type EdxmlErrorCode, type Edxml
 export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 export type { Attachment } from './attachment.js';
 export { unwrapSingleFileZip } from './zip-attachment.js';
+export { attachmentFiles, openAttachments, type AttachmentFile } from './open-attachments.js';
+export { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './attachment-limits.js';
+export { AttachmentError, type AttachmentPlace } from './attachment-error.js';
 export { summarizePackage, type PackageSummary } from './package-summary.js';
 export * from './model.js';
