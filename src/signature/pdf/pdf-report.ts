@@ -1,4 +1,5 @@
 import { isCouldNotCheck } from '../../pki/pki-codes.js';
+import type { SignerRole } from '../../pki/signer-role.js';
 import type { CertificateSummary, CertificateValidator, ChainReport, RevocationReport, ValidationPolicy } from '../../pki/types.js';
 
 /**
@@ -24,8 +25,11 @@ export const PDF_SIGNATURE_CODES = [
 
 export type PdfSignatureCode = (typeof PDF_SIGNATURE_CODES)[number];
 
-/** Who a signature speaks for under Decree 30/2020: the official who signed, or the agency that sealed. */
-export type PdfSignerRole = 'official' | 'agency-seal';
+/**
+ * Who a signature speaks for under Decree 30/2020: the official who signed, or the agency that sealed; unknown when
+ * the signer certificate could not be read (src/pki/signer-role.ts reads the CAs' conventions).
+ */
+export type PdfSignerRole = SignerRole;
 
 export interface PdfSignatureReport {
   /** 1-based, in the order the signatures were applied (by where their signed range ends). */
@@ -45,6 +49,10 @@ export interface PdfSignatureReport {
   digestAlgorithm?: string;
   signatureAlgorithm?: string;
   role?: PdfSignerRole;
+  /** Which certificate convention decided the role (e.g. "UID CCCD:", "organizationIdentifier", "OU is an OrganId"). */
+  roleBasis?: string;
+  /** For a seal: the agency code its certificate names (organizationIdentifier, else an OrganId-shaped OU). */
+  agencyOrganId?: string;
   signer?: CertificateSummary;
   chain?: ChainReport;
   revocation?: RevocationReport;
