@@ -56,6 +56,8 @@ export interface PdfSignatureReport {
   signer?: CertificateSummary;
   chain?: ChainReport;
   revocation?: RevocationReport;
+  /** The instant the signer's certificate was judged at (the signing time or the time of checking). */
+  validityCheckedAt?: string;
   /** As the signer claims it (no timestamp in PAdES-B): the PDF /M, else the CMS signingTime attribute. */
   signingTime?: string;
   signingTimeSource?: 'pdf-M' | 'cms-signingTime';
@@ -82,6 +84,11 @@ export interface PdfVerifyOptions {
   policy?: ValidationPolicy;
   /** Refuse larger input before parsing it (default 100 MiB). */
   maxBytes?: number;
+  /**
+   * When certificates are judged: 'now' (default: policy.at or now) or 'signing-time' (each signature at the signing
+   * time it claims, when it claims one that is not in the future). Revocation is refused at any date either way.
+   */
+  validityAt?: 'now' | 'signing-time';
 }
 
 export interface PdfSignOptions {

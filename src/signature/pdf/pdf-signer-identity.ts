@@ -20,6 +20,7 @@ export interface SignerIdentity {
   signer?: CertificateSummary;
   chain?: ChainReport;
   revocation?: RevocationReport;
+  validityCheckedAt?: string;
   warnings: string[];
 }
 
@@ -54,6 +55,7 @@ export async function checkSigner(cms: ParsedCms, options: PdfVerifyOptions): Pr
     message: result.valid ? 'The signature is valid.' : (result.message ?? 'The signer certificate is not valid.'),
     chain: result.chain,
     revocation: result.revocation,
+    validityCheckedAt: result.checkedAt,
     warnings: [...result.warnings],
   };
   const reading = readSignerRole(signer);
