@@ -21,6 +21,7 @@ export const PDF_SIGNATURE_CODES = [
   'PDF_STRUCTURE_UNSUPPORTED',
   'PDF_SIGNER_UNUSABLE',
   'PDF_CHECK_FAILED',
+  'PDF_APPEARANCE_INVALID',
 ] as const;
 
 export type PdfSignatureCode = (typeof PDF_SIGNATURE_CODES)[number];
@@ -97,6 +98,23 @@ export interface PdfSignOptions {
   name?: string;
   signingTime?: Date;
   contactInfo?: string;
+  /** A visible signature (Decree 30/2020 Appendix I); without it the signature is invisible. */
+  appearance?: PdfAppearanceOptions;
+}
+
+export interface PdfAppearanceOptions {
+  /** 1-based page number (default 1). */
+  page?: number;
+  /** x, y, width, height in points from the page's lower-left corner. */
+  rect: [number, number, number, number];
+  /** PNG (transparent background) or JPEG: the handwritten signature, or the seal. */
+  image?: Uint8Array;
+  /** Default from the signer certificate (src/pki/signer-role.ts): an official gets name and time under the picture. */
+  role?: 'official' | 'agency-seal';
+  /** Lines under an official's picture; default the signer's name (options.name or the certificate's CN) and the time. */
+  lines?: string[];
+  /** TrueType font for those lines (Vietnamese needs one with its letters, e.g. DejaVu Sans). */
+  font?: Uint8Array;
 }
 
 /** Exit code the CLI uses: 0 valid, 1 invalid, 2 could not check (revocation not established, or the check itself failed). */
