@@ -21,7 +21,8 @@ export function unwrapSingleFileZip(bytes: Uint8Array, maxBytes = 512 * 1024 * 1
   const budget = { limits: { ...resolveAttachmentLimits(undefined), maxTotalBytes: maxBytes }, bytes: 0, entries: 0 };
   try {
     const files = [...readZip(bytes, budget, {}, { nested: false })];
-    return files.length === 1 ? { name: files[0]!.path, bytes: files[0]!.bytes } : undefined;
+    const only = files.length === 1 ? files[0]! : undefined;
+    return only ? { name: only.path, bytes: new Uint8Array(only.bytes.buffer, only.bytes.byteOffset, only.bytes.byteLength) } : undefined;
   } catch (error) {
     if (error instanceof AttachmentError) return undefined;
     throw error;

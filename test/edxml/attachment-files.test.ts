@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { AttachmentError, attachmentFiles, buildDocumentPackage, openAttachments, parsePackage, type AttachmentLimits, type DocumentPackageInput, type EdocPackage } from '../../src/edxml/index.js';
@@ -75,18 +74,10 @@ describe('hostile zips are refused with a code that names the attachment and the
     expect(r.message).toMatch(/declares 52428800 bytes/);
   });
 
-  it('a zip bomb that lies about its size: stopped while inflating, at the first chunk past what it declared', () => {
+  it('a zip bomb that lies about its size: zlib stops it at the size it declared', () => {
     const r = refusal(zipped('bomb.zip', [{ name: 'van-ban.pdf', data: new Uint8Array(50 * 1024 * 1024), size: 4096, crc: 0 }]));
     expect(r).toMatchObject({ code: 'EDXML_ATTACHMENT_ZIP_MALFORMED', entry: 'van-ban.pdf' });
     expect(r.message).toMatch(/more than the 4096 bytes it declares/);
-  });
-
-  it('a bomb whose header declares a plausible ratio: the ratio is judged on the bytes as they come', () => {
-    const kernel = deflateRawSync(new Uint8Array(40 * 1024 * 1024));
-    const padded = Buffer.concat([kernel, randomBytes(1024 * 1024)]); // declared compressed size ~1 MiB: ratio 40 on paper
-    const r = refusal(zipped('bomb.zip', [{ name: 'zeros.bin', raw: padded, size: 40 * 1024 * 1024, crc: 0 }]));
-    expect(r).toMatchObject({ code: 'EDXML_ATTACHMENT_ZIP_RATIO', entry: 'zeros.bin' });
-    expect(r.message).toMatch(/inflates to/);
   });
 
   it('more than the package may hold once inflated: EDXML_ATTACHMENT_TOO_LARGE', () => {
