@@ -10,7 +10,7 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { AxisError, isAxisError } from '../../errors/axis-error.js';
+import { isAxisError } from '../../errors/axis-error.js';
 import { createCertificateValidator, isCouldNotCheck, loadTrustAnchors } from '../../pki/index.js';
 import { exitCodeOf, signPackage, verifyPackage, type SignatureReport } from '../../signature/index.js';
 import type { SignatureAlgorithmName } from '../../signature/signer.js';
@@ -39,17 +39,6 @@ function errorLine(error: unknown, fallbackCode = 'SIG_INTERNAL'): { code: strin
 
 /** Exit code of a sign command that could not sign (any cause: inputs, password, bundle): see the header. */
 export const SIGN_FAILED_EXIT = 2;
-
-/**
- * The PKCS#12 password from the environment variable named by --pass-env. Unset is SIG_P12_PASSWORD_MISSING, told
- * apart from SIG_P12_PASSWORD (set, but wrong) because the fix differs: export the variable vs. correct its value.
- * An empty value is a password like any other (a bundle may have one).
- */
-export function pkcs12PasswordFromEnv(variable: string): string {
-  const password = process.env[variable];
-  if (password === undefined) throw new AxisError('SIG_P12_PASSWORD_MISSING', `The environment variable ${variable} (the PKCS#12 password) is not set.`);
-  return password;
-}
 
 /** The one failure line of `edx sign` and `edx pdf sign`: { ok: false, code, message } on stderr, exit 2. */
 export function reportSignFailure(error: unknown, fallbackCode: string): void {

@@ -34,6 +34,10 @@ function flagError(message: string): AxisError {
   return new AxisError('SIG_SIGNER_OPTIONS', message);
 }
 
+/**
+ * Unset is its own code (SIG_P12_PASSWORD_MISSING, SIG_PKCS11_PIN_MISSING), told apart from a wrong value because the
+ * fix differs: export the variable vs. correct it. An empty value is a password like any other.
+ */
 function secretFromEnv(variable: string, code: string, what: string): string {
   const value = process.env[variable];
   if (value === undefined) throw new AxisError(code, `The environment variable ${variable} (${what}) is not set.`);
