@@ -35,6 +35,13 @@ export const EDXML_ERROR_CODES = {
   EDXML_ATTACHMENT_BAD_BASE64: 'An attachment\'s ContentTransferEncoded is not valid base64.',
   EDXML_FILE_UNREADABLE: 'The file could not be read (missing, a directory, or no permission).',
   EDXML_BUILD_INVALID: 'The package could not be built from the given fields.',
+  EDXML_ATTACHMENT_TOO_LARGE: 'Once decoded and unzipped, the attachments are larger than the configured limit.',
+  EDXML_ATTACHMENT_ZIP_TOO_MANY_ENTRIES: 'A zipped attachment holds more files than the configured limit.',
+  EDXML_ATTACHMENT_ZIP_RATIO: 'A file in a zipped attachment inflates far more than documents do (a zip bomb).',
+  EDXML_ATTACHMENT_ZIP_TOO_DEEP: 'Zip files are nested inside each other deeper than the configured limit.',
+  EDXML_ATTACHMENT_ZIP_ENTRY_NAME: 'A file in a zipped attachment has an unsafe name (../, an absolute path, a backslash, a control character, a duplicate, or too long).',
+  EDXML_ATTACHMENT_ZIP_MALFORMED: 'A zipped attachment is damaged or inconsistent (directory and headers disagree, overlapping files, wrong size or checksum).',
+  EDXML_ATTACHMENT_ZIP_UNSUPPORTED: 'A zipped attachment uses what the axis does not open: encryption, ZIP64, a multi-part archive, a method other than stored or deflate.',
 } as const satisfies Record<string, string>;
 
 export type EdxmlErrorCode = keyof typeof EDXML_ERROR_CODES;

@@ -10,5 +10,8 @@ export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './limits.js';
 export { DEFAULT_EDXML_PROFILE, EDXML_PROFILES, type EdxmlProfile, type ReadOptions } from './profile.js';
 export type { Attachment } from './attachment.js';
 export { unwrapSingleFileZip } from './zip-attachment.js';
+export { attachmentFiles, openAttachments, type AttachmentFile } from './open-attachments.js';
+export { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from './attachment-limits.js';
+export { AttachmentError, type AttachmentPlace } from './attachment-error.js';
 export { summarizePackage, type PackageSummary } from './package-summary.js';
 export * from './model.js';

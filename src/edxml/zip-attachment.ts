@@ -1,39 +1,30 @@
 /**
  * The government SDK zips each attached file (one entry) and sends the zip base64-encoded with ContentType
- * application/zip. These helpers do the same, and undo it on extraction with a bound on what inflating may produce.
+ * application/zip. These helpers do the same, and undo it on extraction within the attachment limits
+ * (zip-archive.ts: size, ratio, names, nesting checked while inflating).
  */
-import { unzipSync, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
+import { AttachmentError } from './attachment-error.js';
+import { resolveAttachmentLimits } from './attachment-limits.js';
+import { looksLikeZip, readZip } from './zip-archive.js';
 
 export function zipSingleFile(name: string, bytes: Uint8Array): Uint8Array {
   return zipSync({ [name]: bytes }, { level: 6 });
 }
 
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-
 /**
  * When `bytes` is a zip holding exactly one file, returns that file's name and content; otherwise undefined.
- * Refuses (returns undefined) archives declaring more than `maxBytes` once inflated.
+ * Refuses (returns undefined) archives that inflate to more than `maxBytes` or break any attachment limit.
  */
 export function unwrapSingleFileZip(bytes: Uint8Array, maxBytes = 512 * 1024 * 1024): { name: string; bytes: Uint8Array } | undefined {
-  if (!ZIP_MAGIC.every((b, k) => bytes[k] === b)) return undefined;
-  let entries = 0;
-  let tooBig = false;
-  let files: Record<string, Uint8Array>;
+  if (!looksLikeZip(bytes)) return undefined;
+  const budget = { limits: { ...resolveAttachmentLimits(undefined), maxTotalBytes: maxBytes }, bytes: 0, entries: 0 };
   try {
-    files = unzipSync(bytes, {
-      filter: (file) => {
-        if (file.name.endsWith('/')) return false;
-        entries++;
-        if (file.originalSize > maxBytes) tooBig = true;
-        return entries === 1 && !tooBig;
-      },
-    });
-  } catch {
-    return undefined;
+    const files = [...readZip(bytes, budget, {}, { nested: false })];
+    const only = files.length === 1 ? files[0]! : undefined;
+    return only ? { name: only.path, bytes: new Uint8Array(only.bytes.buffer, only.bytes.byteOffset, only.bytes.byteLength) } : undefined;
+  } catch (error) {
+    if (error instanceof AttachmentError) return undefined;
+    throw error;
   }
-  const names = Object.keys(files);
-  if (entries !== 1 || tooBig || names.length !== 1) return undefined;
-  const only = files[names[0]!]!;
-  if (only.byteLength > maxBytes) return undefined;
-  return { name: names[0]!, bytes: only };
 }

@@ -9,6 +9,7 @@ import type * as pkijs from 'pkijs';
 import { buildChain, checkWindows } from './chain-builder.js';
 import { certificateDer, derOf, parseCertificate, parseCertificateShared } from './certificate-parse.js';
 import { isCertificateAuthority, keyUsageOf, summarizeParsed } from './certificate-summary.js';
+import type { CrlDirectory } from './crl-directory.js';
 import { fetchCrl, parseCrl } from './crl-source.js';
 import { PkiError } from './pki-error.js';
 import type { OcspVerdict } from './ocsp-client.js';
@@ -22,6 +23,8 @@ export interface CertificateValidatorOptions {
   trustAnchors: Uint8Array[];
   /** CRLs (DER or PEM) always available to this validator, besides those a policy hands in. */
   crls?: Uint8Array[];
+  /** CRLs an operator places in a directory (CRL_DIR), read again when they change (crl-directory.ts). */
+  crlDirectory?: CrlDirectory;
   /** OCSP on (default) or off; off means only CRLs count. */
   ocsp?: boolean;
   fetch?: FetchLike;
@@ -116,7 +119,8 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
       const handed = [...configuredCrls, ...(policy.crls ?? []).map(parseCrl).filter((c): c is pkijs.CertificateRevocationList => c !== undefined)];
       const offline = policy.offline === true;
       const current = now();
-      const crlCtx = { handed, settings, cache, offline, now: current, seen: crlUrls, downloads };
+      const placed = options.crlDirectory ? await options.crlDirectory.current() : [];
+      const crlCtx = { handed, placed, settings, cache, offline, now: current, seen: crlUrls, downloads };
       const ocspCtx = { settings, cache, offline: offline || options.ocsp === false, now: current, inFlight };
       const revocation = await checkPathRevocation(chain.path, crlCtx, ocspCtx);
       const done = { signer: signerSummary, chain: chainReport, revocation: revocation.report };

@@ -48,15 +48,31 @@ export function checkWindows(path: pkijs.Certificate[], at: Date): ChainResult {
   return { ok: true, path };
 }
 
+/**
+ * Instants inside the signer's validity to try a path at when it failed at the instant judged: its last second
+ * first (its CA is then most likely valid too: a CA renewed, or a certificate back-dated before its CA's start,
+ * fails at the first second), then its first second, then the middle.
+ */
+function instantsInside(leaf: pkijs.Certificate): Date[] {
+  const from = leaf.notBefore.value.getTime();
+  const to = leaf.notAfter.value.getTime();
+  if (to < from) return [];
+  const candidates = [Math.max(from, to - 1000), Math.min(to, from + 1000), Math.floor((from + to) / 2)];
+  return [...new Set(candidates)].map((t) => new Date(t));
+}
+
 export async function buildChain(leaf: pkijs.Certificate, intermediates: pkijs.Certificate[], anchors: pkijs.Certificate[], at: Date): Promise<ChainResult> {
   const first = await engineVerify(leaf, intermediates, anchors, at);
   if (first.path) return { ok: true, path: first.path };
-  // Was it only time? Try again at an instant inside the signer's validity: a path then means "expired", not "untrusted".
-  const inside = new Date(Math.min(leaf.notBefore.value.getTime() + 1000, leaf.notAfter.value.getTime()));
-  const again = await engineVerify(leaf, intermediates, anchors, inside);
-  if (again.path) {
-    const timed = checkWindows(again.path, at);
-    if (!timed.ok) return timed;
+  // Was it only time? A path at an instant inside the signer's validity means "expired" (or not yet valid), not
+  // "untrusted": the clerk must be told the certificate's date passed, not that its CA is unknown.
+  if (outOfWindow(leaf, at) || intermediates.some((c) => outOfWindow(c, at)) || anchors.some((c) => outOfWindow(c, at))) {
+    for (const inside of instantsInside(leaf)) {
+      const again = await engineVerify(leaf, intermediates, anchors, inside);
+      if (!again.path) continue;
+      const timed = checkWindows(again.path, at);
+      if (!timed.ok) return timed;
+    }
   }
   return { ok: false, code: 'SIG_CERT_UNTRUSTED', message: `The signer certificate does not chain to a trusted root (${first.message}).` };
 }

@@ -24,6 +24,8 @@ export type CrlVerdict =
 
 export interface CrlContext {
   handed: pkijs.CertificateRevocationList[];
+  /** CRLs an operator placed in CRL_DIR (crl-directory.ts), named by their file. */
+  placed?: Array<{ file: string; crl: pkijs.CertificateRevocationList }>;
   settings: FetchSettings;
   cache: RevocationCache;
   offline: boolean;
@@ -152,6 +154,9 @@ export async function checkByCrl(cert: pkijs.Certificate, issuer: pkijs.Certific
   for (const crl of ctx.handed) {
     if (await signedByIssuer(crl, issuer)) verdicts.push(verdictOf(crl, cert, ctx.now, 'supplied CRL'));
   }
+  for (const { file, crl } of ctx.placed ?? []) {
+    if (await signedByIssuer(crl, issuer)) verdicts.push(verdictOf(crl, cert, ctx.now, `CRL_DIR ${file}`));
+  }
   const urls = crlDistributionPoints(cert).filter(isHttpUrl);
   if (!verdicts.some((v) => v.status !== 'expired') && !ctx.offline) {
     for (const url of urls) {
@@ -174,7 +179,7 @@ export async function checkByCrl(cert: pkijs.Certificate, issuer: pkijs.Certific
   if (good) return good;
   const expired = verdicts.find((v) => v.status === 'expired');
   if (expired) return expired;
-  if (urls.length === 0 && ctx.handed.length === 0) problems.push('no CRL was supplied and the certificate names no HTTP CRL distribution point');
+  if (urls.length === 0 && ctx.handed.length === 0 && (ctx.placed ?? []).length === 0) problems.push('no CRL was supplied and the certificate names no HTTP CRL distribution point');
   else if (ctx.offline && urls.length > 0) problems.push('offline: the CRL distribution point was not fetched');
   else if (problems.length === 0) problems.push('no supplied CRL was issued by the certificate\'s issuer');
   return { status: 'none', detail: problems.join('; ') };

@@ -12,3 +12,7 @@ export { createMemoryRevocationCache } from './revocation-cache.js';
 export type { RevocationCache } from './revocation-cache.js';
 export type { FetchLike } from './revocation-fetch.js';
 export { parseCrl } from './crl-source.js';
+export { openCrlDirectory } from './crl-directory.js';
+export type { CrlDirectory, CrlDirectoryEntry, CrlDirectoryOptions } from './crl-directory.js';
+export { readSignerRole } from './signer-role.js';
+export type { SignerRole, SignerRoleReading } from './signer-role.js';

@@ -26,6 +26,17 @@ describe('the PDF object syntax the signature code reads and writes', () => {
     expect(back.kind === 'string' && decodeText(back.bytes)).toBe('Nguyễn Văn An');
   });
 
+  it('reads text strings in every encoding writers use: UTF-16BE and UTF-8 with BOM, UTF-8 without (pdfsig), PDFDocEncoding', () => {
+    const utf8 = Buffer.from('Nguyễn Văn An', 'utf8');
+    expect(decodeText(utf8)).toBe('Nguyễn Văn An'); // poppler's pdfsig writes /Name like this; Latin-1 gave "Nguyá»\u0085n VÄ\u0083n An"
+    expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8]))).toBe('Nguyễn Văn An');
+    expect(decodeText(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('Trần Thị Bình', 'utf16le').swap16()]))).toBe('Trần Thị Bình');
+    expect(decodeText(Buffer.from('Le Van Cuong', 'latin1'))).toBe('Le Van Cuong');
+    // PDFDocEncoding: 0xE9 alone is not UTF-8, so it is é; 0x80, 0x84, 0x92 and 0xA0 are the bullet, em dash, (TM) and euro.
+    expect(decodeText(Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x84, 0x92, 0xa0]))).toBe('Café •—™€');
+    expect(decodeText(Buffer.from([0x18, 0x1f]))).toBe('\u02d8\u02dc');
+  });
+
   it('refuses hostile nesting instead of overflowing the stack', () => {
     expect(() => parse('['.repeat(10_000))).toThrow(PdfSyntaxError);
   });

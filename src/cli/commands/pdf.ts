@@ -6,12 +6,13 @@
  * - verify always prints a report { valid, code, message, warnings, ... } on stdout, even when it could not start
  *   (unreadable input, trust directory or CRL), and exits 0 valid, 1 invalid, 2 could not check.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { pdfExitCodeOf, signPdf, verifyPdf } from '../../signature/pdf/index.js';
+import { Option, type Command } from 'commander';
+import { pdfExitCodeOf, signPdf, verifyPdf, type PdfAppearanceOptions } from '../../signature/pdf/index.js';
 import { createCertificateValidator, loadTrustAnchors } from '../../pki/index.js';
-import { openPkcs12Signer } from '../../signature/pkcs12-signer.js';
-import { couldNotCheckReport, pkcs12PasswordFromEnv, reportSignFailure } from './signature.js';
+import { couldNotCheckReport, reportSignFailure } from './signature.js';
+import { addSignerOptions, openSignerFrom, type SignerFlags } from './signer-flags.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -24,15 +25,56 @@ async function readInput(file: string, code: string): Promise<Buffer> {
   }
 }
 
-interface SignOptions { p12: string; passEnv: string; out: string; reason?: string; location?: string; name?: string }
+interface SignOptions extends SignerFlags {
+  out: string;
+  reason?: string;
+  location?: string;
+  name?: string;
+  page?: string;
+  rect?: string;
+  image?: string;
+  font?: string;
+  role?: 'official' | 'agency-seal';
+}
+
+/** Fonts with Vietnamese letters that Debian installs (fonts-dejavu-core, fonts-liberation): the default for --rect. */
+const DEFAULT_FONTS = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf'];
+
+function optionInvalid(message: string): Error {
+  return Object.assign(new Error(message), { code: 'PDF_OPTION_INVALID' });
+}
+
+/** --page/--rect/--image/--font/--role as the signer's appearance option; undefined without --rect (invisible). */
+async function appearanceOf(opts: SignOptions): Promise<PdfAppearanceOptions | undefined> {
+  if (opts.rect === undefined) {
+    if (opts.image !== undefined || opts.page !== undefined) throw optionInvalid('--image and --page place a visible signature: give its --rect x,y,width,height too.');
+    return undefined;
+  }
+  const rect = opts.rect.split(',').map((v) => Number(v.trim()));
+  if (rect.length !== 4 || !rect.every(Number.isFinite) || rect[2]! <= 0 || rect[3]! <= 0) throw optionInvalid(`--rect ${opts.rect} is not x,y,width,height in points with a positive width and height.`);
+  const page = opts.page === undefined ? 1 : Number(opts.page);
+  if (!Number.isSafeInteger(page) || page < 1) throw optionInvalid(`--page ${opts.page} is not a page number.`);
+  const fontFile = opts.font ?? DEFAULT_FONTS.find((f) => existsSync(f));
+  return {
+    page,
+    rect: rect as [number, number, number, number],
+    ...(opts.image ? { image: await readInput(opts.image, 'PDF_INPUT_UNREADABLE') } : {}),
+    ...(fontFile ? { font: await readInput(fontFile, 'PDF_INPUT_UNREADABLE') } : {}),
+    ...(opts.role ? { role: opts.role } : {}),
+  };
+}
 interface VerifyOptions { trust: string; crl: string[]; at?: string; offline?: boolean; failOpen?: boolean }
 
 async function sign(input: string, opts: SignOptions): Promise<void> {
+  let close = (): void => undefined;
   try {
-    const password = pkcs12PasswordFromEnv(opts.passEnv);
-    const signer = await openPkcs12Signer(await readInput(opts.p12, 'SIG_P12_INVALID'), password);
+    const opened = await openSignerFrom(opts);
+    close = opened.close;
+    const signer = opened.signer;
     const pdfBytes = await readInput(input, 'PDF_INPUT_UNREADABLE');
+    const appearance = await appearanceOf(opts);
     const signed = await signPdf(pdfBytes, signer, {
+      ...(appearance ? { appearance } : {}),
       ...(opts.reason ? { reason: opts.reason } : {}),
       ...(opts.location ? { location: opts.location } : {}),
       ...(opts.name ? { name: opts.name } : {}),
@@ -42,6 +84,8 @@ async function sign(input: string, opts: SignOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ok: true, out: opts.out, bytes: signed.length, signed: opts.out })}\n`);
   } catch (error) {
     reportSignFailure(error, 'PDF_SIGN_FAILED');
+  } finally {
+    close();
   }
 }
 
@@ -75,16 +119,19 @@ async function verify(input: string, opts: VerifyOptions): Promise<void> {
 
 export function registerPdfCommands(program: Command): void {
   const pdf = program.command('pdf').description('PDF signatures: the official\'s signature and the agency\'s seal (PAdES)');
-  pdf
+  addSignerOptions(pdf
     .command('sign')
-    .argument('<in>', 'PDF to sign')
-    .requiredOption('--p12 <file>', 'PKCS#12 bundle with the signer key and certificate chain')
-    .requiredOption('--pass-env <var>', 'environment variable holding the PKCS#12 password')
+    .argument('<in>', 'PDF to sign'))
     .requiredOption('-o, --out <file>', 'signed PDF to write')
     .option('--reason <text>', 'reason for signing')
     .option('--location <text>', 'where it was signed')
     .option('--name <text>', 'signer name to show')
-    .description('Add a PAdES baseline-B signature as an incremental update (earlier signatures stay valid)')
+    .option('--rect <x,y,w,h>', 'make the signature visible in this rectangle (points from the lower-left corner of the page)')
+    .option('--page <n>', 'page of the visible signature (default 1)')
+    .option('--image <file>', 'PNG (transparent background) or JPEG: the handwritten signature, or the agency seal')
+    .option('--font <file>', 'TrueType font for the name and time under an official\'s signature (default DejaVu Sans)')
+    .addOption(new Option('--role <role>', 'layout: official (picture, name, time) or agency-seal (picture only); default from the certificate').choices(['official', 'agency-seal']))
+    .description('Add a PAdES baseline-B signature as an incremental update (earlier signatures stay valid), invisible or visible (Decree 30/2020 Appendix I)')
     .action(sign);
   pdf
     .command('verify')

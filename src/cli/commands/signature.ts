@@ -10,11 +10,11 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { AxisError, isAxisError } from '../../errors/axis-error.js';
+import { isAxisError } from '../../errors/axis-error.js';
 import { createCertificateValidator, isCouldNotCheck, loadTrustAnchors } from '../../pki/index.js';
 import { exitCodeOf, signPackage, verifyPackage, type SignatureReport } from '../../signature/index.js';
-import { openPkcs12Signer } from '../../signature/pkcs12-signer.js';
 import type { SignatureAlgorithmName } from '../../signature/signer.js';
+import { addSignerOptions, openSignerFrom, type SignerFlags } from './signer-flags.js';
 
 const MAX_PACKAGE_BYTES = 512 * 1024 * 1024;
 
@@ -40,17 +40,6 @@ function errorLine(error: unknown, fallbackCode = 'SIG_INTERNAL'): { code: strin
 /** Exit code of a sign command that could not sign (any cause: inputs, password, bundle): see the header. */
 export const SIGN_FAILED_EXIT = 2;
 
-/**
- * The PKCS#12 password from the environment variable named by --pass-env. Unset is SIG_P12_PASSWORD_MISSING, told
- * apart from SIG_P12_PASSWORD (set, but wrong) because the fix differs: export the variable vs. correct its value.
- * An empty value is a password like any other (a bundle may have one).
- */
-export function pkcs12PasswordFromEnv(variable: string): string {
-  const password = process.env[variable];
-  if (password === undefined) throw new AxisError('SIG_P12_PASSWORD_MISSING', `The environment variable ${variable} (the PKCS#12 password) is not set.`);
-  return password;
-}
-
 /** The one failure line of `edx sign` and `edx pdf sign`: { ok: false, code, message } on stderr, exit 2. */
 export function reportSignFailure(error: unknown, fallbackCode: string): void {
   process.stderr.write(JSON.stringify({ ok: false, ...errorLine(error, fallbackCode) }) + '\n');
@@ -62,9 +51,7 @@ export function couldNotCheckReport(error: unknown, fallbackCode: string): Signa
   return { valid: false, ...errorLine(error, fallbackCode), warnings: [] };
 }
 
-interface SignFlags {
-  p12: string;
-  passEnv: string;
+interface SignFlags extends SignerFlags {
   output: string;
   alg?: SignatureAlgorithmName;
   c14n: 'exc' | 'inclusive';
@@ -72,9 +59,11 @@ interface SignFlags {
 }
 
 async function sign(input: string, flags: SignFlags): Promise<void> {
+  let close = (): void => undefined;
   try {
-    const password = pkcs12PasswordFromEnv(flags.passEnv);
-    const signer = await openPkcs12Signer(readInput(flags.p12, 'SIG_P12_INVALID'), password);
+    const opened = await openSignerFrom(flags);
+    close = opened.close;
+    const signer = opened.signer;
     const signed = await signPackage(readInput(input, 'SIG_INPUT_UNREADABLE'), signer, {
       ...(flags.alg ? { algorithm: flags.alg } : {}),
       c14n: flags.c14n,
@@ -84,6 +73,8 @@ async function sign(input: string, flags: SignFlags): Promise<void> {
     process.stdout.write(JSON.stringify({ ok: true, out: flags.output, bytes: signed.length, algorithm: flags.alg ?? (signer.keyAlgorithm === 'EC' ? 'ecdsa-sha256' : 'rsa-sha256'), c14n: flags.c14n }) + '\n');
   } catch (error) {
     reportSignFailure(error, 'SIG_SIGN_FAILED');
+  } finally {
+    close();
   }
 }
 
@@ -127,12 +118,10 @@ async function verify(input: string, flags: VerifyFlags): Promise<void> {
 }
 
 export function registerSignatureCommands(program: Command): void {
-  program
+  addSignerOptions(program
     .command('sign')
-    .description('Sign an edXML package (enveloped XMLDSig inside edXMLHeader) with a PKCS#12 certificate')
-    .argument('<in>', 'the edXML package to sign')
-    .requiredOption('--p12 <file>', 'PKCS#12 bundle holding the signer key and certificate chain')
-    .requiredOption('--pass-env <var>', 'name of the environment variable holding the PKCS#12 password')
+    .description('Sign an edXML package (enveloped XMLDSig inside edXMLHeader) with a PKCS#12 certificate or a key on a PKCS#11 token')
+    .argument('<in>', 'the edXML package to sign'))
     .requiredOption('-o, --output <file>', 'where to write the signed package')
     .addOption(new Option('--alg <alg>', 'signature algorithm (default: rsa-sha256, or ecdsa-sha256 for an EC key)').choices(['rsa-sha256', 'rsa-sha1', 'ecdsa-sha256']))
     .addOption(new Option('--c14n <c14n>', 'canonicalization').choices(['exc', 'inclusive']).default('exc'))

@@ -6,6 +6,8 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { parseCertificateShared } from '../../pki/certificate-parse.js';
+import { splitCertificates } from './cms-certificates.js';
 import { DIGEST_BY_OID, OID, SIGNATURE_BY_OID } from './cms-oids.js';
 
 export type CmsFailure = { code: 'PDF_CMS_MALFORMED' | 'PDF_ALGORITHM_UNSUPPORTED' | 'PDF_CERT_MISSING' | 'PDF_DIGEST_MISMATCH' | 'PDF_SIGNATURE_INVALID'; message: string };
@@ -64,13 +66,31 @@ function readEssCertHash(signerInfo: pkijs.SignerInfo): ParsedCms['essCertHash']
   return undefined;
 }
 
+/** The certificates of a SignedData read whole (a BER CMS with indefinite lengths), removed from it for pkijs. */
+function certificatesOf(contentInfo: asn1js.AsnType): Buffer[] {
+  const explicit = (contentInfo as asn1js.Sequence).valueBlock?.value?.[1] as asn1js.Constructed | undefined;
+  const signedData = explicit?.valueBlock?.value?.[0] as asn1js.Sequence | undefined;
+  const items = signedData?.valueBlock?.value;
+  if (!signedData || !Array.isArray(items)) return [];
+  const at = items.findIndex((b) => b.idBlock.tagClass === 3 && b.idBlock.tagNumber === 0);
+  if (at < 0) return [];
+  const certificates = ((items[at] as asn1js.Constructed).valueBlock.value ?? [])
+    .filter((b) => b instanceof asn1js.Sequence)
+    .map((b) => Buffer.from(b.valueBeforeDecodeView));
+  signedData.valueBlock.value = items.filter((_, i) => i !== at);
+  return certificates;
+}
+
 export function parseCms(contents: Buffer): ParsedCms | CmsFailure {
   try {
     // The CMS is followed by the placeholder's zero padding. Its own length says where it ends: stripping trailing
     // zeros instead would cut a signature whose last byte is 0x00, and the end-of-contents of an indefinite length.
-    const asn1 = asn1js.fromBER(toArrayBuffer(contents));
+    // Certificates are taken out at the DER level first (cms-certificates.ts): parsing them is the costly part.
+    const split = splitCertificates(contents);
+    const asn1 = asn1js.fromBER(toArrayBuffer(split ? split.cms : contents));
     if (asn1.offset === -1) return fail('PDF_CMS_MALFORMED', 'The signature value is not valid ASN.1.');
-    if (contents.subarray(asn1.offset).some((b) => b !== 0)) return fail('PDF_CMS_MALFORMED', 'The signature value has data after its CMS structure.');
+    if (contents.subarray(split ? split.end : asn1.offset).some((b) => b !== 0)) return fail('PDF_CMS_MALFORMED', 'The signature value has data after its CMS structure.');
+    const certificateDers = split ? split.certificates : certificatesOf(asn1.result);
     const contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
     if (contentInfo.contentType !== OID.signedData) return fail('PDF_CMS_MALFORMED', 'The signature is not a CMS SignedData.');
     const signedData = new pkijs.SignedData({ schema: contentInfo.content });
@@ -81,16 +101,15 @@ export function parseCms(contents: Buffer): ParsedCms | CmsFailure {
     if (!digest) return fail('PDF_ALGORITHM_UNSUPPORTED', `Digest algorithm ${signerInfo.digestAlgorithm.algorithmId} is not supported.`);
     const sigAlg = SIGNATURE_BY_OID[signerInfo.signatureAlgorithm.algorithmId];
     if (!sigAlg) return fail('PDF_ALGORITHM_UNSUPPORTED', `Signature algorithm ${signerInfo.signatureAlgorithm.algorithmId} is not supported.`);
-    const certs = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-    const signerCert = certs.find((c) => matchesSid(c, signerInfo.sid));
+    const certs = certificateDers.map((der) => ({ der, cert: parseCertificateShared(der) }));
+    const signerCert = certs.find((c) => matchesSid(c.cert, signerInfo.sid));
     if (!signerCert) return fail('PDF_CERT_MISSING', 'The signature does not carry the certificate of its signer.');
-    const der = (c: pkijs.Certificate): Buffer => Buffer.from(c.toSchema().toBER());
     const warnings: string[] = [];
     if (digest === 'sha1') warnings.push('The signature uses SHA-1, a legacy digest that no longer protects against forgery.');
     const parsed: ParsedCms = {
       signerInfo,
-      signerCertificate: der(signerCert),
-      otherCertificates: certs.filter((c) => c !== signerCert).map(der),
+      signerCertificate: signerCert.der,
+      otherCertificates: certs.filter((c) => c !== signerCert).map((c) => c.der),
       digest,
       signatureAlgorithm: sigAlg.digest ? sigAlg.name : `${sigAlg.name}-${digest}`,
       warnings,

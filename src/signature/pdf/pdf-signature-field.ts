@@ -1,7 +1,8 @@
 /**
  * Plans the objects one more signature needs (ISO 32000-1 §12.7.4.5, §12.8): the signature dictionary, a field
- * merged with its (invisible) widget on the first page, the page's /Annots and the AcroForm's /Fields extended,
- * /SigFlags 3. Existing objects are re-issued under their own numbers; nothing earlier is touched.
+ * merged with its widget (invisible on the first page, or visible on a chosen page with an appearance), the page's
+ * /Annots and the AcroForm's /Fields extended, /SigFlags 3. Existing objects are re-issued under their own numbers;
+ * nothing earlier is touched.
  */
 import { decodeText, dictGet, pdf, type PdfDict, type PdfValue } from './pdf-syntax.js';
 import type { ObjectResolver } from './pdf-objects.js';
@@ -23,14 +24,32 @@ function asDict(value: PdfValue | undefined, what: string): PdfDict {
   return value;
 }
 
-function firstPage(resolver: ObjectResolver, node: PdfValue | undefined, depth = 0): { num: number; gen: number; dict: PdfDict } {
-  if (node?.kind !== 'ref' || depth > 64) throw unsupported('The PDF has no page to attach the signature field to.');
-  const obj = resolver.get(node.num);
-  const dict = asDict(obj?.value, 'page tree');
-  if (dictGet(dict, 'Type')?.kind === 'name' && (dictGet(dict, 'Type') as { value: string }).value === 'Page') return { num: node.num, gen: obj?.gen ?? 0, dict };
-  const kids = resolver.resolve(dict.entries.get('Kids'));
-  if (kids?.kind !== 'array') throw unsupported('The PDF page tree has no pages.');
-  return firstPage(resolver, kids.items[0], depth + 1);
+const MAX_PAGE_TREE_NODES = 100_000;
+
+/** The page with 0-based `index`, walking the page tree in order (§7.7.3.2) and skipping subtrees by their /Count. */
+function pageAt(resolver: ObjectResolver, root: PdfValue | undefined, index: number): { num: number; gen: number; dict: PdfDict } {
+  let remaining = index;
+  const stack: Array<{ node: PdfValue | undefined; depth: number }> = [{ node: root, depth: 0 }];
+  for (let visited = 0; stack.length > 0 && visited < MAX_PAGE_TREE_NODES; visited++) {
+    const { node, depth } = stack.pop()!;
+    if (node?.kind !== 'ref' || depth > 64) continue;
+    const obj = resolver.get(node.num);
+    const dict = asDict(obj?.value, 'page tree');
+    const type = dictGet(dict, 'Type');
+    if (type?.kind === 'name' && type.value === 'Page') {
+      if (remaining === 0) return { num: node.num, gen: obj?.gen ?? 0, dict };
+      remaining--;
+      continue;
+    }
+    const count = dictGet(dict, 'Count');
+    if (depth > 0 && count?.kind === 'number' && count.value <= remaining) {
+      remaining -= count.value;
+      continue;
+    }
+    const kids = resolver.resolve(dict.entries.get('Kids'));
+    if (kids?.kind === 'array') for (let k = kids.items.length - 1; k >= 0; k--) stack.push({ node: kids.items[k], depth: depth + 1 });
+  }
+  throw unsupported(index === 0 ? 'The PDF has no page to attach the signature field to.' : `The PDF has no page ${index + 1}.`);
 }
 
 function existingFieldNames(resolver: ObjectResolver, fields: PdfValue | undefined): Set<string> {
@@ -62,12 +81,20 @@ function copy(dict: PdfDict): PdfDict {
   return { kind: 'dict', entries: new Map(dict.entries) };
 }
 
-export function planSignatureField(resolver: ObjectResolver, trailer: PdfDict, nextObject: number, signatureBody: string): SignatureFieldPlan {
+/** Where a visible signature goes and what it shows (objects from appearanceObjects, numbered from `first`). */
+export interface VisibleWidget {
+  /** 0-based page index. */
+  pageIndex: number;
+  rect: [number, number, number, number];
+  appearance(first: number): { objects: UpdatedObject[]; form: number };
+}
+
+export function planSignatureField(resolver: ObjectResolver, trailer: PdfDict, nextObject: number, signatureBody: string, visible?: VisibleWidget): SignatureFieldPlan {
   const rootRef = trailer.entries.get('Root');
   if (rootRef?.kind !== 'ref') throw unsupported('The PDF trailer names no document catalog.');
   const rootObj = resolver.get(rootRef.num);
   const catalog = copy(asDict(rootObj?.value, 'document catalog'));
-  const page = firstPage(resolver, catalog.entries.get('Pages'));
+  const page = pageAt(resolver, catalog.entries.get('Pages'), visible?.pageIndex ?? 0);
   const sigNum = nextObject;
   const widgetNum = nextObject + 1;
   const objects: UpdatedObject[] = [{ num: sigNum, gen: 0, body: signatureBody }];
@@ -87,10 +114,19 @@ export function planSignatureField(resolver: ObjectResolver, trailer: PdfDict, n
     FT: pdf.name('Sig'),
     T: pdf.text(fieldName),
     V: pdf.ref(sigNum),
+    // Print + Locked: the signature shows on paper and a reader does not let anyone move it.
     F: pdf.int(132),
     Rect: pdf.array([pdf.int(0), pdf.int(0), pdf.int(0), pdf.int(0)]),
     P: pageRef,
   });
+  if (visible) {
+    // Numbers after the AcroForm's possible new number (nextObject + 2): the appearance's objects are all new.
+    const face = visible.appearance(nextObject + 3);
+    const [x, y, w, h] = visible.rect;
+    widget.entries.set('Rect', pdf.array([x, y, x + w, y + h].map((v) => ({ kind: 'number' as const, value: v, raw: String(Math.round(v * 100) / 100) }))));
+    widget.entries.set('AP', pdf.dict({ N: pdf.ref(face.form) }));
+    objects.push(...face.objects);
+  }
   objects.push({ num: widgetNum, gen: 0, body: objectBody(widget) });
 
   const pageDict = copy(page.dict);

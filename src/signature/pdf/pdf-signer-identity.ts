@@ -1,9 +1,11 @@
 /**
  * Who signed, and may we believe it: the signer certificate goes through the CertificateValidator (chain to a
- * trust anchor, validity, key usage, revocation), and its OrganId decides whether the signature is an official's
- * (personal certificate) or an agency's seal (organisation certificate), as Decree 30/2020 distinguishes them.
+ * trust anchor, validity, key usage, revocation), and the Vietnamese CAs' subject conventions (src/pki/signer-role.ts)
+ * decide whether the signature is an official's (personal certificate) or an agency's seal (organisation
+ * certificate), as Decree 30/2020 distinguishes them.
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { readSignerRole } from '../../pki/signer-role.js';
 import type { CertificateSummary, ChainReport, RevocationReport } from '../../pki/types.js';
 import type { ParsedCms } from './cms-signed-data-reader.js';
 import type { PdfSignerRole, PdfVerifyOptions } from './pdf-report.js';
@@ -13,9 +15,12 @@ export interface SignerIdentity {
   code: string;
   message: string;
   role?: PdfSignerRole;
+  roleBasis?: string;
+  agencyOrganId?: string;
   signer?: CertificateSummary;
   chain?: ChainReport;
   revocation?: RevocationReport;
+  validityCheckedAt?: string;
   warnings: string[];
 }
 
@@ -50,11 +55,13 @@ export async function checkSigner(cms: ParsedCms, options: PdfVerifyOptions): Pr
     message: result.valid ? 'The signature is valid.' : (result.message ?? 'The signer certificate is not valid.'),
     chain: result.chain,
     revocation: result.revocation,
+    validityCheckedAt: result.checkedAt,
     warnings: [...result.warnings],
   };
-  if (signer) {
-    identity.signer = signer;
-    identity.role = signer.organId ? 'agency-seal' : 'official';
-  }
+  const reading = readSignerRole(signer);
+  identity.role = reading.role;
+  identity.roleBasis = reading.basis;
+  if (reading.organId) identity.agencyOrganId = reading.organId;
+  if (signer) identity.signer = signer;
   return identity;
 }

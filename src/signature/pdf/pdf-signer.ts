@@ -7,13 +7,16 @@
  * Writing the update from the parsed cross-reference (table or stream) keeps earlier revisions byte-exact.
  */
 import { createHash } from 'node:crypto';
+import { summarizeCertificate } from '../../pki/certificate-summary.js';
+import { readSignerRole } from '../../pki/signer-role.js';
 import type { Signer } from '../signer.js';
+import { buildAppearance, vietnamTime } from './pdf-appearance.js';
 import { buildPadesSignedData } from './cms-signed-data-builder.js';
 import { appendIncrementalUpdate } from './pdf-incremental-update.js';
 import { ObjectResolver, readCrossReference, type CrossReference } from './pdf-objects.js';
 import type { PdfSignOptions } from './pdf-report.js';
 import { PdfSignatureError } from './pdf-signature-error.js';
-import { planSignatureField } from './pdf-signature-field.js';
+import { planSignatureField, type VisibleWidget } from './pdf-signature-field.js';
 import { looksLikePdf } from './pdf-sniff.js';
 import { pdf, serialize } from './pdf-syntax.js';
 
@@ -26,12 +29,12 @@ export function pdfDate(at: Date): string {
   return `D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}+00'00'`;
 }
 
-function signatureDictionaryBody(options: PdfSignOptions, contentsBytes: number): string {
+function signatureDictionaryBody(options: PdfSignOptions, signingTime: Date, contentsBytes: number): string {
   const entries: string[] = [
     '/Type /Sig',
     '/Filter /Adobe.PPKLite',
     '/SubFilter /ETSI.CAdES.detached',
-    `/M ${serialize(pdf.text(pdfDate(options.signingTime ?? new Date())))}`,
+    `/M ${serialize(pdf.text(pdfDate(signingTime)))}`,
   ];
   if (options.name) entries.push(`/Name ${serialize(pdf.text(options.name))}`);
   if (options.reason) entries.push(`/Reason ${serialize(pdf.text(options.reason))}`);
@@ -54,6 +57,33 @@ function readStructure(input: Buffer): CrossReference {
   return xref;
 }
 
+/** The visible widget of options.appearance: role and lines default from the signer's certificate. */
+function visibleWidget(options: PdfSignOptions, signer: Signer, signingTime: Date): VisibleWidget | undefined {
+  const a = options.appearance;
+  if (!a) return undefined;
+  const page = a.page ?? 1;
+  if (!Number.isSafeInteger(page) || page < 1) throw new PdfSignatureError('PDF_APPEARANCE_INVALID', `The page number ${page} is not a page.`);
+  if (a.rect.length !== 4 || !a.rect.every(Number.isFinite) || a.rect[2] <= 0 || a.rect[3] <= 0) {
+    throw new PdfSignatureError('PDF_APPEARANCE_INVALID', 'The signature rectangle must be x,y,width,height with a positive width and height.');
+  }
+  let role = a.role;
+  let cn: string | undefined;
+  try {
+    const summary = summarizeCertificate(signer.certificateChain[0]!);
+    cn = summary.subjectFields['CN'];
+    role ??= readSignerRole(summary).role === 'agency-seal' ? 'agency-seal' : 'official';
+  } catch {
+    role ??= 'official';
+  }
+  const who = options.name ?? cn;
+  const lines = a.lines ?? [...(who ? [who] : []), `Ngày ký: ${vietnamTime(signingTime)}`];
+  return {
+    pageIndex: page - 1,
+    rect: a.rect,
+    appearance: (first) => buildAppearance({ page, rect: a.rect, role: role ?? 'official', lines, ...(a.image ? { image: a.image } : {}), ...(a.font ? { font: a.font } : {}) }, first),
+  };
+}
+
 export async function signPdf(pdfBytes: Uint8Array, signer: Signer, options: PdfSignOptions = {}): Promise<Buffer> {
   const input = Buffer.from(pdfBytes.buffer, pdfBytes.byteOffset, pdfBytes.byteLength);
   const xref = readStructure(input);
@@ -62,7 +92,9 @@ export async function signPdf(pdfBytes: Uint8Array, signer: Signer, options: Pdf
   const reserved = chainBytes + 8192;
   const size = xref.trailer.entries.get('Size');
   const nextObject = Math.max(size?.kind === 'number' ? size.value : 0, ...[...xref.entries.keys()].map((n) => n + 1));
-  const plan = planSignatureField(new ObjectResolver(input, xref), xref.trailer, nextObject, signatureDictionaryBody(options, reserved));
+  const signingTime = options.signingTime ?? new Date();
+  const visible = visibleWidget(options, signer, signingTime);
+  const plan = planSignatureField(new ObjectResolver(input, xref), xref.trailer, nextObject, signatureDictionaryBody(options, signingTime, reserved), visible);
   const { bytes, bodyOffsets } = appendIncrementalUpdate(input, plan.objects, xref);
 
   const sigBodyAt = bodyOffsets.get(plan.signatureObject) as number;

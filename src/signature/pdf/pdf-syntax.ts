@@ -219,14 +219,47 @@ export const pdf = {
   },
 };
 
-/** Decodes a PDF text string (UTF-16BE with BOM, UTF-8 with BOM, or PDFDocEncoding read as Latin-1). */
+/**
+ * PDFDocEncoding (ISO 32000-1 Annex D.2) where it differs from Latin-1: 0x18-0x1F are spacing accents, 0x80-0xA0 are
+ * typographic marks and a few letters; 0x7F, 0x9F and 0xAD are undefined (kept as U+FFFD).
+ */
+const PDF_DOC_ENCODING: Record<number, string> = {
+  0x18: '\u02d8', 0x19: '\u02c7', 0x1a: '\u02c6', 0x1b: '\u02d9', 0x1c: '\u02dd', 0x1d: '\u02db', 0x1e: '\u02da', 0x1f: '\u02dc',
+  0x7f: '\ufffd', 0x80: '\u2022', 0x81: '\u2020', 0x82: '\u2021', 0x83: '\u2026', 0x84: '\u2014', 0x85: '\u2013', 0x86: '\u0192',
+  0x87: '\u2044', 0x88: '\u2039', 0x89: '\u203a', 0x8a: '\u2212', 0x8b: '\u2030', 0x8c: '\u201e', 0x8d: '\u201c', 0x8e: '\u201d',
+  0x8f: '\u2018', 0x90: '\u2019', 0x91: '\u201a', 0x92: '\u2122', 0x93: '\ufb01', 0x94: '\ufb02', 0x95: '\u0141', 0x96: '\u0152',
+  0x97: '\u0160', 0x98: '\u0178', 0x99: '\u017d', 0x9a: '\u0131', 0x9b: '\u0142', 0x9c: '\u0153', 0x9d: '\u0161', 0x9e: '\u017e',
+  0x9f: '\ufffd', 0xa0: '\u20ac', 0xad: '\ufffd',
+};
+
+function pdfDocEncoded(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) out += PDF_DOC_ENCODING[b] ?? String.fromCharCode(b);
+  return out;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a PDF text string: UTF-16BE with its BOM; UTF-8 with its BOM (PDF 2.0); else, when the bytes are valid
+ * UTF-8 and not pure ASCII, UTF-8 (poppler's pdfsig writes the signer's /Name that way: "Nguyễn Văn An" read as
+ * PDFDocEncoding would be "Nguyá»n VÄn An"); else PDFDocEncoding. A PDFDocEncoding string with accented letters is
+ * almost never valid UTF-8 (a lone 0xE9 "é" is not), so the guess costs nothing in practice.
+ */
 export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     const body = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
     return body.swap16().toString('utf16le');
   }
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
-  return bytes.toString('latin1');
+  if (bytes.some((b) => b >= 0x80)) {
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      // not UTF-8: PDFDocEncoding below
+    }
+  }
+  return pdfDocEncoded(bytes);
 }
 
 export function dictGet(dict: PdfValue | undefined, key: string): PdfValue | undefined {

@@ -77,8 +77,26 @@ async function checkOne(buf: Buffer, sig: SignatureDictionary, options: PdfVerif
     const integrity = failure.code === 'PDF_DIGEST_MISMATCH' ? 'digest-mismatch' : 'signature-invalid';
     return { report: report({ ...common, ...timed, integrity, code: failure.code, message: failure.message }), end };
   }
-  const identity = await checkSigner(cms, options);
+  const identity = await checkSigner(cms, { ...options, policy: policyAt(options, timed) });
   return { report: report({ ...common, ...timed, ...identity, warnings: [...(timed.warnings ?? []), ...identity.warnings], integrity: 'valid' }), end };
+}
+
+/** Allowed clock difference between a signer's device and ours before a signing time counts as "in the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The instant the signer's certificate is judged at: `validityAt: 'signing-time'` takes the claimed signing time
+ * (PAdES-B has no timestamp: a document signed while the certificate was valid stays valid after it expires, as
+ * Decree 30 reads it; revocation is still refused whatever the date), unless it lies in the future.
+ */
+function policyAt(options: PdfVerifyOptions, timed: Partial<PdfSignatureReport>): PdfVerifyOptions['policy'] {
+  if (options.validityAt !== 'signing-time' || timed.signingTime === undefined) return options.policy;
+  const claimed = new Date(timed.signingTime);
+  if (Number.isNaN(claimed.getTime()) || claimed.getTime() > Date.now() + CLOCK_SKEW_MS) {
+    timed.warnings?.push('The claimed signing time is in the future: the certificate was judged at the time of checking.');
+    return options.policy;
+  }
+  return { ...options.policy, at: claimed };
 }
 
 function markModifications(buf: Buffer, checked: Checked[]): void {
