@@ -39,6 +39,8 @@ const envSchema = z.object({
   ARCHIVIST_TOKENS: tokenDigests,
   TOKEN_FILE: z.string().min(1).optional(),
   TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  // CRLs an operator places (networks that cannot reach a CA's distribution points): they count as fetched ones.
+  CRL_DIR: z.string().min(1).optional(),
   // Fail-closed by default: a signer whose revocation cannot be established is not trusted.
   REVOCATION_POLICY: z.enum(['require', 'prefer', 'off']).default('require'),
   AUTH_WINDOW_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
@@ -124,6 +126,8 @@ export interface AxisConfig {
   archivistTokenDigests: string[];
   tokenFile: string | undefined;
   trustAnchorsDir: string;
+  /** CRLs (PEM or DER) placed by an operator; read again when they change; an expired one counts as unknown. */
+  crlDir: string;
   /**
    * require (default, fail-closed): a signer whose revocation status cannot be established (OCSP responder down, CRL
    * unreachable or stale) is refused. prefer (fail-open): accepted with a warning in the report. off: no look-up.
@@ -187,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     archivistTokenDigests: e.ARCHIVIST_TOKENS,
     tokenFile: e.TOKEN_FILE ? path.resolve(e.TOKEN_FILE) : undefined,
     trustAnchorsDir: path.resolve(e.TRUST_ANCHORS_DIR ?? path.join(dataDir, 'trust')),
+    crlDir: path.resolve(e.CRL_DIR ?? path.join(dataDir, 'crls')),
     revocationPolicy: e.REVOCATION_POLICY,
     authWindowSeconds: e.AUTH_WINDOW_SECONDS,
     keyRotationGraceSeconds: e.KEY_ROTATION_GRACE_SECONDS,

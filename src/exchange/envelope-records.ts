@@ -2,6 +2,8 @@
 import type { AgencyRecord, DeliveryRecord, EnvelopeRecord, ReceiptDraft } from './model/index.js';
 import { sortableId } from './ids.js';
 import type { InspectedPackage } from './ports/package-inspector.js';
+import type { PolicyOutcome } from './signature-policy.js';
+import type { DocumentSignaturesReport } from '../signature/documents/index.js';
 
 /** sender | DocumentId | kind/business type or status code | SHA-256: the same package sent again. */
 export function dedupeKeyOf(pkg: InspectedPackage, documentId: string, sha256: string): string {
@@ -13,6 +15,8 @@ export interface EnvelopeInput {
   pkg: InspectedPackage;
   /** The package's warnings and the signature policy's: kept in the report and named in the accepted receipt. */
   warnings: { code: string; message: string }[];
+  /** How the sender's signature policy was met. */
+  signing: PolicyOutcome;
   documentId: string;
   refersToDocumentId?: string;
   toOrganIds: string[];
@@ -38,7 +42,12 @@ export function envelopeOf(input: EnvelopeInput): EnvelopeRecord {
     size: input.size,
     sha256: input.sha256,
     dedupeKey: dedupeKeyOf(pkg, input.documentId, input.sha256),
-    verification: { signature: pkg.signature, warnings: input.warnings },
+    verification: {
+      signature: pkg.signature,
+      ...(pkg.documents ? { documents: pkg.documents } : {}),
+      signaturePolicy: { policy: input.signing.policy, satisfiedBy: input.signing.satisfiedBy },
+      warnings: input.warnings,
+    },
     acceptedAt: input.at,
   };
 }
@@ -60,9 +69,34 @@ export function deliveriesOf(envelope: EnvelopeRecord, recipients: AgencyRecord[
   }));
 }
 
-/** `warnings`: what the package was accepted with (their codes are named in the receipt, as evidence). */
-export function acceptedReceiptOf(envelope: EnvelopeRecord, warnings: readonly { code: string }[]): ReceiptDraft {
-  const warningCodes = [...new Set(warnings.map((w) => w.code))];
+/** What the accepted receipt says of a package's signatures: compact, and evidence of who signed in which role. */
+function signingDetail(signing: PolicyOutcome | undefined, documents: DocumentSignaturesReport | undefined): Record<string, unknown> {
+  return {
+    ...(signing ? { signaturePolicy: { policy: signing.policy, satisfiedBy: signing.satisfiedBy } } : {}),
+    ...(documents && documents.summary.signatures > 0 ? {
+      documentSignatures: {
+        officials: documents.summary.officials,
+        agencySeals: documents.summary.agencySeals,
+        signatures: documents.files.flatMap((file) => file.signatures.map((sig) => ({
+          file: file.name,
+          index: sig.index,
+          ...(sig.who !== undefined ? { who: sig.who } : {}),
+          role: sig.role,
+          ...(sig.certificate ? { sha256Fingerprint: sig.certificate.sha256Fingerprint } : {}),
+          verdict: sig.verdict,
+          code: sig.code,
+        }))),
+      },
+    } : {}),
+  };
+}
+
+/**
+ * `accepted`: what the package was accepted with: its warnings (their codes are named, as evidence), how the signature
+ * policy was met and who signed its documents.
+ */
+export function acceptedReceiptOf(envelope: EnvelopeRecord, accepted: { warnings: readonly { code: string }[]; signing?: PolicyOutcome; documents?: DocumentSignaturesReport }): ReceiptDraft {
+  const warningCodes = [...new Set(accepted.warnings.map((w) => w.code))];
   return {
     type: 'accepted',
     envelopeId: envelope.id,
@@ -77,6 +111,7 @@ export function acceptedReceiptOf(envelope: EnvelopeRecord, warnings: readonly {
       ...(envelope.statusCode ? { statusCode: envelope.statusCode, routedTo: [...envelope.toOrganIds] } : {}),
       ...(envelope.refersToDocumentId ? { refersToDocumentId: envelope.refersToDocumentId } : {}),
       ...(warningCodes.length > 0 ? { warnings: warningCodes } : {}),
+      ...signingDetail(accepted.signing, accepted.documents),
     },
   };
 }

@@ -33,6 +33,8 @@ export function isPackageRefused(error: unknown): error is PackageRefusedError {
 }
 
 const EXCHANGE_CODE_SET: ReadonlySet<string> = new Set(EXCHANGE_CODES);
+/** The PDF verifier could not check a signature (not a verdict on it): try again later. */
+const PDF_CHECK_FAILED = 'PDF_CHECK_FAILED';
 
 /**
  * Whether a code is a verdict on the package: one of the exchange's rules, or the format's or the signature's. Not
@@ -42,8 +44,9 @@ const EXCHANGE_CODE_SET: ReadonlySet<string> = new Set(EXCHANGE_CODES);
  */
 export function isVerdictCode(code: string): boolean {
   if (EXCHANGE_CODE_SET.has(code)) return true;
-  if (isCouldNotCheck(code)) return false;
-  return code.startsWith('SIG_') || code.startsWith('EDXML_');
+  if (isCouldNotCheck(code) || code === PDF_CHECK_FAILED) return false;
+  // The format's, the envelope signature's, and a document (PDF) signature's verdicts.
+  return code.startsWith('SIG_') || code.startsWith('EDXML_') || code.startsWith('PDF_');
 }
 
 function isVerdict(error: unknown): error is AxisError {

@@ -1,5 +1,14 @@
 /** The JSON shapes the exchange hands out about envelopes and deliveries (no blob paths, no internal keys). */
+import type { DocumentSignaturesReport } from '../signature/documents/index.js';
 import type { DeliveryRecord, EnvelopeRecord } from './model/index.js';
+
+/** Who signed the package's documents (its PDFs), in which role, and the verdict. */
+export interface DocumentSigner {
+  file: string;
+  who?: string;
+  role: string;
+  verdict: string;
+}
 
 export interface PackageSummary {
   packageId: string;
@@ -18,9 +27,18 @@ export interface PackageSummary {
   acceptedAt: string;
   revokedAt?: string;
   revokedByPackageId?: string;
+  /** The signatures inside its documents (officials' and agencies' seals), when they were checked. */
+  documentSigners?: DocumentSigner[];
+}
+
+function documentSignersOf(e: EnvelopeRecord): DocumentSigner[] | undefined {
+  const documents = (e.verification as { documents?: DocumentSignaturesReport } | null | undefined)?.documents;
+  if (!documents || documents.summary.signatures === 0) return undefined;
+  return documents.files.flatMap((file) => file.signatures.map((sig) => ({ file: file.name, ...(sig.who !== undefined ? { who: sig.who } : {}), role: sig.role, verdict: sig.verdict })));
 }
 
 export function summaryOf(e: EnvelopeRecord): PackageSummary {
+  const signers = documentSignersOf(e);
   return {
     packageId: e.id,
     kind: e.kind,
@@ -38,6 +56,7 @@ export function summaryOf(e: EnvelopeRecord): PackageSummary {
     acceptedAt: e.acceptedAt,
     ...(e.revokedAt ? { revokedAt: e.revokedAt } : {}),
     ...(e.revokedByEnvelopeId ? { revokedByPackageId: e.revokedByEnvelopeId } : {}),
+    ...(signers ? { documentSigners: signers } : {}),
   };
 }
 

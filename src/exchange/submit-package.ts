@@ -84,19 +84,20 @@ async function judge(ctx: ExchangeContext, caller: string, source: PackageSource
 
   const sender = await ctx.store.getAgency(caller);
   if (!sender) throw new ExchangeError('EXCHANGE_UNKNOWN_SENDER', `Agency ${caller} is not registered on the axis.`);
-  const warnings = [...pkg.warnings, ...assertSignaturePolicy(pkg, sender, ctx.policy)];
+  const signing = assertSignaturePolicy(pkg, sender, ctx.policy);
+  const warnings = [...pkg.warnings, ...signing.warnings];
 
   const at = ctx.now().toISOString();
   let bundle: AcceptBundle;
   if (pkg.kind === 'edoc') {
     const plan = await planDocument(ctx.store, pkg, sha256);
-    const envelope = envelopeOf({ pkg, warnings, documentId: plan.documentId, ...(plan.refersToDocumentId ? { refersToDocumentId: plan.refersToDocumentId } : {}), toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
-    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, warnings) };
+    const envelope = envelopeOf({ pkg, warnings, signing, documentId: plan.documentId, ...(plan.refersToDocumentId ? { refersToDocumentId: plan.refersToDocumentId } : {}), toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, { warnings, signing, ...(pkg.documents ? { documents: pkg.documents } : {}) }) };
     if (plan.revokes) bundle.revokes = { envelopeId: plan.revokes.id, revocationReceipt: revokedReceiptOf(plan.revokes, envelope) };
   } else {
     const plan = await planStatus(ctx.store, pkg);
-    const envelope = envelopeOf({ pkg, warnings, documentId: plan.documentId, refersToDocumentId: plan.originalDocumentId, toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
-    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, warnings), statusTransition: plan.transition };
+    const envelope = envelopeOf({ pkg, warnings, signing, documentId: plan.documentId, refersToDocumentId: plan.originalDocumentId, toOrganIds: plan.recipients.map((r) => r.organId), sha256, size, at });
+    bundle = { envelope, deliveries: deliveriesOf(envelope, plan.recipients, at), receipt: acceptedReceiptOf(envelope, { warnings }), statusTransition: plan.transition };
   }
 
   // A large package arrived as a file and moves in as one; a small one travels with the records (the embedded store

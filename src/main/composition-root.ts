@@ -22,6 +22,7 @@ import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
 import { createSignatureChecking } from './package-signature-check.js';
+import { verifyDocumentSignatures } from '../signature/documents/index.js';
 import { connectRedis } from './redis-connection.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
 
@@ -42,12 +43,17 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   const profile = config.edxmlProfile;
   // Only a node that serves HTTP inspects packages; a workers-only node spends no threads on it.
   const pool = config.role !== 'workers' && config.inspectThreads > 0
-    ? createInspectorPool({ threads: config.inspectThreads, limits, profile, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
+    ? createInspectorPool({ threads: config.inspectThreads, limits, checkDocuments: true, profile, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
     : undefined;
   const exchange = createExchangeUseCases({
     store: services.store,
     queue,
-    inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits, profile }),
+    inspector: pool ?? createEdxmlInspector({
+      verifySignature: signatures.verify,
+      verifyDocuments: (files) => verifyDocumentSignatures(files, { validator: signatures.validator, policy: signatures.policy }),
+      limits,
+      profile,
+    }),
     receiptExporter: services.exportReceipt,
     limits: { maxPackageBytes: config.maxPackageBytes },
     logger,

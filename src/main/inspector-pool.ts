@@ -60,7 +60,7 @@ function spawnThread(data: InspectorThreadData, entry: URL | undefined): Worker 
 }
 
 export function createInspectorPool(options: InspectorPoolOptions): InspectorPool {
-  const data: InspectorThreadData = { limits: options.limits, ...(options.profile ? { profile: options.profile } : {}), policy: options.policy };
+  const data: InspectorThreadData = { limits: options.limits, ...(options.profile ? { profile: options.profile } : {}), policy: options.policy, checkDocuments: options.checkDocuments };
   const threads: Thread[] = [];
   const failedStarts: number[] = [];
   let nextId = 0;

@@ -13,6 +13,8 @@ export interface InspectorThreadData {
   /** EDXML_PROFILE; absent = the library's default (field). */
   profile?: EdxmlProfile;
   policy: ValidationPolicy;
+  /** Verify the signatures inside the documents (PDF attachments) too. */
+  checkDocuments: boolean;
 }
 
 export interface FlatError {

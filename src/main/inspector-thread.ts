@@ -1,11 +1,12 @@
 /**
- * One inspector thread: the edXML check (libxml2 parse, XSD, rules) and the XMLDSig verification of a package, off
- * the gateway's event loop. The certificate chain and revocation verdict is asked of the event loop (one cache, one
+ * One inspector thread: the edXML check (libxml2 parse, XSD, rules), the XMLDSig verification of a package and the
+ * signatures inside its PDFs, off the gateway's event loop. The certificate chain and revocation verdict is asked of the event loop (one cache, one
  * CRL/OCSP client per process): a cached verdict costs a message, a new one the same network look-up as before.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createEdxmlInspector } from '../exchange/inspection/edxml-package-inspector.js';
 import type { CertificateValidationReport, CertificateValidator, ValidationPolicy } from '../pki/types.js';
+import { verifyDocumentSignatures } from '../signature/documents/index.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 import { flatten, revive, type FromThread, type InspectorThreadData, type ToThread } from './inspector-protocol.js';
 
@@ -34,6 +35,7 @@ const validator = cachingValidator(remoteValidator, { ttlMs: VERDICT_REUSE_MS, m
 
 const inspector = createEdxmlInspector({
   verifySignature: (bytes) => verifyPackage(bytes, { validator, policy: data.policy }),
+  ...(data.checkDocuments ? { verifyDocuments: (files: Parameters<typeof verifyDocumentSignatures>[0]) => verifyDocumentSignatures(files, { validator, policy: data.policy }) } : {}),
   limits: data.limits,
   ...(data.profile ? { profile: data.profile } : {}),
 });

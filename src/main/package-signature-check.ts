@@ -4,13 +4,15 @@
  */
 import type { AxisConfig } from '../config/config.js';
 import type { PackageSignatureCheck } from '../exchange/inspection/edxml-package-inspector.js';
-import { createCertificateValidator, loadTrustAnchors } from '../pki/index.js';
+import { createCertificateValidator, loadTrustAnchors, openCrlDirectory } from '../pki/index.js';
 import type { CertificateValidator, ValidationPolicy } from '../pki/types.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 
 export interface SignatureCheckSettings {
   trustAnchorsDir: string;
   revocationPolicy: AxisConfig['revocationPolicy'];
+  /** CRLs placed by an operator (CRL_DIR); absent: only fetched ones. */
+  crlDir?: string;
 }
 
 /**
@@ -63,7 +65,11 @@ export async function createSignatureChecking(settings: SignatureCheckSettings, 
     const validator = NOTHING_TRUSTED(settings.trustAnchorsDir);
     return { verify: (bytes) => verifyPackage(bytes, { validator, policy }), validator, policy, refreshRevocation: async () => undefined };
   }
-  const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy });
+  const crlDirectory = settings.crlDir ? openCrlDirectory(settings.crlDir) : undefined;
+  for (const entry of (await crlDirectory?.describe()) ?? []) {
+    if (entry.state !== 'current') warn?.(`CRL_DIR: ${entry.file} is ${entry.state}${entry.problem ? ` (${entry.problem})` : ''}: ${entry.state === 'expired' ? 'its certificates count as of unknown revocation status until a newer CRL is placed' : 'it is not used'}`);
+  }
+  const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy, ...(crlDirectory ? { crlDirectory } : {}) });
   // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
   const validator = cachingValidator(certificates);
   return {
@@ -75,8 +81,4 @@ export async function createSignatureChecking(settings: SignatureCheckSettings, 
       for (const f of failed) warn?.(`CRL refresh failed for ${f.url}: ${f.reason}`);
     },
   };
-}
-
-export async function createPackageSignatureCheck(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureCheck> {
-  return (await createSignatureChecking(settings, warn)).verify;
 }

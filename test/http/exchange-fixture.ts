@@ -70,6 +70,8 @@ export interface ExchangeFixture {
   archivistToken: string;
   /** Trust anchors for the receipts this axis seals. */
   receiptTrust: X509Certificate[];
+  /** The test PKI the agencies' and officials' certificates come from (signing.pki). */
+  signing: TestSigning;
   agency(organId: string, options?: { endpointUrl?: string }): Promise<TestAgency>;
   documentFrom(from: TestAgency, options: DocumentOptions): Promise<Buffer>;
   statusFrom(from: TestAgency, options: { sender: string; documentId: string; code: StatusCode; description?: string; signed?: boolean }): Promise<Buffer>;
@@ -103,7 +105,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   const exchange = createExchangeUseCases({
     store,
     queue,
-    inspector: createEdxmlInspector({ verifySignature: signing.verifySignature, limits: { maxBytes: maxPackageBytes } }),
+    inspector: createEdxmlInspector({ verifySignature: signing.verifySignature, verifyDocuments: signing.verifyDocuments, limits: { maxBytes: maxPackageBytes } }),
     receiptExporter: createReceiptExporter(identity),
     limits: { maxPackageBytes },
   });
@@ -134,7 +136,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, exchange, store, agencies, systems, secretKey, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
+    app, exchange, store, agencies, systems, secretKey, redis, signing, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createDemoPki } from '../../src/main/demo-pki.js';
 import { loadConfig } from '../../src/config/config.js';
-import { createPackageSignatureCheck } from '../../src/main/package-signature-check.js';
-import type { PackageSignatureCheck } from '../../src/exchange/inspection/edxml-package-inspector.js';
+import { createSignatureChecking } from '../../src/main/package-signature-check.js';
+import type { DocumentSignatureCheck, PackageSignatureCheck } from '../../src/exchange/inspection/edxml-package-inspector.js';
+import { verifyDocumentSignatures } from '../../src/signature/documents/index.js';
+import type { TestPki } from '../../src/pki/test-pki/index.js';
 import { generateTestPki, type TestIdentity, type TestIdentityName } from '../../src/pki/test-pki/generate-test-pki.js';
 import { testSigner } from '../../src/pki/test-pki/index.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
@@ -21,6 +23,10 @@ export interface AgencySigner {
 
 export interface TestSigning {
   verifySignature: PackageSignatureCheck;
+  /** The signatures inside the documents (PDFs), checked as the gateway checks them. */
+  verifyDocuments: DocumentSignatureCheck;
+  /** The test PKI: officials' and agencies' identities to sign PDFs with. */
+  pki: TestPki;
   /** The seal carrying this OrganId, or the next official certificate (to be registered by fingerprint). */
   agencySigner(organId: string): Promise<AgencySigner>;
   signUntrusted(bytes: Uint8Array): Promise<Buffer>;
@@ -42,12 +48,15 @@ function signerFor(identity: TestIdentity): AgencySigner {
 export async function createTestSigning(dir: string): Promise<TestSigning> {
   // The test PKI's CRL/OCSP server runs, so signers are checked under the default policy (require, fail-closed).
   const demo = await createDemoPki(path.join(dir, 'trust'));
-  const verifySignature = await createPackageSignatureCheck({ trustAnchorsDir: demo.trustDir, revocationPolicy: loadConfig({}).revocationPolicy });
+  const checking = await createSignatureChecking({ trustAnchorsDir: demo.trustDir, revocationPolicy: loadConfig({}).revocationPolicy });
+  const verifySignature = checking.verify;
   const seals = Object.values(demo.pki.identities).filter((i) => i.organId !== undefined);
   let nextOfficial = 0;
   let stranger: TestIdentity | undefined;
   return {
     verifySignature,
+    verifyDocuments: (files) => verifyDocumentSignatures(files, { validator: checking.validator, policy: checking.policy }),
+    pki: demo.pki,
     async agencySigner(organId) {
       const seal = seals.find((s) => s.organId === organId);
       if (seal) return signerFor(seal);

@@ -17,6 +17,7 @@ import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { createInspectorPool, type InspectorPool } from '../../src/main/inspector-pool.js';
 import { createSignatureChecking, type PackageSignatureChecking } from '../../src/main/package-signature-check.js';
 import type { CertificateValidator } from '../../src/pki/types.js';
+import { verifyDocumentSignatures } from '../../src/signature/documents/index.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -34,7 +35,7 @@ const pools: InspectorPool[] = [];
 function pool(options: { threads?: number; threadEntry?: URL } = {}): InspectorPool {
   // Counts what the threads ask of the event loop's validator.
   const counting: CertificateValidator = { validate: (...args) => { validations += 1; return checking.validator.validate(...args); } };
-  const created = createInspectorPool({ threads: options.threads ?? 2, limits, policy: checking.policy, validator: counting, ...(options.threadEntry ? { threadEntry: options.threadEntry } : {}) });
+  const created = createInspectorPool({ threads: options.threads ?? 2, limits, checkDocuments: true, policy: checking.policy, validator: counting, ...(options.threadEntry ? { threadEntry: options.threadEntry } : {}) });
   pools.push(created);
   return created;
 }
@@ -53,7 +54,9 @@ async function signedDocument(size = 2000): Promise<Buffer> {
 /** What the caller branches on: an AxisError's code and message, or the inspection itself. */
 async function verdict(inspector: PackageInspector, bytes: Uint8Array): Promise<unknown> {
   try {
-    return { ok: await inspector.inspect(bytes) };
+    const inspected = await inspector.inspect(bytes);
+    // When the documents were checked differs between two runs; what was found must not.
+    return { ok: inspected.documents ? { ...inspected, documents: { ...inspected.documents, checkedAt: 'same' } } : inspected };
   } catch (error) {
     if (!isAxisError(error)) throw error;
     return { code: error.code, message: error.message, details: error.details };
@@ -63,7 +66,7 @@ async function verdict(inspector: PackageInspector, bytes: Uint8Array): Promise<
 beforeAll(async () => {
   demo = await createDemoPki(path.join(root, 'trust'));
   checking = await createSignatureChecking({ trustAnchorsDir: demo.trustDir, revocationPolicy: 'require' });
-  onLoop = createEdxmlInspector({ verifySignature: checking.verify, limits });
+  onLoop = createEdxmlInspector({ verifySignature: checking.verify, verifyDocuments: (files) => verifyDocumentSignatures(files, { validator: checking.validator, policy: checking.policy }), limits });
 });
 
 afterAll(async () => {
@@ -149,7 +152,7 @@ describe('inspector pool whose threads cannot start', () => {
   it('refuses with INSPECTOR_FAILED instead of hanging, and retries the start with a growing delay instead of spinning', async () => {
     const errors: Error[] = [];
     const failedAt: number[] = [];
-    const broken = createInspectorPool({ threads: 1, limits, policy: {}, validator: { validate: () => Promise.reject(new Error('unused')) }, threadEntry: new URL('./fixtures/broken-inspector-thread.ts', import.meta.url), onThreadError: (error) => { errors.push(error); failedAt.push(performance.now()); } });
+    const broken = createInspectorPool({ threads: 1, limits, checkDocuments: false, policy: {}, validator: { validate: () => Promise.reject(new Error('unused')) }, threadEntry: new URL('./fixtures/broken-inspector-thread.ts', import.meta.url), onThreadError: (error) => { errors.push(error); failedAt.push(performance.now()); } });
     pools.push(broken);
     const first = await broken.inspect(Buffer.from('<edXML/>')).catch((error: unknown) => error);
     expect(first).toMatchObject({ code: 'INSPECTOR_FAILED' });

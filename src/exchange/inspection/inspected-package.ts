@@ -1,5 +1,6 @@
 /** Maps a checked edXML package (src/edxml) to what the exchange rules read: the pure half of the real inspector. */
 import type { CheckedPackage, EdocPackage } from '../../edxml/index.js';
+import type { DocumentSignaturesReport } from '../../signature/documents/index.js';
 import type { SignatureReport } from '../../signature/signature-report.js';
 import type { InspectedPackage } from '../ports/package-inspector.js';
 
@@ -21,7 +22,7 @@ export function referencesOf(pkg: EdocPackage): string[] {
   }
 }
 
-export function inspectionOf(checked: CheckedPackage, signature: SignatureReport): InspectedPackage {
+export function inspectionOf(checked: CheckedPackage, signature: SignatureReport, documents?: DocumentSignaturesReport): InspectedPackage {
   const pkg = checked.package;
   const warnings = checked.warnings.map((w) => ({ code: w.code, message: w.message }));
   if (pkg.kind === 'status') {
@@ -48,5 +49,6 @@ export function inspectionOf(checked: CheckedPackage, signature: SignatureReport
     references: referencesOf(pkg),
     warnings,
     signature,
+    ...(documents ? { documents } : {}),
   };
 }

@@ -3,13 +3,15 @@
 export type AgencyState = 'active' | 'suspended';
 export type DeliveryMode = 'push' | 'pull';
 
+import { SIGNATURE_POLICIES, type SignaturePolicyName } from '../../signature/documents/signature-policy.js';
+
 /**
- * What an agency's packages must carry to be accepted. `envelope` (the default): the XMLDSig of the package by a
- * certificate tied to the agency. `none`: an unsigned package is accepted with a warning; a signature that is
- * present is still verified and must be valid and tied to the agency.
+ * What an agency's packages must carry to be accepted (src/signature/documents/signature-policy.ts decides):
+ * `envelope` (the default): the XMLDSig of the package by a certificate tied to the agency; `document`: a PDF signed
+ * by the competent official and sealed by the agency (Decree 30/2020), every signature present valid; `either`; and
+ * `none`: unsigned accepted with a warning, a signature that is present still verified and must be valid.
  */
-export type SignaturePolicyName = 'envelope' | 'none';
-export const SIGNATURE_POLICIES: readonly SignaturePolicyName[] = ['envelope', 'none'];
+export { SIGNATURE_POLICIES, type SignaturePolicyName };
 export const DEFAULT_SIGNATURE_POLICY: SignaturePolicyName = 'envelope';
 
 export interface AgencyCredential {

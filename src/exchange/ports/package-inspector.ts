@@ -3,6 +3,7 @@
  * composes the edXML library and the XMLDSig verifier (inspection/edxml-package-inspector.ts, run in threads by
  * src/main/inspector-pool.ts); the rules never touch XML themselves.
  */
+import type { DocumentSignaturesReport } from '../../signature/documents/index.js';
 import type { SignatureReport } from '../../signature/signature-report.js';
 import type { BusinessType, EnvelopeKind, StatusCode } from '../model/index.js';
 
@@ -30,6 +31,8 @@ export interface InspectedPackage {
   warnings: { code: string; message: string }[];
   /** The XMLDSig verdict; code SIG_MISSING when the package carries no signature. */
   signature: SignatureReport;
+  /** The signatures inside the documents (PDFs) of a document package, when the inspector checks them. */
+  documents?: DocumentSignaturesReport;
 }
 
 export interface InspectOptions {

@@ -45,6 +45,8 @@ const EXACT: Record<string, number> = {
   EDXML_WRONG_NAMESPACE: 400,
   // The inspector itself failed (its thread died): no verdict on the package, nothing recorded; send it again.
   INSPECTOR_FAILED: 503,
+  // A document's signature could not be checked (not a verdict on it): send it again later.
+  PDF_CHECK_FAILED: 503,
   // The gateway's own.
   AUTH_MISSING: 401,
   AUTH_INVALID: 401,
@@ -88,8 +90,8 @@ export function restStatusForCode(code: string): number {
   if (exact !== undefined) return exact;
   // Revocation could not be established (responder down, CRL stale): not the package's fault, try again later.
   if (isCouldNotCheck(code)) return 503;
-  // A verdict on the package (format, signature) before the generic suffixes.
-  if (code.startsWith('SIG_') || code.startsWith('EDXML_')) return 422;
+  // A verdict on the package (format, signature, a document's signature) before the generic suffixes.
+  if (code.startsWith('SIG_') || code.startsWith('EDXML_') || code.startsWith('PDF_')) return 422;
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_CONFLICT')) return 409;
   for (const [prefix, status] of PREFIXES) if (code.startsWith(prefix)) return status;
