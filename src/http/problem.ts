@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AxisError, isAxisError } from '../errors/axis-error.js';
 import { logFor } from './request-log.js';
+import { closeIfBodyUnread } from './unread-body.js';
 
 /** A dialect's mapping from error codes to HTTP statuses. */
 export type StatusForCode = (code: string) => number;
@@ -56,6 +57,7 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
     res.destroy();
     return;
   }
+  closeIfBodyUnread(req, res);
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
