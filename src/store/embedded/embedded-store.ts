@@ -16,6 +16,7 @@ import {
   canTake,
   documentIdClash,
   isNewDocument,
+  isTakenBackWith,
   revisionOf,
   revokedMarks,
   type AgencyRecord,
@@ -173,14 +174,18 @@ export class EmbeddedStore implements Store {
     return JSON.parse(body) as DeliveryRecord;
   }
 
+  /** Carries out model/revocation.ts: the original and its updates and replacements marked, their deliveries withheld. */
   private revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft): void {
     const original = parse<EnvelopeRecord>(this.sql.envelope.get(originalId));
     if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
-    const marks = revokedMarks(original, revocation);
-    if (marks) this.sql.updateEnvelopeBody.run(JSON.stringify({ ...original, ...marks }), originalId);
-    for (const row of this.sql.deliveriesOfEnvelope.all(originalId)) {
-      const delivery = JSON.parse(row.body) as DeliveryRecord;
-      this.applyChange(delivery, { step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+    const about = parseAll<EnvelopeRecord>(this.sql.envelopesForDocument.all(original.documentId, original.documentId));
+    for (const taken of [original, ...about.filter((e) => isTakenBackWith(original, e))]) {
+      const marks = revokedMarks(taken, revocation);
+      if (marks) this.sql.updateEnvelopeBody.run(JSON.stringify({ ...taken, ...marks }), taken.id);
+      for (const row of this.sql.deliveriesOfEnvelope.all(taken.id)) {
+        const delivery = JSON.parse(row.body) as DeliveryRecord;
+        this.applyChange(delivery, { step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+      }
     }
     this.chain.appendInTransaction(receipt);
   }
