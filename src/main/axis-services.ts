@@ -5,6 +5,7 @@
  * hands receipts out with the identity's certificate chain.
  */
 import type { AxisConfig } from '../config/config.js';
+import { makePrivateDir } from '../config/data-dir.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
 import type { Store } from '../exchange/ports/index.js';
@@ -21,6 +22,8 @@ export interface AxisServices {
 }
 
 export async function openAxisServices(config: AxisConfig): Promise<AxisServices> {
+  // First, so that what the identity, the store and the secret key create beneath it is private from the start.
+  makePrivateDir(config.dataDir);
   const identity = await loadAxisIdentity({
     dataDir: config.dataDir,
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),

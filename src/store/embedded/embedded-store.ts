@@ -5,9 +5,10 @@
  * same data directory queue behind each other instead of failing, and makes every compare-and-set exact.
  * Writes go through a group commit (group-commit.ts): the fsync runs off the event loop and covers many commits.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../config/data-dir.js';
 import { AxisError } from '../../errors/axis-error.js';
 import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, Store } from '../../exchange/ports/index.js';
 import {
@@ -81,9 +82,13 @@ export class EmbeddedStore implements Store {
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-    mkdirSync(options.dataDir, { recursive: true });
+    makePrivateDir(options.dataDir);
     const blobs = await FileBlobStore.open(path.join(options.dataDir, 'blobs'));
-    const db = new Database(path.join(options.dataDir, 'axis.sqlite'));
+    const file = path.join(options.dataDir, 'axis.sqlite');
+    // SQLite would create the database 0644 (less the umask), and its -wal and -shm files take the database's mode:
+    // made here first, 0600, all three are private. An existing file is left as it is (start-up names it if loose).
+    closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+    const db = new Database(file);
     try {
       configureConnection(db, options.busyTimeoutMs ?? 10_000);
       migrate(db);
