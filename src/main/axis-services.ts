@@ -8,6 +8,7 @@ import type { AxisConfig } from '../config/config.js';
 import { makePrivateDir } from '../config/data-dir.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import { createPushEndpointPolicy } from '../exchange/agencies/push-endpoint-policy.js';
 import type { Store } from '../exchange/ports/index.js';
 import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
 import { openStore } from '../store/open-store.js';
@@ -29,6 +30,6 @@ export async function openAxisServices(config: AxisConfig): Promise<AxisServices
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),
   });
   const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer: createReceiptSealer(identity) });
-  const agencies = createAgencyRegistry({ store, secretKey: resolveSecretKey(config), graceSeconds: config.keyRotationGraceSeconds });
+  const agencies = createAgencyRegistry({ store, secretKey: resolveSecretKey(config), graceSeconds: config.keyRotationGraceSeconds, endpoints: createPushEndpointPolicy(config.pushEndpoints) });
   return { store, agencies, identity, exportReceipt: createReceiptExporter(identity) };
 }

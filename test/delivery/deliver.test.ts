@@ -16,6 +16,7 @@ import type { DeliveryQueue } from '../../src/exchange/ports/index.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -26,7 +27,7 @@ describe('deliver', () => {
   let deps: DeliverDeps;
   let redis: Redis;
   const prefix = uniquePrefix('deliver');
-  const push = createHttpPushClient();
+  const push = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
 
   beforeAll(() => { redis = new Redis(REDIS_URL); });
   afterAll(async () => {
@@ -187,7 +188,7 @@ describe('deliver', () => {
     // The last attempt: counted as a failure, it would dead-letter a package the recipient is about to take.
     const last = deps.policy.maxAttempts - 1;
     await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: last, nextAttemptAt: new Date(0).toISOString() } });
-    const shutting = createHttpPushClient();
+    const shutting = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
     receiver.behave(() => ({ status: 200, delayMs: 1000 }));
     const outcome = deliver({ ...deps, push: shutting }, id);
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -23,6 +23,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/exchange/ports/index.js';
 import type { StatusCode } from '../../src/exchange/model/index.js';
 import { createTestSigning, type TestSigning, type AgencySigner } from './test-signing.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 export interface TestAgency {
   organId: string;
@@ -90,7 +91,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   const prefix = `test-exchange-${process.pid}-${randomBytes(4).toString('hex')}`;
   const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: options.queueRedisUrl ?? 'redis://127.0.0.1:6379', prefix, ...(options.enqueueTimeoutMs ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}) });
   const signing: TestSigning = await createTestSigning(path.join(dataDir, 'pki'));
-  const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60 });
+  const agencies = createAgencyRegistry({ store, secretKey: randomBytes(32), graceSeconds: 60, endpoints: LOOPBACK_PUSH });
   const maxPackageBytes = options.maxPackageBytes ?? 4 * 1024 * 1024;
   const exchange = createExchangeUseCases({
     store,

@@ -15,11 +15,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { createAgencyClient } from '../../src/http/rest/agency-client.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
 import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 import { acceptPackage, addAgency, SENDER, startReceiver } from '../delivery/harness.js';
+import { LOOPBACK_PUSH_ENV } from '../support/loopback-push.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
 let running: RunningAxis | undefined;
@@ -45,7 +47,7 @@ describe('gateway and workers in one process', () => {
 
     // The test PKI's CRL/OCSP server runs: the default revocation policy (require) checks the seal for real.
     demo = await createDemoPki(path.join(dataDir, 'trust'));
-    const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
     running = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-run-axis-${randomBytes(4).toString('hex')}` });
     const a = await running.services.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
     await running.services.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
@@ -77,7 +79,7 @@ describe('gateway and workers in one process', () => {
 
   it('the workers and the gateway use QUEUE_PREFIX from the configuration (AxisConfig.workers.prefix)', async () => {
     const prefix = `test-run-axis-env-${randomBytes(4).toString('hex')}`;
-    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'env-prefix'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, DATA_DIR: path.join(dataDir, 'env-prefix'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000' });
     const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
     const redis = new Redis('redis://127.0.0.1:6379');
     try {
@@ -98,7 +100,7 @@ describe('gateway and workers in one process', () => {
 
   it('SIGTERM stops the workers taking jobs at once, while the gateway still waits for an upload in flight; nothing is lost', async () => {
     const prefix = `test-run-axis-stop-${randomBytes(4).toString('hex')}`;
-    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
     const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
     const receiver = await startReceiver(axis.services.identity.certificateDer);
     const queue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });
@@ -113,9 +115,13 @@ describe('gateway and workers in one process', () => {
       for (let i = 0; i < 100 && receiver.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(receiver.requests).toHaveLength(1);
 
-      // An agency's upload that has sent its headers and part of its body.
+      // An agency's upload, signed (an unsigned one is answered and closed at once), that has sent its headers and
+      // part of its body.
+      const uploader = (await axis.services.agencies.addAgency({ organId: '000.00.00.G23', name: 'Cơ quan gửi chậm' })).credentials;
+      const signed = signRequest({ method: 'POST', path: '/v1/packages', keyId: uploader.keyId, secret: uploader.secret, bodySha256: 'ab'.repeat(32) });
+      const head = Object.entries({ ...signed, Host: '127.0.0.1', 'Content-Type': 'application/xml', 'Content-Length': '100000' }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
       if (slowUpload.connecting) await new Promise<void>((resolve) => slowUpload.once('connect', resolve));
-      slowUpload.write(`POST /v1/packages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nContent-Length: 100000\r\n\r\n<edXML`);
+      slowUpload.write(`POST /v1/packages HTTP/1.1\r\n${head}\r\n\r\n<edXML`);
       let stopped = false;
       const stopping = axis.stop().then(() => { stopped = true; });
       await new Promise((r) => setTimeout(r, 500));

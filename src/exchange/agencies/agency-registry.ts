@@ -7,6 +7,7 @@ import { AxisError } from '../../errors/axis-error.js';
 import type { AgencyRecord } from '../model/index.js';
 import type { Clock, Store } from '../ports/index.js';
 import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
+import { createPushEndpointPolicy, type PushEndpointPolicy } from './push-endpoint-policy.js';
 import { createSecretBox } from './secret-box.js';
 
 /** The registry takes the standard's codes (src/edxml/organ-id.ts, the one OrganId rule). */
@@ -63,6 +64,8 @@ export interface AgencyRegistryOptions {
   secretKey: Buffer;
   graceSeconds?: number;
   now?: Clock;
+  /** Where push endpoints may point (PUSH_ALLOW_HTTP, PUSH_ALLOWED_HOSTS); default: https to public addresses only. */
+  endpoints?: PushEndpointPolicy;
 }
 
 export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegistry {
@@ -70,6 +73,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
   const box = createSecretBox(options.secretKey);
   const now = options.now ?? (() => new Date());
   const graceMs = (options.graceSeconds ?? 7 * 24 * 3600) * 1000;
+  const endpoints = options.endpoints ?? createPushEndpointPolicy();
 
   function newCredential(organId: string, at: string): { record: AgencyRecord['credentials'][number]; credentials: AgencyCredentials } {
     const keyId = `${organId}:${randomBytes(8).toString('hex')}`;
@@ -95,7 +99,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       const name = input.name.trim();
       if (name.length === 0 || name.length > 500) throw new AxisError('AGENCY_NAME_INVALID', 'The agency name must be 1 to 500 characters.');
       if (input.parent !== undefined) await load(input.parent);
-      const endpointUrl = input.endpointUrl === undefined ? undefined : assertEndpoint(input.endpointUrl);
+      const endpointUrl = input.endpointUrl === undefined ? undefined : endpoints.checkUrl(input.endpointUrl);
       if (await store.getAgency(organId)) throw new AxisError('AGENCY_EXISTS', `An agency with code ${organId} is already registered.`, { organId });
       const at = now().toISOString();
       const { record, credentials } = newCredential(organId, at);
@@ -158,17 +162,6 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       return { agency, secret: Buffer.from(box.open(credential.secretCiphertext, agency.organId), 'utf8') };
     },
   };
-}
-
-function assertEndpoint(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AxisError('AGENCY_ENDPOINT_INVALID', `The endpoint "${url.slice(0, 200)}" is not a URL.`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AxisError('AGENCY_ENDPOINT_INVALID', 'The endpoint must be an http(s) URL.');
-  return parsed.toString();
 }
 
 export function toView(agency: AgencyRecord): AgencyView {
