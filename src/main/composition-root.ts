@@ -13,6 +13,7 @@ import type { TokenDigest } from '../config/tokens.js';
 import { createDeliveryAdmin, type DeliveryAdmin } from '../exchange/delivery/dead-letters.js';
 import { createEdxmlInspector } from '../exchange/inspection/edxml-package-inspector.js';
 import { createExchangeUseCases, type Exchange } from '../exchange/create-exchange.js';
+import { createAgencyRateLimit } from '../http/agency-rate-limit.js';
 import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
 import { createRestDialect } from '../http/rest/index.js';
@@ -98,6 +99,14 @@ export function composeGateway(input: {
       accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
       rejected: (code) => metrics.packagesRejected.inc({ code }),
     },
+    // Over the same Redis as the replay cache, so every gateway process counts against the same limits.
+    rateLimit: createAgencyRateLimit({
+      redis,
+      keyPrefix: `${input.prefix ?? 'edx'}:`,
+      requestsPerMinute: config.agencyLimits.requestsPerMinute,
+      dailyBytes: config.agencyLimits.dailyBytes,
+      onLimited: (reason) => metrics.rateLimited.inc({ reason }),
+    }),
   });
   return createApp({
     logger,

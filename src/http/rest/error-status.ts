@@ -57,6 +57,9 @@ const EXACT: Record<string, number> = {
   AGENCY_EXISTS: 409,
   AGENCY_SECRET_UNREADABLE: 500,
   HTTP_BODY_TOO_LARGE: 413,
+  // Per-agency limits (src/http/agency-rate-limit.ts): wait for Retry-After.
+  RATE_LIMITED: 429,
+  RATE_QUOTA_EXCEEDED: 429,
   HTTP_UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   PACKAGE_NOT_FOUND: 404,

@@ -7,6 +7,7 @@ import type { TokenDigest } from '../../config/tokens.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
+import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import { adminRoutes } from './admin-routes.js';
@@ -31,6 +32,8 @@ export interface RestDialectOptions {
   uploadDir: string;
   maxPackageBytes: number;
   counters?: PackageCounters | undefined;
+  /** Per-agency request and byte limits (src/http/agency-rate-limit.ts); absent: none. */
+  rateLimit?: AgencyRateLimit | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -42,6 +45,7 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     tokens: options.tokens,
     uploadDir: options.uploadDir,
     maxPackageBytes: options.maxPackageBytes,
+    rateLimit: options.rateLimit,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
   router.use(problemHandler(restStatusForCode));
