@@ -95,6 +95,7 @@ export function composeGateway(input: {
     authWindowSeconds: config.authWindowSeconds,
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     counters: {
       accepted: (kind) => metrics.packagesAccepted.inc({ kind }),
       rejected: (code) => metrics.packagesRejected.inc({ code }),

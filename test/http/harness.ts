@@ -109,6 +109,8 @@ export interface HarnessOptions {
   unreachableRedisUrl?: string;
   /** Per-agency limits (src/http/agency-rate-limit.ts); absent: none. */
   agencyLimits?: { requestsPerMinute: number; dailyBytes: number; now?: () => number };
+  /** UPLOAD_IDLE_TIMEOUT_MS of the REST dialect. */
+  uploadIdleTimeoutMs?: number;
   /** Redis key prefix (two harnesses with the same one share their limits, as two gateway processes do). */
   prefix?: string;
 }
@@ -141,6 +143,7 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
     authWindowSeconds: 300,
     uploadDir: dir,
     maxPackageBytes: options.maxPackageBytes ?? 64 * 1024,
+    ...(options.uploadIdleTimeoutMs ? { uploadIdleTimeoutMs: options.uploadIdleTimeoutMs } : {}),
     ...(options.agencyLimits ? { rateLimit: createAgencyRateLimit({ redis, keyPrefix: prefix, ...options.agencyLimits, onLimited: (reason) => limited.push(reason) }) } : {}),
   });
   const app = createApp({

@@ -30,6 +30,8 @@ export interface ExchangeRoutesOptions {
   maxPackageBytes: number;
   /** Per-agency limits (src/http/agency-rate-limit.ts); absent: none. */
   rateLimit?: AgencyRateLimit | undefined;
+  /** An upload that sends nothing for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS). */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 const RECEIPT_TYPE_SET: ReadonlySet<string> = new Set<string>(RECEIPT_TYPES);
@@ -87,7 +89,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   async function submit(req: Request, res: Response): Promise<void> {
     const caller = agencyOf(res);
     assertPackageContentType(req);
-    const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes).catch((error: unknown) => {
+    const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes, options.uploadIdleTimeoutMs).catch((error: unknown) => {
       // The rest of an oversized body is not worth reading: close the connection after the 413.
       if (error instanceof HttpError && error.status === 413) res.set('Connection', 'close');
       throw error;

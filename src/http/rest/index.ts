@@ -34,6 +34,8 @@ export interface RestDialectOptions {
   counters?: PackageCounters | undefined;
   /** Per-agency request and byte limits (src/http/agency-rate-limit.ts); absent: none. */
   rateLimit?: AgencyRateLimit | undefined;
+  /** An upload that sends nothing for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS; default 30 s). */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -46,6 +48,7 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     uploadDir: options.uploadDir,
     maxPackageBytes: options.maxPackageBytes,
     rateLimit: options.rateLimit,
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
   router.use(problemHandler(restStatusForCode));
