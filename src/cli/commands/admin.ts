@@ -74,6 +74,9 @@ export function registerAdminCommands(program: Command): void {
     }));
   agency.command('rotate-key').argument('<code>').description('Issue a new key (printed once); older keys stay valid for the grace period')
     .action(async (code: string) => withStore((axis) => axis.agencies.rotateKey(code)));
+  agency.command('revoke-key').argument('<key-id>', 'the key id to refuse from now on, e.g. 000.00.00.G22:0123456789abcdef')
+    .description('Revoke one key at once (a compromised secret); the agency\'s other keys stay')
+    .action(async (keyId: string) => withStore((axis) => axis.agencies.revokeKey(keyId)));
   agency.command('add-certificate').argument('<code>').argument('<sha256>', 'SHA-256 fingerprint of the agency certificate')
     .description('Tie a signing certificate to the agency')
     .action(async (code: string, sha256: string) => withStore((axis) => axis.agencies.registerCertificate(code, sha256)));

@@ -54,6 +54,11 @@ export interface AgencyRegistry {
   resume(organId: string): Promise<AgencyView>;
   /** New key now; every older key stays valid for the grace period, then is refused. */
   rotateKey(organId: string): Promise<{ agency: AgencyView; credentials: AgencyCredentials }>;
+  /**
+   * Removes one key at once (a compromised secret): the next request signed with it is refused. The agency's other
+   * keys stay; with none left it signs nothing until `rotateKey` issues a new one.
+   */
+  revokeKey(keyId: string): Promise<AgencyView>;
   registerCertificate(organId: string, sha256Fingerprint: string): Promise<AgencyView>;
   /** For request authentication: the agency and clear secret behind a key id, if the key exists and is not expired. */
   resolveKey(keyId: string): Promise<{ agency: AgencyRecord; secret: Buffer } | undefined>;
@@ -144,6 +149,15 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       const { record, credentials } = newCredential(agency.organId, at.toISOString());
       agency.credentials.push(record);
       return { agency: await save(agency), credentials };
+    },
+    async revokeKey(keyId) {
+      const agency = await load(keyId.split(':')[0] ?? '');
+      const kept = agency.credentials.filter((c) => c.keyId !== keyId);
+      if (kept.length === agency.credentials.length) {
+        throw new AxisError('AGENCY_KEY_NOT_FOUND', `Agency ${agency.organId} has no key ${keyId.slice(0, 100)}.`, { organId: agency.organId });
+      }
+      agency.credentials = kept;
+      return save(agency);
     },
     async registerCertificate(organId, fingerprint) {
       const hex = fingerprint.replace(/:/g, '').toLowerCase();
