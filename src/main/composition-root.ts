@@ -31,6 +31,8 @@ export interface ComposedAxis {
   startWorkers(): Promise<RunningWorkers>;
   /** BullMQ queues shown on Bull Board. */
   boardQueues: Queue[];
+  /** Reads TRUST_ANCHORS_DIR again (SIGHUP, a change of the directory); the number of anchors now trusted. */
+  reloadTrustAnchors(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,11 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
+    reloadTrustAnchors: async () => {
+      const anchors = await signatures.reloadTrustAnchors();
+      pool?.forgetVerdicts();
+      return anchors;
+    },
     close: async () => {
       await pool?.close();
       await queue.close();

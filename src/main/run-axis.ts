@@ -12,6 +12,7 @@ import { metrics as processMetrics, type AxisMetrics } from '../observability/me
 import { openAxisServices, type AxisServices } from './axis-services.js';
 import { composeAxis, composeGateway } from './composition-root.js';
 import { connectRedis } from './redis-connection.js';
+import { watchTrustAnchors } from './trust-anchor-reload.js';
 
 export interface RunningAxis {
   server: Server | undefined;
@@ -51,6 +52,8 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
     await warnAboutLooseFiles(config, logger);
     const composed = await composeAxis({ config, services, logger, metrics, ...(prefix ? { queuePrefix: prefix } : {}) });
     stoppers.push(() => composed.close());
+    const anchors = watchTrustAnchors({ dir: config.trustAnchorsDir, reload: () => composed.reloadTrustAnchors(), logger });
+    stoppers.unshift(async () => anchors.close());
 
     let server: Server | undefined;
     let port: number | undefined;
