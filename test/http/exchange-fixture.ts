@@ -24,6 +24,7 @@ import type { Store } from '../../src/exchange/ports/index.js';
 import type { StatusCode } from '../../src/exchange/model/index.js';
 import { createTestSigning, type TestSigning, type AgencySigner } from './test-signing.js';
 import { LOOPBACK_PUSH } from '../support/loopback-push.js';
+import { openApiRecorder } from '../support/openapi-contract.js';
 
 export interface TestAgency {
   organId: string;
@@ -102,10 +103,12 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   });
   const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
   const tokens = [{ role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() }];
+  // Every answer of the tests on this fixture is checked against schemas/openapi.yaml (close() fails otherwise).
+  const openapi = openApiRecorder();
   const app = createApp({
     logger: pino({ level: 'silent' }),
     ops: { store, redis, metrics: undefined, metricsPublic: false, tokens },
-    dialects: [createRestDialect({
+    dialects: [openapi.dialect, createRestDialect({
       exchange,
       deliveries: undefined,
       agencies,
@@ -204,6 +207,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       await store.close();
       await signing.close();
       rmSync(dataDir, { recursive: true, force: true });
+      openapi.assertAllMatched();
     },
   };
   const f = () => app;

@@ -20,6 +20,7 @@ import type { DeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js'
 import { createAgencyRateLimit } from '../../src/http/agency-rate-limit.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
+import { openApiRecorder, type OpenApiRecorder } from '../support/openapi-contract.js';
 import type { AgencyRecord } from '../../src/exchange/model/index.js';
 import type { Store } from '../../src/exchange/ports/index.js';
 
@@ -86,6 +87,8 @@ export function fakeExchange(packages: StoredPackage[]): Exchange {
 
 export interface Harness {
   app: Express;
+  /** Checks every answer against schemas/openapi.yaml; close() fails on any that does not match. */
+  openapi: OpenApiRecorder;
   /** The reasons of the 429s the rate limit gave (requests, bytes). */
   limited: string[];
   /** What the app logged at warn and above, one parsed JSON line each. */
@@ -146,14 +149,16 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.uploadIdleTimeoutMs ? { uploadIdleTimeoutMs: options.uploadIdleTimeoutMs } : {}),
     ...(options.agencyLimits ? { rateLimit: createAgencyRateLimit({ redis, keyPrefix: prefix, ...options.agencyLimits, onLimited: (reason) => limited.push(reason) }) } : {}),
   });
+  // The exchange here is a stand-in (fakeExchange): its answers' bodies are not checked, everything else is.
+  const openapi = openApiRecorder({ bodies: (answer) => !/^\/v1\/(packages|inbox|receipts|documents)(\/|$)/.test(answer.path) });
   const app = createApp({
     logger,
     ops: { store: { ping: options.storePing ?? (async () => undefined) }, redis, metrics: options.metrics, metricsPublic: false, tokens },
-    dialects: [rest],
+    dialects: [openapi.dialect, rest],
     operatorPages: options.adminUi ? { router: options.adminUi, tokens } : undefined,
   });
   return {
-    app, logLines, limited, agencies, redis, prefix, dir,
+    app, openapi, logLines, limited, agencies, redis, prefix, dir,
     async add(organId) { return (await agencies.addAgency({ organId, name: `Agency ${organId}` })).credentials; },
     async close() {
       if (down) {
@@ -164,6 +169,7 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
         await redis.quit();
       }
       rmSync(dir, { recursive: true, force: true });
+      openapi.assertAllMatched();
     },
   };
 }

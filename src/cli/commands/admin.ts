@@ -9,6 +9,7 @@ import { DEAD_LETTER_PAGE_MAX, listDeadLetters } from '../../exchange/delivery/d
 import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
 import { openDeliveryAdmin } from '../../main/composition-root.js';
 import { DELIVERY_STATES, type DeliveryState } from '../../exchange/model/index.js';
+import { deliveryViewOf } from '../../exchange/package-views.js';
 
 async function withStore(action: (axis: AxisServices) => Promise<unknown>): Promise<void> {
   let axis: AxisServices | undefined;
@@ -93,8 +94,10 @@ export function registerAdminCommands(program: Command): void {
       const page = state === 'dead'
         ? await listDeadLetters(axis.store, { limit, ...(after !== undefined ? { after } : {}) })
         : await (async () => {
-          const items = await axis.store.listDeliveries({ states: [state], limit, ...(after !== undefined ? { after } : {}) });
-          return { items, ...(items.length === limit ? { nextCursor: items[items.length - 1]!.seq } : {}) };
+          const records = await axis.store.listDeliveries({ states: [state], limit, ...(after !== undefined ? { after } : {}) });
+          // The API's names (deliveryId, packageId, recipient), as a report shows a delivery; the cursor beside them.
+          const items = records.map((d) => ({ ...deliveryViewOf(d), seq: d.seq }));
+          return { items, ...(records.length === limit ? { nextCursor: records[records.length - 1]!.seq } : {}) };
         })();
       if (page.nextCursor !== undefined) process.stderr.write(`edx: more may follow: --after ${page.nextCursor}\n`);
       return page.items;
