@@ -15,6 +15,7 @@ import type { Store } from '../../src/exchange/ports/index.js';
 import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { revocationOfUpdatesContract } from './revocation-contract.js';
 
 export interface StoreHarness {
   /** Opens the store at this harness's location; after close(), opening again must find the same data. */
@@ -403,40 +404,7 @@ export function storeContract(factory: StoreFactory): void {
       expect((await store.listReceipts({ envelopeId: original.envelope.id, limit: 10 })).map((r) => r.type)).toEqual(['accepted', 'revoked']);
     });
 
-    it('takes back the pending updates and replacements of the revoked document too, and nothing else', async () => {
-      const original = bundle({ from: G22, to: [H41, K01] });
-      await store.accept(original);
-      const documentId = original.envelope.documentId;
-      const update = bundle({ from: G22, to: [H41, K01], documentId: `${documentId}-cap-nhat`, businessType: 2, refersToDocumentId: documentId });
-      const updated = await store.accept(update);
-      if (updated.outcome !== 'created') throw new Error(updated.outcome);
-      // H41 already has the update: its copy stays.
-      const toH41 = updated.deliveries.find((d) => d.recipientOrganId === H41)!;
-      await store.transitionDelivery(toH41.id, { step: setUpStep(['available'], 'fetched'), patch: { fetchedAt: new Date().toISOString() } });
-      const replacement = bundle({ from: G22, to: [K01], documentId: `${documentId}-thay-the`, businessType: 3, refersToDocumentId: documentId, states: { [K01]: 'retrying' } });
-      await store.accept(replacement);
-      // Not taken back: a status about the document, another sender's update naming the same DocumentId, another document's update.
-      const status = bundle({ from: H41, to: [G22], kind: 'status', statusCode: '01', refersToDocumentId: documentId });
-      const foreign = bundle({ from: K01, to: [H41], businessType: 2, refersToDocumentId: documentId });
-      const unrelated = bundle({ from: G22, to: [H41], businessType: 2, refersToDocumentId: `${documentId}-khac` });
-      for (const b of [status, foreign, unrelated]) await store.accept(b);
-
-      const revocation = bundle({ from: G22, to: [H41, K01], documentId: `${documentId}-thu-hoi`, businessType: 1, refersToDocumentId: documentId });
-      revocation.revokes = { envelopeId: original.envelope.id, revocationReceipt: receiptDraft(original.envelope, 'revoked') };
-      expect((await store.accept(revocation)).outcome).toBe('created');
-
-      const statesOf = async (envelopeId: string) => Object.fromEntries((await store.listDeliveriesForEnvelope(envelopeId)).map((d) => [d.recipientOrganId, d.state]));
-      expect(await statesOf(update.envelope.id)).toEqual({ [H41]: 'fetched', [K01]: 'withheld' });
-      expect(await statesOf(replacement.envelope.id)).toEqual({ [K01]: 'withheld' });
-      const marks = { revokedAt: revocation.envelope.acceptedAt, revokedByEnvelopeId: revocation.envelope.id };
-      expect(await store.getEnvelope(update.envelope.id)).toEqual({ ...update.envelope, ...marks });
-      expect(await store.getEnvelope(replacement.envelope.id)).toEqual({ ...replacement.envelope, ...marks });
-      for (const b of [status, foreign, unrelated]) {
-        expect(await store.getEnvelope(b.envelope.id)).toEqual(b.envelope);
-        expect(Object.values(await statesOf(b.envelope.id))).toEqual(['available']);
-      }
-      await expectValidChain();
-    });
+    revocationOfUpdatesContract({ store: () => store, expectValidChain: () => expectValidChain() });
   });
 
   describe('receipts', () => {
