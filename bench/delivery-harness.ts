@@ -21,6 +21,10 @@ import type { AgencyRecord, EnvelopeRecord } from '../src/exchange/model/index.j
 
 export const SENDER = '000.00.00.G22';
 
+/** The bench's receiver listens on 127.0.0.1 over http, which the axis refuses by default: opted in, as an operator would. */
+export const LOOPBACK_PUSH_RULES = { allowHttp: true, allowedHosts: ['127.0.0.1'] };
+export const LOOPBACK_PUSH_ENV = { PUSH_ALLOW_HTTP: 'true', PUSH_ALLOWED_HOSTS: '127.0.0.1' };
+
 /** Leaves Redis as it was: a run's keys all live under its own prefix. */
 export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
@@ -143,7 +147,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export function spawnDeliveryWorker(input: { dataDir: string; prefix: string; redisUrl: string; env?: Record<string, string> }): { child: ChildProcess; started: Promise<void> } {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'delivery.ts')], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DATA_DIR: input.dataDir, REDIS_URL: input.redisUrl, LOG_LEVEL: 'info', QUEUE_PREFIX: input.prefix, ...input.env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DATA_DIR: input.dataDir, REDIS_URL: input.redisUrl, LOG_LEVEL: 'info', QUEUE_PREFIX: input.prefix, ...LOOPBACK_PUSH_ENV, ...input.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const started = new Promise<void>((resolve, reject) => {

@@ -25,10 +25,11 @@ import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { signRequest } from '../src/http/rest/request-signing.js';
 import { createHttpPushClient } from '../src/push/http-push-client.js';
+import { createPushEndpointPolicy } from '../src/exchange/agencies/push-endpoint-policy.js';
 import { startWorkers } from '../src/main/start-workers.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { AGENCY_A, AGENCY_B, contextSwitchesOf, cpuSecondsOf, signedPackages, startBenchGateway, startProcess, stopProcess, type Credentials, type SignedPackage } from './gateway-harness.js';
-import { accept, addAgency, dropPrefix, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
+import { accept, addAgency, dropPrefix, LOOPBACK_PUSH_RULES, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SIZE = 20 * 1024;
@@ -69,7 +70,7 @@ interface CaseResult {
 
 /** Reference: the same bytes POSTed straight to the endpoint, CONCURRENCY at a time, no store, no queue. */
 async function rawPostRate(receiver: BenchReceiver, count: number): Promise<number> {
-  const client = createHttpPushClient();
+  const client = createHttpPushClient({ endpoints: createPushEndpointPolicy(LOOPBACK_PUSH_RULES) });
   const body = packageBytes(SIZE);
   let next = 0;
   const started = process.hrtime.bigint();
@@ -104,6 +105,7 @@ async function runCase(recipients: number, packages: number, receiver: BenchRece
     concurrency: CONCURRENCY,
     delivery: { recipient: { concurrency: CONCURRENCY * Math.max(1, WORKER_PROCESSES), ratePerSecond: 0 } },
     roles: { delivery: WORKER_PROCESSES === 0, maintenance: false },
+    pushEndpoints: LOOPBACK_PUSH_RULES,
   });
   const processes = Array.from({ length: WORKER_PROCESSES }, () => spawnDeliveryWorker({
     dataDir: axis.dataDir, prefix, redisUrl: REDIS_URL,

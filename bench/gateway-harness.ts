@@ -110,6 +110,8 @@ export async function startBenchGateway(env: Record<string, string>): Promise<Be
     DATA_DIR: dataDir, PORT: new URL(url).port, HOST: '127.0.0.1', LOG_LEVEL: 'error',
     REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     OPERATOR_TOKENS: createHash('sha256').update(operatorToken).digest('hex'),
+    // The benchmark is one agency sending as fast as it can: the per-agency limits would measure themselves.
+    AGENCY_REQUESTS_PER_MINUTE: '0', AGENCY_DAILY_BYTES: '0',
     ...env,
   });
   const stop = async (): Promise<void> => {

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Everything else receives a typed, validated `AxisConfig`; an invalid
  * value stops start-up with one line that names the variable (see `ConfigError`).
  */
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,6 +18,21 @@ const tokenDigests = z
   .refine((list) => list.every((t) => sha256Hex.test(t)), 'must be comma-separated SHA-256 hex digests of the tokens (printf %s TOKEN | sha256sum)');
 
 const milliseconds = z.coerce.number().int().positive();
+
+const flag = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
+
+/** PUSH_ALLOWED_HOSTS: comma-separated host names, IP addresses or CIDR ranges. */
+const isHostRule = (entry: string): boolean => {
+  const [net = '', bits, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  if (isIP(net) !== 0) return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(net) === 6 ? 128 : 32));
+  return bits === undefined && /^[a-z0-9]([a-z0-9-]{0,62}\.?)*$/i.test(net);
+};
+const hostRules = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((t) => t.trim()).filter((t) => t.length > 0))
+  .refine((list) => list.every(isHostRule), 'must be comma-separated host names, IP addresses or CIDR ranges (e.g. dms.internal,10.20.0.0/16)');
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -72,6 +88,12 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: milliseconds.optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   DEAD_LETTER_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  // Issue 23 (hardening): where pushes may go, what one agency may ask, how long an upload may stall.
+  PUSH_ALLOW_HTTP: flag,
+  PUSH_ALLOWED_HOSTS: hostRules,
+  AGENCY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  AGENCY_DAILY_BYTES: z.coerce.number().int().min(0).default(20 * 1024 * 1024 * 1024),
+  UPLOAD_IDLE_TIMEOUT_MS: milliseconds.default(30_000),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -148,6 +170,13 @@ export interface AxisConfig {
   /** Where the government SDK's protocol is served (VDXP_PATH, default /vdxp). */
   vdxpPath: string;
   workers: WorkerSettings;
+  // Issue 23 (hardening).
+  /** Where the axis may push (PUSH_ALLOW_HTTP, PUSH_ALLOWED_HOSTS): by default https to public addresses only. */
+  pushEndpoints: { allowHttp: boolean; allowedHosts: string[] };
+  /** Per agency, shared by every gateway process over Redis; 0 = no limit. */
+  agencyLimits: { requestsPerMinute: number; dailyBytes: number };
+  /** An authenticated upload that sends nothing for this long is cut off (408). */
+  uploadIdleTimeoutMs: number;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -201,6 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     vdxpPath: e.VDXP_PATH,
     workers: workerSettings(e),
+    pushEndpoints: { allowHttp: e.PUSH_ALLOW_HTTP, allowedHosts: e.PUSH_ALLOWED_HOSTS },
+    agencyLimits: { requestsPerMinute: e.AGENCY_REQUESTS_PER_MINUTE, dailyBytes: e.AGENCY_DAILY_BYTES },
+    uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
   };
 }
 

@@ -3,19 +3,20 @@
  * once, written to DATA_DIR/secret.key with 0600 permissions, and reused so the server and the CLI agree.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AxisConfig } from './config.js';
 import { ConfigError } from './config.js';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './data-dir.js';
 
 export const DEV_SECRET_KEY_FILE = 'secret.key';
 
 export function resolveSecretKey(config: Pick<AxisConfig, 'secretKey' | 'dataDir'>): Buffer {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, DEV_SECRET_KEY_FILE);
-  mkdirSync(config.dataDir, { recursive: true });
+  makePrivateDir(config.dataDir);
   try {
-    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

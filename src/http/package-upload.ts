@@ -30,6 +30,8 @@ export interface UploadedBytes {
 }
 
 export interface UploadOptions {
+  /** How long the upload may send nothing before it is cut off (UPLOAD_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
   /**
    * Bytes a client appends after the package (the government SDK's CRLF): when the body ends with them they are cut
    * off before the package is hashed or stored; a body without them is taken whole.
@@ -65,6 +67,32 @@ function whenInterrupted(req: Request): Promise<never> {
   return interrupted;
 }
 
+/** How long an upload may send nothing before it is cut off, unless the dialect says otherwise (UPLOAD_IDLE_TIMEOUT_MS). */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * Rejects when no byte of the body arrives for `ms`: a client that stalls (or one that holds connections open on
+ * purpose) would otherwise keep a socket, a temporary file and its descriptor for as long as it likes. Listens
+ * alongside the reader, so it is attached after the body's consumer.
+ */
+function whenIdle(req: Request, ms: number): { idle: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let fail: (error: HttpError) => void = () => undefined;
+  const idle = new Promise<never>((_resolve, reject) => { fail = reject; });
+  idle.catch(() => undefined);
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(new HttpError(408, 'HTTP_UPLOAD_IDLE', `No part of the package arrived for ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}: the upload was cut off and nothing was recorded; send it again.`)), ms);
+  };
+  const stop = (): void => {
+    clearTimeout(timer);
+    req.off('data', arm);
+  };
+  req.on('data', arm);
+  arm();
+  return { idle, stop };
+}
+
 /** A failure of the axis's own disk (full, read-only, out of descriptors), not of the client's upload. */
 function isStorageFailure(error: unknown): boolean {
   return typeof (error as { syscall?: unknown }).syscall === 'string';
@@ -72,14 +100,15 @@ function isStorageFailure(error: unknown): boolean {
 
 /** `limit` counts the package without its trailer. */
 export async function receivePackage(req: Request, dir: string, limit: number, options: UploadOptions = {}): Promise<UploadedFile | UploadedBytes> {
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS;
   const trailer = options.trailer ?? Buffer.alloc(0);
   const declared = req.get('content-length');
   if (declared !== undefined && Number(declared) > limit + trailer.length) throw tooLarge(limit);
   if (declared !== undefined && Number(declared) <= Math.min(limit, IN_MEMORY_UPLOAD_BYTES)) {
-    const whole = await receiveInMemory(req, Number(declared), trailer.length === 0);
+    const whole = await receiveInMemory(req, Number(declared), idleTimeoutMs, trailer.length === 0);
     return trailer.length === 0 ? whole : withoutTrailer(whole, trailer, limit);
   }
-  return receiveToFile(req, dir, limit, trailer);
+  return receiveToFile(req, dir, limit, idleTimeoutMs, trailer);
 }
 
 function withoutTrailer(upload: UploadedBytes, trailer: Buffer, limit: number): UploadedBytes {
@@ -91,10 +120,11 @@ function withoutTrailer(upload: UploadedBytes, trailer: Buffer, limit: number): 
 }
 
 /** `hashed`: the digest is computed while the bytes arrive (otherwise the caller hashes what it keeps). */
-async function receiveInMemory(req: Request, declared: number, hashed = true): Promise<UploadedBytes> {
+async function receiveInMemory(req: Request, declared: number, idleTimeoutMs: number, hashed = true): Promise<UploadedBytes> {
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   let size = 0;
+  let watch: ReturnType<typeof whenIdle> | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       req.on('data', (chunk: Buffer) => {
@@ -107,17 +137,21 @@ async function receiveInMemory(req: Request, declared: number, hashed = true): P
       req.once('end', resolve);
       req.once('error', reject);
       whenInterrupted(req).catch(reject);
+      watch = whenIdle(req, idleTimeoutMs);
+      watch.idle.catch(reject);
     });
   } catch (error) {
     if (error instanceof HttpError) throw error;
     throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
+  } finally {
+    watch?.stop();
   }
   if (size === 0) throw new HttpError(400, 'EDXML_EMPTY', 'The request body is empty: send the edXML package.');
   if (size !== declared) throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
   return { bytes: Buffer.concat(chunks, size), sha256: hashed ? hash.digest('hex') : '', size };
 }
 
-async function receiveToFile(req: Request, dir: string, limit: number, trailer: Buffer): Promise<UploadedFile> {
+async function receiveToFile(req: Request, dir: string, limit: number, idleTimeoutMs: number, trailer: Buffer): Promise<UploadedFile> {
   const tempPath = path.join(dir, `upload-${Date.now()}-${randomBytes(8).toString('hex')}.tmp`);
   const hash = createHash('sha256');
   let size = 0;
@@ -149,8 +183,9 @@ async function receiveToFile(req: Request, dir: string, limit: number, trailer: 
   const written = pipeline(meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
   written.catch(() => undefined);
   req.pipe(meter);
+  const watch = whenIdle(req, idleTimeoutMs);
   try {
-    await Promise.race([written, whenInterrupted(req)]);
+    await Promise.race([written, whenInterrupted(req), watch.idle]);
   } catch (error) {
     req.unpipe(meter);
     req.resume();
@@ -164,6 +199,8 @@ async function receiveToFile(req: Request, dir: string, limit: number, trailer: 
       throw new HttpError(503, 'UPLOAD_NOT_STORED', 'The axis could not write the upload to its disk: nothing was recorded; send the package again later.', undefined, { retryAfterSeconds: 30, cause: error });
     }
     throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The package upload was interrupted before it was complete.');
+  } finally {
+    watch.stop();
   }
   if (size === 0) {
     await rm(tempPath, { force: true });

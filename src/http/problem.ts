@@ -6,6 +6,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { AxisError, isAxisError } from '../errors/axis-error.js';
 import { logFor } from './request-log.js';
+import { closeIfBodyUnread } from './unread-body.js';
 
 /** A dialect's mapping from error codes to HTTP statuses. */
 export type StatusForCode = (code: string) => number;
@@ -32,7 +33,7 @@ export class HttpError extends AxisError {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
   409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
   429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable',
 };
@@ -56,8 +57,15 @@ export function sendProblem(req: Request, res: Response, status: number, code: s
     res.destroy();
     return;
   }
+  closeIfBodyUnread(req, res);
   res.status(status).type('application/problem+json').send(JSON.stringify(problem));
 }
+
+/**
+ * Retry-After of a 503 that carries no wait of its own (a signer's revocation that could not be established, the
+ * store busy, an inspector thread lost): the cause is the axis's or a CA's, usually gone within seconds to a minute.
+ */
+export const RETRY_AFTER_503_SECONDS = 30;
 
 /** Problems with the codes that no dialect table knows: the status an HttpError carries, 500 for any other error. */
 export const noCodeStatuses: StatusForCode = () => 500;
@@ -66,12 +74,14 @@ export function problemHandler(statusFor: StatusForCode): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
       if (error.status >= 500) logFor(req)?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
-      if (error.retryAfterSeconds !== undefined && !res.headersSent) res.set('Retry-After', String(error.retryAfterSeconds));
+      const retryAfter = error.retryAfterSeconds ?? (error.status === 503 ? RETRY_AFTER_503_SECONDS : undefined);
+      if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       return sendProblem(req, res, error.status, error.code, error.message);
     }
     if (isAxisError(error)) {
       const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
+      if (status === 503 && !res.headersSent) res.set('Retry-After', String(RETRY_AFTER_503_SECONDS));
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
     }

@@ -58,7 +58,8 @@ function writeLine(logger: Logger, req: IncomingMessage, res: ServerResponse, st
   const person = locals?.['person']?.role;
   logger[level]({
     req: requestFields(req),
-    res: { statusCode: status },
+    // Aborted before any answer went out: there is no status to report (res.statusCode would say its default, 200).
+    res: { statusCode: completed || res.headersSent ? status : null },
     responseTime: Math.round(performance.now() - started),
     ...(agency ? { agency } : person ? { person } : {}),
   }, completed ? 'request completed' : 'request aborted');

@@ -5,8 +5,10 @@
  * store, and the exporter that hands receipts out with the identity's certificate chain.
  */
 import type { AxisConfig } from '../config/config.js';
+import { makePrivateDir } from '../config/data-dir.js';
 import { resolveSecretKey } from '../config/secret-key.js';
 import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/agency-registry.js';
+import { createPushEndpointPolicy } from '../exchange/agencies/push-endpoint-policy.js';
 import type { Store } from '../exchange/ports/index.js';
 import { createSystemRegistry, type SystemRegistry } from '../exchange/systems/system-registry.js';
 import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
@@ -24,13 +26,15 @@ export interface AxisServices {
 }
 
 export async function openAxisServices(config: AxisConfig): Promise<AxisServices> {
+  // First, so that what the identity, the store and the secret key create beneath it is private from the start.
+  makePrivateDir(config.dataDir);
   const identity = await loadAxisIdentity({
     dataDir: config.dataDir,
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),
   });
   const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer: createReceiptSealer(identity) });
   const secretKey = resolveSecretKey(config);
-  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: config.keyRotationGraceSeconds });
+  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: config.keyRotationGraceSeconds, endpoints: createPushEndpointPolicy(config.pushEndpoints) });
   const systems = createSystemRegistry({ store, secretKey });
   return { store, agencies, systems, identity, exportReceipt: createReceiptExporter(identity) };
 }

@@ -13,6 +13,7 @@ import type { TokenDigest } from '../config/tokens.js';
 import { createDeliveryAdmin, type DeliveryAdmin } from '../exchange/delivery/dead-letters.js';
 import { createEdxmlInspector } from '../exchange/inspection/edxml-package-inspector.js';
 import { createExchangeUseCases, type Exchange } from '../exchange/create-exchange.js';
+import { createAgencyRateLimit } from '../http/agency-rate-limit.js';
 import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
 import { createRestDialect } from '../http/rest/index.js';
@@ -32,6 +33,8 @@ export interface ComposedAxis {
   startWorkers(): Promise<RunningWorkers>;
   /** BullMQ queues shown on Bull Board. */
   boardQueues: Queue[];
+  /** Reads TRUST_ANCHORS_DIR again (SIGHUP, a change of the directory); the number of anchors now trusted. */
+  reloadTrustAnchors(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,11 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
+    reloadTrustAnchors: async () => {
+      const anchors = await signatures.reloadTrustAnchors();
+      pool?.forgetVerdicts();
+      return anchors;
+    },
     close: async () => {
       await pool?.close();
       await queue.close();
@@ -96,6 +104,15 @@ export function composeGateway(input: {
     accepted: (kind: string) => metrics.packagesAccepted.inc({ kind }),
     rejected: (code: string) => metrics.packagesRejected.inc({ code }),
   };
+  // Over the same Redis as the replay cache, so every gateway process counts against the same limits; one limiter
+  // for both dialects, so an agency's requests count the same whichever way it sends them.
+  const rateLimit = createAgencyRateLimit({
+    redis,
+    keyPrefix: `${input.prefix ?? 'edx'}:`,
+    requestsPerMinute: config.agencyLimits.requestsPerMinute,
+    dailyBytes: config.agencyLimits.dailyBytes,
+    onLimited: (reason) => metrics.rateLimited.inc({ reason }),
+  });
   const rest = createRestDialect({
     exchange: composed.exchange,
     deliveries: composed.deliveries,
@@ -106,7 +123,9 @@ export function composeGateway(input: {
     authWindowSeconds: config.authWindowSeconds,
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     counters,
+    rateLimit,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,
@@ -115,7 +134,9 @@ export function composeGateway(input: {
     systems: services.systems,
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
+    uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     counters,
+    rateLimit,
   });
   return createApp({
     logger,

@@ -29,9 +29,13 @@ export function forkGateways(config: AxisConfig, log: (message: string) => void)
     });
   };
   for (let i = 0; i < config.gatewayProcesses; i++) fork();
+  // Each gateway process holds its own trust anchors: a SIGHUP to the primary reaches them all.
+  const hangUp = (): void => { for (const worker of live) worker.process.kill('SIGHUP'); };
+  process.on('SIGHUP', hangUp);
   return {
     async stop() {
       stopping = true;
+      process.off('SIGHUP', hangUp);
       await Promise.all([...live].map((worker) => new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
         worker.process.kill('SIGTERM');

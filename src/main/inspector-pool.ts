@@ -27,6 +27,8 @@ export interface InspectorPool extends PackageInspector {
   readonly threads: number;
   /** Ends the threads; inspections still running fail with INSPECTOR_FAILED. */
   close(): Promise<void>;
+  /** The trust anchors changed: every thread forgets the verdicts it reuses, before its next package. */
+  forgetVerdicts(): void;
 }
 
 interface Pending {
@@ -117,6 +119,9 @@ export function createInspectorPool(options: InspectorPoolOptions): InspectorPoo
 
   return {
     threads: options.threads,
+    forgetVerdicts() {
+      for (const thread of threads) if (!thread.exited) thread.worker.postMessage({ type: 'forget-verdicts' } satisfies ToThread);
+    },
     inspect(bytes: Uint8Array, inspectOptions: InspectOptions = {}): Promise<InspectedPackage> {
       if (closed) return Promise.reject(new AxisError('INSPECTOR_FAILED', 'The package inspector is shut down: the gateway is stopping.'));
       // The least busy thread: a 30 MiB package on one thread does not hold up the small ones behind it.

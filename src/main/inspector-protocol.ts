@@ -30,7 +30,9 @@ export interface FlatError {
 export type ToThread =
   | { type: 'inspect'; id: number; bytes: Uint8Array }
   | { type: 'validated'; id: number; report: CertificateValidationReport }
-  | { type: 'validate-failed'; id: number; error: FlatError };
+  | { type: 'validate-failed'; id: number; error: FlatError }
+  /** The trust anchors were reloaded: verdicts the thread keeps are forgotten. */
+  | { type: 'forget-verdicts' };
 
 /** Thread -> event loop. */
 export type FromThread =

@@ -31,7 +31,9 @@ const remoteValidator: CertificateValidator = {
 // A burst from one agency asks once per few seconds, not once per package; the event loop's own cache (minutes) and
 // its CRL refreshes stay the authority, this one only adds VERDICT_REUSE_MS to how old a verdict can be.
 const VERDICT_REUSE_MS = 5_000;
-const validator = cachingValidator(remoteValidator, { ttlMs: VERDICT_REUSE_MS, maxEntries: 200 });
+const reuse = (): CertificateValidator => cachingValidator(remoteValidator, { ttlMs: VERDICT_REUSE_MS, maxEntries: 200 });
+let reused = reuse();
+const validator: CertificateValidator = { validate: (signer, intermediates, policy) => reused.validate(signer, intermediates, policy) };
 
 const inspector = createEdxmlInspector({
   verifySignature: (bytes) => verifyPackage(bytes, { validator, policy: data.policy }),
@@ -48,6 +50,9 @@ port.on('message', (message: ToThread) => {
         (error: unknown) => send({ type: 'failed', id: message.id, error: flatten(error) }),
       );
       return;
+    case 'forget-verdicts':
+      reused = reuse();
+      break;
     case 'validated':
     case 'validate-failed': {
       const pending = waiting.get(message.id);

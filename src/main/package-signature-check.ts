@@ -4,7 +4,7 @@
  */
 import type { AxisConfig } from '../config/config.js';
 import type { PackageSignatureCheck } from '../exchange/inspection/edxml-package-inspector.js';
-import { createCertificateValidator, loadTrustAnchors, openCrlDirectory } from '../pki/index.js';
+import { createCertificateValidator, loadTrustAnchors, openCrlDirectory, type CrlDirectory } from '../pki/index.js';
 import type { CertificateValidator, ValidationPolicy } from '../pki/types.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 
@@ -50,35 +50,55 @@ export interface PackageSignatureChecking {
   policy: ValidationPolicy;
   /** Re-fetches every CRL the validator has used (the maintenance worker's hourly hook); failures are warned, not thrown. */
   refreshRevocation(): Promise<void>;
+  /**
+   * Reads TRUST_ANCHORS_DIR again (SIGHUP, or the directory changed: trust-anchor-reload.ts) and validates with what
+   * it holds from the next package on; the verdicts cached under the old anchors go with them. Answers the number of
+   * anchors now trusted (0: nothing is trusted, as at a start on an empty directory).
+   */
+  reloadTrustAnchors(): Promise<number>;
 }
 
-export async function createSignatureChecking(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureChecking> {
+interface AnchoredValidator {
+  validator: CertificateValidator;
+  refreshCrls(): Promise<{ failed: { url: string; reason: string }[] }>;
+  anchors: number;
+}
+
+async function anchoredValidator(settings: SignatureCheckSettings, policy: ValidationPolicy, crlDirectory: CrlDirectory | undefined, warn?: (message: string) => void): Promise<AnchoredValidator> {
   const anchors = await loadTrustAnchors(settings.trustAnchorsDir).catch((error: unknown) => {
     warn?.(`no trust anchors loaded from ${settings.trustAnchorsDir} (${(error as Error).message}): every signed package will be refused as untrusted; put the root certificates there (TRUST_ANCHORS_DIR)`);
     return [];
   });
+  if (anchors.length === 0) return { validator: NOTHING_TRUSTED(settings.trustAnchorsDir), refreshCrls: async () => ({ failed: [] }), anchors: 0 };
+  const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy, ...(crlDirectory ? { crlDirectory } : {}) });
+  // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
+  return { validator: cachingValidator(certificates), refreshCrls: () => certificates.refreshCrls(), anchors: anchors.length };
+}
+
+export async function createSignatureChecking(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureChecking> {
   const policy = policyOf(settings.revocationPolicy);
   if (settings.revocationPolicy !== 'require') {
     warn?.(`REVOCATION_POLICY=${settings.revocationPolicy}: a signer whose revocation status cannot be established is accepted with a warning in the package report (fail-open${settings.revocationPolicy === 'off' ? ', and CRL/OCSP are never fetched' : ''}); the default, require, refuses it`);
   }
-  if (anchors.length === 0) {
-    const validator = NOTHING_TRUSTED(settings.trustAnchorsDir);
-    return { verify: (bytes) => verifyPackage(bytes, { validator, policy }), validator, policy, refreshRevocation: async () => undefined };
-  }
+  // CRLs an operator placed (CRL_DIR): one directory for the process, read again when its files change.
   const crlDirectory = settings.crlDir ? openCrlDirectory(settings.crlDir) : undefined;
   for (const entry of (await crlDirectory?.describe()) ?? []) {
     if (entry.state !== 'current') warn?.(`CRL_DIR: ${entry.file} is ${entry.state}${entry.problem ? ` (${entry.problem})` : ''}: ${entry.state === 'expired' ? 'its certificates count as of unknown revocation status until a newer CRL is placed' : 'it is not used'}`);
   }
-  const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy, ...(crlDirectory ? { crlDirectory } : {}) });
-  // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
-  const validator = cachingValidator(certificates);
+  let current = await anchoredValidator(settings, policy, crlDirectory, warn);
+  // One validator object for the whole process (the inspector threads hold it): it asks whichever anchors are current.
+  const validator: CertificateValidator = { validate: (signer, intermediates, asked) => current.validator.validate(signer, intermediates, asked) };
   return {
     verify: (bytes) => verifyPackage(bytes, { validator, policy }),
     validator,
     policy,
     async refreshRevocation() {
-      const { failed } = await certificates.refreshCrls();
+      const { failed } = await current.refreshCrls();
       for (const f of failed) warn?.(`CRL refresh failed for ${f.url}: ${f.reason}`);
+    },
+    async reloadTrustAnchors() {
+      current = await anchoredValidator(settings, policy, crlDirectory, warn);
+      return current.anchors;
     },
   };
 }

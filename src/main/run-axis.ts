@@ -6,11 +6,13 @@
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { AxisConfig } from '../config/config.js';
+import { looseDataFiles } from '../config/data-dir.js';
 import { loadTokenDigests } from '../config/tokens.js';
 import { metrics as processMetrics, type AxisMetrics } from '../observability/metrics.js';
 import { openAxisServices, type AxisServices } from './axis-services.js';
 import { composeAxis, composeGateway } from './composition-root.js';
 import { connectRedis } from './redis-connection.js';
+import { watchTrustAnchors } from './trust-anchor-reload.js';
 
 export interface RunningAxis {
   server: Server | undefined;
@@ -47,8 +49,11 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
   let services: AxisServices | undefined;
   try {
     services = await openAxisServices(config);
+    await warnAboutLooseFiles(config, logger);
     const composed = await composeAxis({ config, services, logger, metrics, ...(prefix ? { queuePrefix: prefix } : {}) });
     stoppers.push(() => composed.close());
+    const anchors = watchTrustAnchors({ dir: config.trustAnchorsDir, reload: () => composed.reloadTrustAnchors(), logger });
+    stoppers.unshift(async () => anchors.close());
 
     let server: Server | undefined;
     let port: number | undefined;
@@ -103,4 +108,12 @@ export async function runAxis(config: AxisConfig, options: RunAxisOptions = {}):
     redis.disconnect();
     throw error;
   }
+}
+
+/** DATA_DIR holds documents, keys and secrets: say which of its files others may read (see src/config/data-dir.ts). */
+async function warnAboutLooseFiles(config: AxisConfig, logger: Logger): Promise<void> {
+  const loose = await looseDataFiles(config.dataDir, config.tokenFile ? [config.tokenFile] : []);
+  if (loose.length === 0) return;
+  logger.warn({ files: loose.map((f) => ({ path: f.path, mode: f.mode.toString(8) })) },
+    'files under DATA_DIR (or TOKEN_FILE) that hold documents, keys or secrets can be read by other users: chmod 700 the directories and 600 the files');
 }

@@ -15,6 +15,7 @@ import type { PushSigningIdentity } from '../exchange/delivery/push-signature.js
 import type { PushClient, Store } from '../exchange/ports/index.js';
 import { metrics as processMetrics, type AxisMetrics } from '../observability/metrics.js';
 import { createHttpPushClient } from '../push/http-push-client.js';
+import { createPushEndpointPolicy, type PushEndpointRules } from '../exchange/agencies/push-endpoint-policy.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import { createRedisRecipientGate } from '../queue/bullmq/recipient-gate.js';
 import { gateRedisOptions, openRedis, workerRedisOptions } from '../queue/bullmq/redis-options.js';
@@ -32,7 +33,7 @@ export interface StartWorkersOptions {
    * AxisConfig (src/config) as src/main passes it: redisUrl, shutdownTimeoutMs, and `workers` (the settings below)
    * once the configuration carries them. Explicit options win over `config.workers`.
    */
-  config?: { redisUrl?: string; shutdownTimeoutMs?: number; workers?: WorkerSettings };
+  config?: { redisUrl?: string; shutdownTimeoutMs?: number; workers?: WorkerSettings; pushEndpoints?: PushEndpointRules };
   redis?: Redis;
   logger?: DeliveryLogger;
   metrics?: AxisMetrics;
@@ -50,6 +51,8 @@ export interface StartWorkersOptions {
   hooks?: MaintenanceHooks;
   alertWebhookUrl?: string;
   push?: PushClient;
+  /** Where the default push client may push; else `config.pushEndpoints`; else https to public addresses only. */
+  pushEndpoints?: PushEndpointRules;
 }
 
 /** The worker settings of the configuration (src/config AxisConfig.workers: QUEUE_PREFIX, DELIVERY_*, WORKER_*, ...). */
@@ -92,7 +95,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
     connections.push(redis);
     return redis;
   };
-  const push = options.push ?? createHttpPushClient();
+  const push = options.push ?? createHttpPushClient({ endpoints: createPushEndpointPolicy(options.pushEndpoints ?? input.config?.pushEndpoints) });
   const queue = createBullmqDeliveryQueue({ connection: open(), prefix, logger, depthMetrics: metrics, onEnqueueFailure: (n) => metrics.enqueueFailures.inc(n) });
 
   let delivery: RunningWorker | undefined;

@@ -14,6 +14,8 @@ export interface AxisMetrics {
   readonly retries: Counter<'reason'>;
   readonly deadLetters: Counter<'reason'>;
   readonly enqueueFailures: Counter;
+  /** Agency requests refused with 429, by limit: requests (per minute) or bytes (per day). */
+  readonly rateLimited: Counter<'reason'>;
   readonly acceptToDelivered: Histogram<'mode'>;
   /** The delivery use-case's observer, feeding the counters above. */
   readonly deliveryObserver: DeliveryObserver;
@@ -32,6 +34,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   const retries = new Counter({ name: 'edx_delivery_retries_total', help: 'Push attempts that failed and were scheduled again, by HTTP status or network failure.', labelNames: ['reason'] as const, registers });
   const deadLetters = new Counter({ name: 'edx_dead_letters_total', help: 'Deliveries dead-lettered (alert on any increase).', labelNames: ['reason'] as const, registers });
   const enqueueFailures = new Counter({ name: 'edx_enqueue_failures_total', help: 'Deliveries left to the sweeper because Redis did not take the job.', registers });
+  const rateLimited = new Counter({ name: 'edx_rate_limited_total', help: 'Agency requests refused with 429, by limit: requests (per minute) or bytes (per day).', labelNames: ['reason'] as const, registers });
   const acceptToDelivered = new Histogram({
     name: 'edx_accept_to_delivered_seconds',
     help: 'From a package being accepted to its delivery (push 2xx) or availability (pull).',
@@ -61,7 +64,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     acceptToDelivered: (seconds, mode) => acceptToDelivered.observe({ mode }, seconds),
   };
   return {
-    registry, packagesAccepted, packagesRejected, deliveries, retries, deadLetters, enqueueFailures, acceptToDelivered, deliveryObserver,
+    registry, packagesAccepted, packagesRejected, deliveries, retries, deadLetters, enqueueFailures, rateLimited, acceptToDelivered, deliveryObserver,
     watchQueue: (name, depth) => void watched.set(name, depth),
     unwatchQueue: (name) => void watched.delete(name),
   };

@@ -17,6 +17,7 @@ import { acceptPackage, addAgency, allReceipts, openTestAxis, samplePackage, SEN
 import { dropPrefix, REDIS_URL, uniquePrefix } from './redis-fixture.js';
 import { setUpStep } from '../support/delivery-step.js';
 import { waitFor } from '../support/wait-for.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -27,7 +28,7 @@ describe('deliver', () => {
   let deps: DeliverDeps;
   let redis: Redis;
   const prefix = uniquePrefix('deliver');
-  const push = createHttpPushClient();
+  const push = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
 
   beforeAll(() => { redis = new Redis(REDIS_URL); });
   afterAll(async () => {
@@ -188,7 +189,7 @@ describe('deliver', () => {
     // The last attempt: counted as a failure, it would dead-letter a package the recipient is about to take.
     const last = deps.policy.maxAttempts - 1;
     await axis.store.transitionDelivery(id, { step: setUpStep(['pending'], 'retrying'), patch: { attempts: last, nextAttemptAt: new Date(0).toISOString() } });
-    const shutting = createHttpPushClient();
+    const shutting = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
     // The receiver has the push and has not answered yet when the shutdown cuts it.
     receiver.behave(() => 'hang');
     const outcome = deliver({ ...deps, push: shutting }, id);

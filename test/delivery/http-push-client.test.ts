@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpPushClient } from '../../src/push/http-push-client.js';
 import type { PushRequest } from '../../src/exchange/ports/index.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
@@ -11,7 +12,7 @@ describe('the HTTP push client', () => {
   let server: Server;
   let url: string;
   let handler: Handler = (_req, _body, res) => res.end();
-  const client = createHttpPushClient();
+  const client = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -87,7 +88,7 @@ describe('the HTTP push client', () => {
   });
 
   it('ends a push in flight as interrupted when it is closed (not as the recipient failing), and any push after that', async () => {
-    const closing = createHttpPushClient();
+    const closing = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
     let got = 0;
     let arrived!: () => void;
     const inFlightAtReceiver = new Promise<void>((resolve) => { arrived = resolve; });

@@ -13,6 +13,7 @@ import { createHttpPushClient } from '../../src/push/http-push-client.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startReceiver, type TestAxis, type TestReceiver } from './harness.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -23,7 +24,7 @@ describe('deliver to a suspended recipient', () => {
   let alerts: DeadLetterAlert[];
   let deps: DeliverDeps;
   let metrics: ReturnType<typeof createMetrics>;
-  const push = createHttpPushClient();
+  const push = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
 
   afterAll(() => push.close());
   beforeEach(async () => {

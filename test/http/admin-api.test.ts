@@ -16,6 +16,7 @@ import { acceptPackage, addAgency, allReceipts, openTestAxis, SENDER, startRecei
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import { ARCHIVIST_TOKEN, buildHarness, OPERATOR_TOKEN, type Harness } from './harness.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 const RECIPIENT = '000.00.00.H41';
 
@@ -26,7 +27,7 @@ describe('the dead-letter admin API', () => {
   let h: Harness;
   let deadId: string;
   const prefix = uniquePrefix('admin-api');
-  const push = createHttpPushClient();
+  const push = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
 
   beforeAll(async () => {
     axis = await openTestAxis();

@@ -25,6 +25,8 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/exchange/ports/index.js';
 import type { StatusCode } from '../../src/exchange/model/index.js';
 import { createTestSigning, type TestSigning, type AgencySigner } from './test-signing.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
+import { openApiRecorder } from '../support/openapi-contract.js';
 
 export interface TestAgency {
   organId: string;
@@ -99,7 +101,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   const queue: BullmqDeliveryQueue = createBullmqDeliveryQueue({ redisUrl: options.queueRedisUrl ?? 'redis://127.0.0.1:6379', prefix, ...(options.enqueueTimeoutMs ? { enqueueTimeoutMs: options.enqueueTimeoutMs } : {}) });
   const signing: TestSigning = await createTestSigning(path.join(dataDir, 'pki'));
   const secretKey = randomBytes(32);
-  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: 60 });
+  const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: 60, endpoints: LOOPBACK_PUSH });
   const systems = createSystemRegistry({ store, secretKey });
   const maxPackageBytes = options.maxPackageBytes ?? 4 * 1024 * 1024;
   const exchange = createExchangeUseCases({
@@ -111,10 +113,12 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   });
   const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
   const tokens = [{ role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() }];
+  // Every answer of the tests on this fixture is checked against schemas/openapi.yaml (close() fails otherwise).
+  const openapi = openApiRecorder();
   const app = createApp({
     logger: pino({ level: 'silent' }),
     ops: { store, redis, metrics: undefined, metricsPublic: false, tokens },
-    dialects: [createRestDialect({
+    dialects: [openapi.dialect, createRestDialect({
       exchange,
       deliveries: undefined,
       agencies,
@@ -213,6 +217,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       await store.close();
       await signing.close();
       rmSync(dataDir, { recursive: true, force: true });
+      openapi.assertAllMatched();
     },
   };
   const f = () => app;

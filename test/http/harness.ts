@@ -17,8 +17,10 @@ import { AxisError } from '../../src/errors/axis-error.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../src/exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
+import { createAgencyRateLimit } from '../../src/http/agency-rate-limit.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
+import { openApiRecorder, type OpenApiRecorder } from '../support/openapi-contract.js';
 import type { AgencyRecord } from '../../src/exchange/model/index.js';
 import type { Store } from '../../src/exchange/ports/index.js';
 
@@ -85,6 +87,10 @@ export function fakeExchange(packages: StoredPackage[]): Exchange {
 
 export interface Harness {
   app: Express;
+  /** Checks every answer against schemas/openapi.yaml; close() fails on any that does not match. */
+  openapi: OpenApiRecorder;
+  /** The reasons of the 429s the rate limit gave (requests, bytes). */
+  limited: string[];
   /** What the app logged at warn and above, one parsed JSON line each. */
   logLines: Record<string, unknown>[];
   agencies: AgencyRegistry;
@@ -104,6 +110,12 @@ export interface HarnessOptions {
   metrics?: Registry;
   /** A Redis that is not there (e.g. a closed port): commands fail at once instead of queueing for a reconnect. */
   unreachableRedisUrl?: string;
+  /** Per-agency limits (src/http/agency-rate-limit.ts); absent: none. */
+  agencyLimits?: { requestsPerMinute: number; dailyBytes: number; now?: () => number };
+  /** UPLOAD_IDLE_TIMEOUT_MS of the REST dialect. */
+  uploadIdleTimeoutMs?: number;
+  /** Redis key prefix (two harnesses with the same one share their limits, as two gateway processes do). */
+  prefix?: string;
 }
 
 export async function buildHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -118,9 +130,10 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
   } else {
     await redis.connect();
   }
-  const prefix = `test:http:${randomBytes(6).toString('hex')}:`;
+  const prefix = options.prefix ?? `test:http:${randomBytes(6).toString('hex')}:`;
   const agencies = createAgencyRegistry({ store: memoryAgencyStore(), secretKey: randomBytes(32), graceSeconds: 60 });
   const logLines: Record<string, unknown>[] = [];
+  const limited: string[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => { logLines.push(JSON.parse(line) as Record<string, unknown>); } });
   const tokens = [{ role: 'operator' as const, digest: digest(OPERATOR_TOKEN) }, { role: 'archivist' as const, digest: digest(ARCHIVIST_TOKEN) }];
   const rest = createRestDialect({
@@ -133,15 +146,19 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
     authWindowSeconds: 300,
     uploadDir: dir,
     maxPackageBytes: options.maxPackageBytes ?? 64 * 1024,
+    ...(options.uploadIdleTimeoutMs ? { uploadIdleTimeoutMs: options.uploadIdleTimeoutMs } : {}),
+    ...(options.agencyLimits ? { rateLimit: createAgencyRateLimit({ redis, keyPrefix: prefix, ...options.agencyLimits, onLimited: (reason) => limited.push(reason) }) } : {}),
   });
+  // The exchange here is a stand-in (fakeExchange): its answers' bodies are not checked, everything else is.
+  const openapi = openApiRecorder({ bodies: (answer) => !/^\/v1\/(packages|inbox|receipts|documents)(\/|$)/.test(answer.path) });
   const app = createApp({
     logger,
     ops: { store: { ping: options.storePing ?? (async () => undefined) }, redis, metrics: options.metrics, metricsPublic: false, tokens },
-    dialects: [rest],
+    dialects: [openapi.dialect, rest],
     operatorPages: options.adminUi ? { router: options.adminUi, tokens } : undefined,
   });
   return {
-    app, logLines, agencies, redis, prefix, dir,
+    app, openapi, logLines, limited, agencies, redis, prefix, dir,
     async add(organId) { return (await agencies.addAgency({ organId, name: `Agency ${organId}` })).credentials; },
     async close() {
       if (down) {
@@ -152,6 +169,7 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
         await redis.quit();
       }
       rmSync(dir, { recursive: true, force: true });
+      openapi.assertAllMatched();
     },
   };
 }

@@ -101,6 +101,8 @@ describe('revocation policy (issue 3: fail-closed by default, fail-open by optio
       expect(COULD_NOT_CHECK).toContain(sent.body.code);
       expect(sent.status).toBe(statusForCode(sent.body.code));
       expect(sent.status).toBe(503);
+      // Issue 23: a 503 says when to try again.
+      expect(sent.headers.get('retry-after')).toBe('30');
       expect(sent.body.detail).toMatch(/\S/);
       expect(await axis.services.store.chainHead()).toBeUndefined();
       expect(await axis.services.store.listDeliveries({ limit: 10 })).toEqual([]);

@@ -15,13 +15,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
 import { createAgencyClient } from '../../src/http/rest/agency-client.js';
+import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { runAxis, type RunningAxis } from '../../src/main/run-axis.js';
-import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createBullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { signPackage } from '../../src/signature/xmldsig/index.js';
 import { acceptPackage, addAgency, SENDER, startReceiver } from '../delivery/harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { LOOPBACK_PUSH_ENV } from '../support/loopback-push.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-run-axis-'));
 let running: RunningAxis | undefined;
@@ -47,7 +48,7 @@ describe('gateway and workers in one process', () => {
 
     // The test PKI's CRL/OCSP server runs: the default revocation policy (require) checks the seal for real.
     demo = await createDemoPki(path.join(dataDir, 'trust'));
-    const config = loadConfig({ PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, PATH: process.env['PATH'], DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ROLE: 'all' });
     running = await runAxis(config, { logger: pino({ level: 'silent' }), prefix: `test-run-axis-${randomBytes(4).toString('hex')}` });
     const a = await running.services.agencies.addAgency({ organId: '000.00.00.H40', name: 'UBND tỉnh Hà Nam' });
     await running.services.agencies.addAgency({ organId: '000.00.12.H40', name: 'Sở Tài chính tỉnh Hà Nam', endpointUrl });
@@ -75,7 +76,7 @@ describe('gateway and workers in one process', () => {
 
   it('the workers and the gateway use QUEUE_PREFIX from the configuration (AxisConfig.workers.prefix)', async () => {
     const prefix = `test-run-axis-env-${randomBytes(4).toString('hex')}`;
-    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'env-prefix'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, DATA_DIR: path.join(dataDir, 'env-prefix'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000' });
     const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
     const redis = new Redis('redis://127.0.0.1:6379');
     try {
@@ -96,7 +97,7 @@ describe('gateway and workers in one process', () => {
 
   it('SIGTERM stops the workers taking jobs at once, while the gateway still waits for an upload in flight; nothing is lost', async () => {
     const prefix = `test-run-axis-stop-${randomBytes(4).toString('hex')}`;
-    const config = loadConfig({ DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, DATA_DIR: path.join(dataDir, 'stop'), PORT: '0', HOST: '127.0.0.1', ROLE: 'all', QUEUE_PREFIX: prefix, SWEEP_EVERY_MS: '60000', SHUTDOWN_TIMEOUT_MS: '20000' });
     const axis = await runAxis(config, { logger: pino({ level: 'silent' }) });
     const receiver = await startReceiver(axis.services.identity.certificateDer);
     const queue = createBullmqDeliveryQueue({ redisUrl: 'redis://127.0.0.1:6379', prefix });

@@ -15,6 +15,7 @@ import type { Store } from '../../src/exchange/ports/index.js';
 import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { revocationOfUpdatesContract } from './revocation-contract.js';
 
 export interface StoreHarness {
   /** Opens the store at this harness's location; after close(), opening again must find the same data. */
@@ -432,6 +433,8 @@ export function storeContract(factory: StoreFactory): void {
       // the original's metadata and receipts are all still there (Decree 30/2020)
       expect((await store.listReceipts({ envelopeId: original.envelope.id, limit: 10 })).map((r) => r.type)).toEqual(['accepted', 'revoked']);
     });
+
+    revocationOfUpdatesContract({ store: () => store, expectValidChain: () => expectValidChain() });
   });
 
   describe('receipts', () => {

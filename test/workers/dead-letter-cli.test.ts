@@ -52,7 +52,7 @@ describe('dead letters from the command line', () => {
     const listed = edx(['deliveries', '--state', 'dead']);
     expect(listed.stderr).toBe('');
     expect(listed.status).toBe(0);
-    expect(JSON.parse(listed.stdout)).toMatchObject([{ deliveryId: id, recipientOrganId: RECIPIENT, fromOrganId: SENDER, attempts: 1, lastError: expect.stringMatching(/^HTTP 422/) }]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ deliveryId: id, packageId: deliveries[0]!.envelopeId, recipient: RECIPIENT, recipientOrganId: RECIPIENT, fromOrganId: SENDER, attempts: 1, lastError: expect.stringMatching(/^HTTP 422/) }]);
 
     receiver.behave(() => ({ status: 202 }));
     const replayed = edx(['replay', id]);
@@ -67,6 +67,10 @@ describe('dead letters from the command line', () => {
     expect(receiver.processed.get(id)).toBe(1);
     expect((await allReceipts(axis.store)).map((r) => r.type)).toEqual(['accepted', 'failed', 'replayed', 'delivered']);
     expect(JSON.parse(edx(['deliveries', '--state', 'dead']).stdout)).toEqual([]);
+    // Other states under the API's names too (issue 23: the CLI printed the store's `id`, `envelopeId`, `recipientOrganId`).
+    expect(JSON.parse(edx(['deliveries', '--state', 'delivered']).stdout)).toEqual([
+      expect.objectContaining({ deliveryId: id, packageId: deliveries[0]!.envelopeId, recipient: RECIPIENT, state: 'delivered', seq: expect.any(Number) }),
+    ]);
 
     const again = edx(['replay', id]);
     expect(again.status).toBe(1);

@@ -19,6 +19,7 @@ import { acceptPackage, addAgency, openTestAxis, SENDER, startReceiver, waitForD
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import { memoryLogger, type LogLine } from './worker-fixture.js';
 import { waitFor } from '../support/wait-for.js';
+import { LOOPBACK_PUSH } from '../support/loopback-push.js';
 
 const RECIPIENT = '000.00.00.H41';
 /** Small values for the test: 100, 200, 400, 800 ms (random() = 1 draws the top of each step). */
@@ -62,7 +63,7 @@ describe('the delivery worker when deliver() throws', () => {
     receiver = await startReceiver(axis.identity.certificateDer);
     await addAgency(axis.store, SENDER);
     await addAgency(axis.store, RECIPIENT, receiver.url);
-    push = createHttpPushClient();
+    push = createHttpPushClient({ endpoints: LOOPBACK_PUSH });
     prefix = uniquePrefix('uerr');
     queue = createBullmqDeliveryQueue({ redisUrl: REDIS_URL, prefix, depthMetrics: false });
   });

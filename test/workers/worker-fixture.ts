@@ -4,6 +4,7 @@ import { createMetrics, type AxisMetrics } from '../../src/observability/metrics
 import type { DeliveryPolicy } from '../../src/exchange/delivery/delivery-policy.js';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../delivery/redis-fixture.js';
 import type { TestAxis } from '../delivery/harness.js';
+import { LOOPBACK_PUSH_RULES } from '../support/loopback-push.js';
 
 export interface LogLine { level: 'info' | 'warn' | 'error'; details: Record<string, unknown>; message: string }
 
@@ -50,6 +51,7 @@ export async function startTestWorkers(axis: TestAxis, options: Partial<StartWor
     lockDurationMs: 3000,
     stalledIntervalMs: 1000,
     schedule: { sweepEveryMs: 500 },
+    pushEndpoints: LOOPBACK_PUSH_RULES,
     ...options,
     delivery: { ...FAST_POLICY, ...options.delivery },
   });

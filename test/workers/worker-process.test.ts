@@ -11,6 +11,7 @@ import { startWorkers } from '../../src/main/start-workers.js';
 import { spawnWorker } from './worker-process.js';
 import { waitForDeliveries } from '../delivery/harness.js';
 import { waitFor } from '../support/wait-for.js';
+import { LOOPBACK_PUSH_ENV } from '../support/loopback-push.js';
 
 describe('worker settings in the configuration', () => {
   it('carry the delivery policy, limits and schedule from the environment', () => {
@@ -80,7 +81,7 @@ describe('a delivery worker process', () => {
 
   it('in-process workers take their settings from config.workers, as npm start passes the configuration', async () => {
     receiver.behave(() => ({ status: 500 }));
-    const config = loadConfig({ REDIS_URL, QUEUE_PREFIX: prefix, DELIVERY_MAX_ATTEMPTS: '2', DELIVERY_BASE_DELAY_MS: '20', DELIVERY_MAX_DELAY_MS: '40', DELIVERY_MIN_DELAY_MS: '5' });
+    const config = loadConfig({ ...LOOPBACK_PUSH_ENV, REDIS_URL, QUEUE_PREFIX: prefix, DELIVERY_MAX_ATTEMPTS: '2', DELIVERY_BASE_DELAY_MS: '20', DELIVERY_MAX_DELAY_MS: '40', DELIVERY_MIN_DELAY_MS: '5' });
     const running = await startWorkers({ store: axis.store, identity: axis.identity, config, roles: { delivery: true, maintenance: false } });
     try {
       const { deliveries } = await acceptPackage(axis.store, { to: ['000.00.00.H41'] });

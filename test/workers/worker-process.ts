@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REDIS_URL } from '../delivery/redis-fixture.js';
+import { LOOPBACK_PUSH_ENV } from '../support/loopback-push.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -27,6 +28,7 @@ export async function spawnWorker(role: 'delivery' | 'maintenance', input: { dat
       REDIS_URL,
       LOG_LEVEL: 'info',
       QUEUE_PREFIX: input.prefix,
+      ...LOOPBACK_PUSH_ENV,
       DELIVERY_MAX_ATTEMPTS: '20',
       DELIVERY_BASE_DELAY_MS: '40',
       DELIVERY_MAX_DELAY_MS: '300',

@@ -8,6 +8,7 @@ import { AxisError } from '../../errors/axis-error.js';
 import { DEAD_LETTER_PAGE_MAX, listDeadLetters } from '../../exchange/delivery/dead-letters.js';
 import { openDeliveryAdmin } from '../../main/composition-root.js';
 import { DEFAULT_SIGNATURE_POLICY, DELIVERY_STATES, SIGNATURE_POLICIES, type DeliveryState } from '../../exchange/model/index.js';
+import { deliveryViewOf } from '../../exchange/package-views.js';
 import { registerSystemCommands } from './admin-systems.js';
 import { withStore } from './with-store.js';
 
@@ -67,6 +68,9 @@ export function registerAdminCommands(program: Command): void {
     }));
   agency.command('rotate-key').argument('<code>').description('Issue a new key (printed once); older keys stay valid for the grace period')
     .action(async (code: string) => withStore((axis) => axis.agencies.rotateKey(code)));
+  agency.command('revoke-key').argument('<key-id>', 'the key id to refuse from now on, e.g. 000.00.00.G22:0123456789abcdef')
+    .description('Revoke one key at once (a compromised secret); the agency\'s other keys stay')
+    .action(async (keyId: string) => withStore((axis) => axis.agencies.revokeKey(keyId)));
   agency.command('add-certificate').argument('<code>').argument('<sha256>', 'SHA-256 fingerprint of the agency certificate')
     .description('Tie a signing certificate to the agency')
     .action(async (code: string, sha256: string) => withStore((axis) => axis.agencies.registerCertificate(code, sha256)));
@@ -85,8 +89,10 @@ export function registerAdminCommands(program: Command): void {
       const page = state === 'dead'
         ? await listDeadLetters(axis.store, { limit, ...(after !== undefined ? { after } : {}) })
         : await (async () => {
-          const items = await axis.store.listDeliveries({ states: [state], limit, ...(after !== undefined ? { after } : {}) });
-          return { items, ...(items.length === limit ? { nextCursor: items[items.length - 1]!.seq } : {}) };
+          const records = await axis.store.listDeliveries({ states: [state], limit, ...(after !== undefined ? { after } : {}) });
+          // The API's names (deliveryId, packageId, recipient), as a report shows a delivery; the cursor beside them.
+          const items = records.map((d) => ({ ...deliveryViewOf(d), seq: d.seq }));
+          return { items, ...(records.length === limit ? { nextCursor: records[records.length - 1]!.seq } : {}) };
         })();
       if (page.nextCursor !== undefined) process.stderr.write(`edx: more may follow: --after ${page.nextCursor}\n`);
       return page.items;

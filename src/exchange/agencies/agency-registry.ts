@@ -7,6 +7,7 @@ import { AxisError } from '../../errors/axis-error.js';
 import { DEFAULT_SIGNATURE_POLICY, SIGNATURE_POLICIES, type AgencyRecord, type SignaturePolicyName } from '../model/index.js';
 import type { Clock, Store } from '../ports/index.js';
 import { isOrganId, organIdRuleText } from '../../edxml/organ-id.js';
+import { createPushEndpointPolicy, type PushEndpointPolicy } from './push-endpoint-policy.js';
 import { createSecretBox } from './secret-box.js';
 
 /**
@@ -58,6 +59,11 @@ export interface AgencyRegistry {
   resume(organId: string): Promise<AgencyView>;
   /** New key now; every older key stays valid for the grace period, then is refused. */
   rotateKey(organId: string): Promise<{ agency: AgencyView; credentials: AgencyCredentials }>;
+  /**
+   * Removes one key at once (a compromised secret): the next request signed with it is refused. The agency's other
+   * keys stay; with none left it signs nothing until `rotateKey` issues a new one.
+   */
+  revokeKey(keyId: string): Promise<AgencyView>;
   registerCertificate(organId: string, sha256Fingerprint: string): Promise<AgencyView>;
   setSignaturePolicy(organId: string, policy: string): Promise<AgencyView>;
   /** For request authentication: the agency and clear secret behind a key id, if the key exists and is not expired. */
@@ -69,6 +75,8 @@ export interface AgencyRegistryOptions {
   secretKey: Buffer;
   graceSeconds?: number;
   now?: Clock;
+  /** Where push endpoints may point (PUSH_ALLOW_HTTP, PUSH_ALLOWED_HOSTS); default: https to public addresses only. */
+  endpoints?: PushEndpointPolicy;
 }
 
 export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegistry {
@@ -76,6 +84,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
   const box = createSecretBox(options.secretKey);
   const now = options.now ?? (() => new Date());
   const graceMs = (options.graceSeconds ?? 7 * 24 * 3600) * 1000;
+  const endpoints = options.endpoints ?? createPushEndpointPolicy();
 
   function newCredential(organId: string, at: string): { record: AgencyRecord['credentials'][number]; credentials: AgencyCredentials } {
     const keyId = `${organId}:${randomBytes(8).toString('hex')}`;
@@ -101,7 +110,7 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       const name = input.name.trim();
       if (name.length === 0 || name.length > 500) throw new AxisError('AGENCY_NAME_INVALID', 'The agency name must be 1 to 500 characters.');
       if (input.parent !== undefined) await load(input.parent);
-      const endpointUrl = input.endpointUrl === undefined ? undefined : assertEndpoint(input.endpointUrl);
+      const endpointUrl = input.endpointUrl === undefined ? undefined : endpoints.checkUrl(input.endpointUrl);
       const signaturePolicy = input.signaturePolicy === undefined ? DEFAULT_SIGNATURE_POLICY : assertSignaturePolicyName(input.signaturePolicy);
       if (await store.getAgency(organId)) throw new AxisError('AGENCY_EXISTS', `An agency with code ${organId} is already registered.`, { organId });
       const at = now().toISOString();
@@ -149,6 +158,15 @@ export function createAgencyRegistry(options: AgencyRegistryOptions): AgencyRegi
       agency.credentials.push(record);
       return { agency: await save(agency), credentials };
     },
+    async revokeKey(keyId) {
+      const agency = await load(keyId.split(':')[0] ?? '');
+      const kept = agency.credentials.filter((c) => c.keyId !== keyId);
+      if (kept.length === agency.credentials.length) {
+        throw new AxisError('AGENCY_KEY_NOT_FOUND', `Agency ${agency.organId} has no key ${keyId.slice(0, 100)}.`, { organId: agency.organId });
+      }
+      agency.credentials = kept;
+      return save(agency);
+    },
     async registerCertificate(organId, fingerprint) {
       const hex = fingerprint.replace(/:/g, '').toLowerCase();
       if (!/^[0-9a-f]{64}$/.test(hex)) throw new AxisError('AGENCY_CERT_FINGERPRINT_INVALID', 'A certificate fingerprint must be a SHA-256 digest (64 hex characters).');
@@ -179,17 +197,6 @@ function assertSignaturePolicyName(policy: string): SignaturePolicyName {
     throw new AxisError('AGENCY_SIGNATURE_POLICY_INVALID', `The signature policy "${policy.slice(0, 40)}" is not known: use one of ${SIGNATURE_POLICIES.join(', ')}.`);
   }
   return policy as SignaturePolicyName;
-}
-
-function assertEndpoint(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AxisError('AGENCY_ENDPOINT_INVALID', `The endpoint "${url.slice(0, 200)}" is not a URL.`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new AxisError('AGENCY_ENDPOINT_INVALID', 'The endpoint must be an http(s) URL.');
-  return parsed.toString();
 }
 
 export function toView(agency: AgencyRecord): AgencyView {

@@ -9,7 +9,13 @@ import { wakeHeldDeliveries } from './held-deliveries.js';
 
 export interface DeadLetter {
   deliveryId: string;
+  /** The package, as the API names it everywhere else (the Delivery schema's `packageId`). */
+  packageId: string;
+  /** The recipient agency, as the Delivery schema names it. */
+  recipient: string;
+  /** The same as `packageId`, under the name this list used first (kept for existing clients). */
   envelopeId: string;
+  /** The same as `recipient`, under the name this list used first (kept for existing clients). */
   recipientOrganId: string;
   fromOrganId?: string;
   documentId?: string;
@@ -33,6 +39,8 @@ export async function listDeadLetters(store: Store, query: { limit: number; afte
     const envelope = envelopes.get(d.envelopeId);
     items.push({
       deliveryId: d.id,
+      packageId: d.envelopeId,
+      recipient: d.recipientOrganId,
       envelopeId: d.envelopeId,
       recipientOrganId: d.recipientOrganId,
       ...(envelope ? { fromOrganId: envelope.fromOrganId, documentId: envelope.documentId } : {}),

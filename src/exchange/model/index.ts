@@ -5,6 +5,6 @@ export { DELIVERY_STATES, revisionOf, type DeliveryRecord, type DeliveryState } 
 export { DELIVERY_STEPS, INBOX_STATES, OPEN_STATES, RECEIVED_STATES, canTake, type DeliveryStep } from './delivery-steps.js';
 export type { DocumentStatusRecord, StatusCode } from './document-status.js';
 export { documentIdClash, isNewDocument, type BusinessType, type EnvelopeKind, type EnvelopeRecord } from './envelope.js';
-export { WITHHOLD_ON_REVOCATION, revokedMarks } from './revocation.js';
+export { WITHHOLD_ON_REVOCATION, isTakenBackWith, revokedMarks } from './revocation.js';
 export * from './status-machine.js';
 export { RECEIPT_TYPES, type ChainPosition, type ReceiptDraft, type ReceiptRecord, type ReceiptSealer, type ReceiptType } from '../../ledger/receipt.js';

@@ -11,7 +11,8 @@ export interface PushRequest {
   responseTimeoutMs: number;
 }
 
-export type NetworkFailure = 'connect-timeout' | 'response-timeout' | 'refused' | 'reset' | 'dns' | 'other';
+/** `forbidden`: the endpoint's address is one the axis does not push to (agencies/push-endpoint-policy.ts). */
+export type NetworkFailure = 'connect-timeout' | 'response-timeout' | 'refused' | 'reset' | 'dns' | 'forbidden' | 'other';
 
 export type PushResult =
   | { kind: 'response'; status: number; retryAfter?: string; bodyExcerpt: string }

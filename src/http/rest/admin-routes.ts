@@ -64,6 +64,10 @@ export function adminRoutes(options: { agencies: AgencyRegistry; deliveries: Del
     const body = parse(signaturePolicyBody, req.body);
     res.json(await agencies.setSignaturePolicy(req.params['organId'] ?? '', body.signaturePolicy));
   });
+  // A compromised key, refused from the next request on (rotate-key keeps old keys for the grace period).
+  router.post('/v1/admin/keys/:keyId/revoke', async (req, res) => {
+    res.json(await agencies.revokeKey(req.params['keyId'] ?? ''));
+  });
   router.post('/v1/admin/agencies/:organId/certificates', async (req, res) => {
     const body = parse(certificateBody, req.body);
     res.json(await agencies.registerCertificate(req.params['organId'] ?? '', body.sha256Fingerprint));

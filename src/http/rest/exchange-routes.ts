@@ -1,6 +1,6 @@
 /** Exchange API v1 for agency systems. Thin: parse, call one use-case, render. */
 import { rm } from 'node:fs/promises';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
@@ -8,9 +8,11 @@ import { RECEIPT_TYPES, type ReceiptType } from '../../exchange/model/index.js';
 import { isPackageRefused } from '../../exchange/package-refusal.js';
 import type { PackageHead } from '../../exchange/receive-package.js';
 import type { PackageCounters } from '../package-counters.js';
+import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import { assertPackageContentType, receivePackage } from '../package-upload.js';
 import { personOf, personOr } from '../person-auth.js';
 import { HttpError, sendProblem } from '../problem.js';
+import { logFor } from '../request-log.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
 
@@ -21,6 +23,10 @@ export interface ExchangeRoutesOptions {
   tokens: readonly TokenDigest[];
   uploadDir: string;
   maxPackageBytes: number;
+  /** Per-agency limits (src/http/agency-rate-limit.ts); absent: none. */
+  rateLimit?: AgencyRateLimit | undefined;
+  /** An upload that sends nothing for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS). */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 const RECEIPT_TYPE_SET: ReadonlySet<string> = new Set<string>(RECEIPT_TYPES);
@@ -54,7 +60,10 @@ function matchesEntityTag(header: string, sha256: string): boolean {
 
 export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   const router = Router();
-  const authenticate = agencyAuth(options.auth);
+  const limited = options.rateLimit?.middleware((res) => (res.locals['agency'] as { organId?: string } | undefined)?.organId);
+  const signed = agencyAuth(options.auth);
+  // Authenticated, then counted against the agency's limits, before any body is read.
+  const authenticate: RequestHandler = limited ? (req, res, next) => signed(req, res, (error?: unknown) => (error ? next(error) : limited(req, res, next))) : signed;
   const exchange = (): Exchange => {
     if (!options.exchange) throw new HttpError(503, 'SERVICE_UNAVAILABLE', 'The exchange is not available on this node.');
     return options.exchange;
@@ -75,10 +84,14 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
   async function submit(req: Request, res: Response): Promise<void> {
     const caller = agencyOf(res);
     assertPackageContentType(req);
-    const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes).catch((error: unknown) => {
+    const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes, options.uploadIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.uploadIdleTimeoutMs } : {}).catch((error: unknown) => {
       // The rest of an oversized body is not worth reading: close the connection after the 413.
       if (error instanceof HttpError && error.status === 413) res.set('Connection', 'close');
       throw error;
+    });
+    // What arrived counts against the day's quota, whatever is decided about it next.
+    await options.rateLimit?.chargeUploadedBytes(caller.organId, upload.size).catch((error: unknown) => {
+      logFor(req)?.warn({ err: error, organId: caller.organId }, 'the upload could not be charged to the agency daily quota (Redis)');
     });
     let result: Awaited<ReturnType<Exchange['submitPackage']>>;
     try {

@@ -7,6 +7,7 @@ import type { TokenDigest } from '../../config/tokens.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
+import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import { adminRoutes } from './admin-routes.js';
@@ -32,6 +33,10 @@ export interface RestDialectOptions {
   uploadDir: string;
   maxPackageBytes: number;
   counters?: PackageCounters | undefined;
+  /** Per-agency request and byte limits (src/http/agency-rate-limit.ts); absent: none. */
+  rateLimit?: AgencyRateLimit | undefined;
+  /** An upload that sends nothing for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS; default 30 s). */
+  uploadIdleTimeoutMs?: number | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -43,6 +48,8 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     tokens: options.tokens,
     uploadDir: options.uploadDir,
     maxPackageBytes: options.maxPackageBytes,
+    rateLimit: options.rateLimit,
+    uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
   router.use(problemHandler(restStatusForCode));

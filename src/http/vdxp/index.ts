@@ -9,6 +9,7 @@ import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js'
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { SystemRegistry } from '../../exchange/systems/system-registry.js';
 import type { HttpDialect } from '../dialect.js';
+import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import type { PackageCounters } from '../package-counters.js';
 import { agencyEntries, deleteAgency, qd20Entries, registerAgency, synchronizeEntries } from './agency-directory.js';
 import { downloadEdoc, getEdoc, updateStatus } from './edoc-fetch.js';
@@ -29,7 +30,11 @@ export interface VdxpDialectOptions {
   /** Temp directory of the blob store: uploads are streamed there before the use-case takes them. */
   uploadDir: string;
   maxPackageBytes: number;
+  /** An upload that sends nothing for this long is cut off (UPLOAD_IDLE_TIMEOUT_MS). */
+  uploadIdleTimeoutMs?: number | undefined;
   counters?: PackageCounters | undefined;
+  /** The per-agency limits shared with the other dialects; a system's requests count against the agency it acts as. */
+  rateLimit?: AgencyRateLimit | undefined;
 }
 
 export function createVdxpDialect(options: VdxpDialectOptions): HttpDialect {
@@ -39,14 +44,17 @@ export function createVdxpDialect(options: VdxpDialectOptions): HttpDialect {
     if (!options.exchange) throw new VdxpError('VDXP_NOT_AVAILABLE', 'The exchange is not available on this node.');
     return options.exchange;
   };
-  const op = vdxpOperation.bind(undefined, { systems });
+  const limits = options.rateLimit;
+  const op = vdxpOperation.bind(undefined, { systems, ...(limits ? { rateLimit: limits } : {}) });
   // `service.endpoint` with a trailing slash makes the SDK ask for `//sendEdoc` (PROTOCOL.md §1).
   router.use((req, _res, next) => {
     if (req.url.startsWith('//')) req.url = req.url.replace(/^\/+/, '/');
     next();
   });
 
-  router.post('/sendEdoc', vdxpOperation({ systems, failMembers: { DocId: '' } }, sendEdoc({ exchange, agencies, uploadDir: options.uploadDir, maxPackageBytes: options.maxPackageBytes, counters: options.counters })));
+  router.post('/sendEdoc', vdxpOperation({ systems, failMembers: { DocId: '' }, ...(limits ? { rateLimit: limits } : {}) }, sendEdoc({
+    exchange, agencies, uploadDir: options.uploadDir, maxPackageBytes: options.maxPackageBytes, uploadIdleTimeoutMs: options.uploadIdleTimeoutMs, counters: options.counters, rateLimit: limits,
+  })));
   router.post('/getReceivedEdocList', op(async (caller, _req, res) => {
     replyOk(res, { data: (await receivedItems(exchange(), caller, kindOf(caller))).map(knobstickOf) });
   }));
@@ -61,7 +69,7 @@ export function createVdxpDialect(options: VdxpDialectOptions): HttpDialect {
   }));
   router.post('/getEdoc', op((caller, _req, res) => getEdoc(exchange(), caller, res)));
   // The SDK saves whatever body comes back as the file, so a failure must be an empty body.
-  router.get('/downloadEdoc', vdxpOperation({ systems, onFail: (res) => { res.status(404).set('Content-Length', '0').end(); } }, (caller, _req, res) => downloadEdoc(exchange(), caller, res)));
+  router.get('/downloadEdoc', vdxpOperation({ systems, ...(limits ? { rateLimit: limits } : {}), onFail: (res) => { res.status(404).set('Content-Length', '0').end(); } }, (caller, _req, res) => downloadEdoc(exchange(), caller, res)));
   router.post('/updateStatus', op((caller, _req, res) => updateStatus(exchange(), caller, res)));
   router.post('/getAgenciesList', op(async (_caller, _req, res) => {
     replyOk(res, { data: agencyEntries(await agencies.listAgencies()) });

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
+import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import type { PackageCounters } from '../package-counters.js';
 import { receivePackage } from '../package-upload.js';
 import type { VdxpCaller } from './vdxp-auth.js';
@@ -28,7 +29,9 @@ export interface SendEdocOptions {
   agencies: Pick<AgencyRegistry, 'getAgency'>;
   uploadDir: string;
   maxPackageBytes: number;
+  uploadIdleTimeoutMs?: number | undefined;
   counters?: PackageCounters | undefined;
+  rateLimit?: AgencyRateLimit | undefined;
 }
 
 /** The agency the package is sent as: the signed `from`, or the one agency of a system that acts for one only. */
@@ -49,7 +52,8 @@ export function sendEdoc(options: SendEdocOptions): (caller: VdxpCaller, req: Re
       const from = await senderOf(caller, options.agencies);
       const hashFile = caller.signed.get('hash-file')?.toLowerCase();
       if (!hashFile) throw new VdxpError('VDXP_HASH_FILE_MISSING', 'The signed hash-file header is missing: the SDK sends it with every sendEdoc.');
-      const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes, { trailer: CRLF });
+      const upload = await receivePackage(req, options.uploadDir, options.maxPackageBytes, { trailer: CRLF, ...(options.uploadIdleTimeoutMs !== undefined ? { idleTimeoutMs: options.uploadIdleTimeoutMs } : {}) });
+      await options.rateLimit?.chargeUploadedBytes(from, upload.size).catch(() => undefined);
       try {
         // The signed hash-file is what ties the body to the signature: a body changed on the way does not match.
         if (unpaddedHex(Buffer.from(upload.sha256, 'hex')) !== hashFile) {

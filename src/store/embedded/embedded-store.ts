@@ -5,9 +5,10 @@
  * same data directory queue behind each other instead of failing, and makes every compare-and-set exact.
  * Writes go through a group commit (group-commit.ts): the fsync runs off the event loop and covers many commits.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../config/data-dir.js';
 import { AxisError } from '../../errors/axis-error.js';
 import type { AcceptBundle, AcceptOutcome, DeliveryChange, DeliveryQuery, ReceiptQuery, SentEnvelopeQuery, Store } from '../../exchange/ports/index.js';
 import {
@@ -16,6 +17,7 @@ import {
   canTake,
   documentIdClash,
   isNewDocument,
+  isTakenBackWith,
   revisionOf,
   revokedMarks,
   type AgencyRecord,
@@ -81,9 +83,13 @@ export class EmbeddedStore implements Store {
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
-    mkdirSync(options.dataDir, { recursive: true });
+    makePrivateDir(options.dataDir);
     const blobs = await FileBlobStore.open(path.join(options.dataDir, 'blobs'));
-    const db = new Database(path.join(options.dataDir, 'axis.sqlite'));
+    const file = path.join(options.dataDir, 'axis.sqlite');
+    // SQLite would create the database 0644 (less the umask), and its -wal and -shm files take the database's mode:
+    // made here first, 0600, all three are private. An existing file is left as it is (start-up names it if loose).
+    closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+    const db = new Database(file);
     try {
       configureConnection(db, options.busyTimeoutMs ?? 10_000);
       migrate(db);
@@ -191,14 +197,18 @@ export class EmbeddedStore implements Store {
     return JSON.parse(body) as DeliveryRecord;
   }
 
+  /** Carries out model/revocation.ts: the original and its updates and replacements marked, their deliveries withheld. */
   private revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft): void {
     const original = parse<EnvelopeRecord>(this.sql.envelope.get(originalId));
     if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
-    const marks = revokedMarks(original, revocation);
-    if (marks) this.sql.updateEnvelopeBody.run(JSON.stringify({ ...original, ...marks }), originalId);
-    for (const row of this.sql.deliveriesOfEnvelope.all(originalId)) {
-      const delivery = JSON.parse(row.body) as DeliveryRecord;
-      this.applyChange(delivery, { step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+    const about = parseAll<EnvelopeRecord>(this.sql.envelopesForDocument.all(original.documentId, original.documentId));
+    for (const taken of [original, ...about.filter((e) => isTakenBackWith(original, e))]) {
+      const marks = revokedMarks(taken, revocation);
+      if (marks) this.sql.updateEnvelopeBody.run(JSON.stringify({ ...taken, ...marks }), taken.id);
+      for (const row of this.sql.deliveriesOfEnvelope.all(taken.id)) {
+        const delivery = JSON.parse(row.body) as DeliveryRecord;
+        this.applyChange(delivery, { step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+      }
     }
     this.chain.appendInTransaction(receipt);
   }

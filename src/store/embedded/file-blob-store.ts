@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../config/data-dir.js';
 import { AxisError } from '../../errors/axis-error.js';
 import type { BlobStore, StoredBlob } from '../../exchange/ports/index.js';
 
@@ -45,7 +46,7 @@ export class FileBlobStore implements BlobStore {
 
   static async open(root: string): Promise<FileBlobStore> {
     const store = new FileBlobStore(root);
-    await mkdir(store.tempDir, { recursive: true });
+    await mkdir(store.tempDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await store.removeStaleTemps();
     return store;
   }
@@ -86,7 +87,7 @@ export class FileBlobStore implements BlobStore {
     const key = createHash('sha256').update(bytes).digest('hex');
     if (await this.has(key)) return { key, size: bytes.byteLength };
     const staged = this.tempName();
-    const handle = await open(staged, 'wx');
+    const handle = await open(staged, 'wx', PRIVATE_FILE_MODE);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
@@ -103,14 +104,14 @@ export class FileBlobStore implements BlobStore {
   private async renameInto(from: string, target: string): Promise<void> {
     const dir = path.dirname(target);
     if (!this.madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       this.madeDirs.add(dir);
     }
     try {
       await rename(from, target);
     } catch (error) {
       if (!isErrno(error, 'ENOENT') || !this.madeDirs.delete(dir)) throw error;
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       this.madeDirs.add(dir);
       await rename(from, target);
     }

@@ -10,6 +10,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PRIVATE_DIR_MODE } from '../../config/data-dir.js';
 import mongoose from 'mongoose';
 import { AxisError } from '../../errors/axis-error.js';
 import type { BlobStore, StoredBlob } from '../../exchange/ports/index.js';
@@ -36,7 +37,7 @@ export class GridFsBlobStore implements BlobStore {
 
   /** `tempDir` is local: uploads are spooled there by the gateway, then streamed into GridFS by putFile. */
   static async open(db: Db, tempDir: string): Promise<GridFsBlobStore> {
-    await mkdir(tempDir, { recursive: true });
+    await mkdir(tempDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     return new GridFsBlobStore(db, tempDir);
   }
 

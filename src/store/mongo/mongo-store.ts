@@ -13,6 +13,7 @@ import {
   WITHHOLD_ON_REVOCATION,
   documentIdClash,
   isNewDocument,
+  isTakenBackWith,
   revokedMarks,
   type AgencyRecord,
   type ConnectedSystemRecord,
@@ -219,14 +220,18 @@ export class MongoStore implements Store {
     return records;
   }
 
+  /** Carries out model/revocation.ts: the original and its updates and replacements marked, their deliveries withheld. */
   private async revoke(originalId: string, revocation: EnvelopeRecord, receipt: ReceiptDraft, session: ClientSession): Promise<void> {
     const { models } = this;
     const original = envelopeOf(await models.envelopes.findById(originalId).session(session).lean());
     if (!original) throw new AxisError('STORE_NOT_FOUND', `The revoked package ${originalId} does not exist: nothing was written.`, { envelopeId: originalId });
-    const marks = revokedMarks(original, revocation);
-    if (marks) await models.envelopes.updateOne({ _id: originalId }, { $set: marks }, { session });
-    const { filter, update } = deliveryUpdate({ step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
-    await models.deliveries.updateMany({ envelopeId: originalId, ...filter }, update, { session });
+    const about = defined((await models.envelopes.find({ refersToDocumentId: original.documentId }).session(session).lean()).map(envelopeOf));
+    for (const taken of [original, ...about.filter((e) => isTakenBackWith(original, e))]) {
+      const marks = revokedMarks(taken, revocation);
+      if (marks) await models.envelopes.updateOne({ _id: taken.id }, { $set: marks }, { session });
+      const { filter, update } = deliveryUpdate({ step: WITHHOLD_ON_REVOCATION, patch: { updatedAt: revocation.acceptedAt } });
+      await models.deliveries.updateMany({ envelopeId: taken.id, ...filter }, update, { session });
+    }
     await this.chain.append(receipt, session);
   }
 
