@@ -96,6 +96,8 @@ export interface BenchGateway {
   addAgency(agency: { organId: string; name: string }, endpointUrl?: string): Promise<Credentials>;
   /** Signs with the test PKI's agency seal (RSA), as agency A's document system would. */
   sign(bytes: Buffer): Promise<Buffer>;
+  /** Registers a connected system (the government SDK's client) for these agencies, beside the gateway (edx admin). */
+  addSystem(systemId: string, agencies: string[]): Promise<{ systemId: string; secret: string }>;
   stop(): Promise<void>;
 }
 
@@ -136,12 +138,24 @@ export async function startBenchGateway(env: Record<string, string>): Promise<Be
       return ((await r.json()) as { credentials: Credentials }).credentials;
     },
     sign: (bytes) => signPackage(bytes, seal),
+    async addSystem(systemId, agencies) {
+      // `edx admin` acts on the gateway's data directory beside it, as an operator does.
+      const cli = spawn(process.execPath, ['bin/edx.js', 'admin', 'system', 'add', systemId, '--agencies', agencies.join(',')], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir, LOG_LEVEL: 'error' } });
+      let out = '';
+      cli.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+      const code = await new Promise<number | null>((resolve) => cli.once('exit', resolve));
+      if (code !== 0) throw new Error(`edx admin system add exited ${code}: ${out}`);
+      return JSON.parse(out) as { systemId: string; secret: string };
+    },
     stop,
   };
 }
 
-/** Document packages from A to B of about `size` bytes that differ only in their DocumentId, each signed on its own. */
-export async function signedPackages(count: number, sign: (b: Buffer) => Promise<Buffer>, size: number): Promise<SignedPackage[]> {
+/**
+ * Document packages from A to B of about `size` bytes that differ only in their DocumentId, each signed on its own;
+ * `attachment`: the file they carry instead of random text of that size (a signed PDF, for the document checks).
+ */
+export async function signedPackages(count: number, sign: (b: Buffer) => Promise<Buffer>, size: number, attachment?: { name: string; bytes: Buffer; contentType: string }): Promise<SignedPackage[]> {
   const marker = 'BENCHDOC0000000000';
   const template = buildDocumentPackage({
     from: { organId: AGENCY_A.organId, organName: AGENCY_A.name },
@@ -150,7 +164,7 @@ export async function signedPackages(count: number, sign: (b: Buffer) => Promise
     code: { codeNumber: '1', codeNotation: 'UBND-VP' },
     subject: 'V/v đo hiệu năng trục liên thông',
     // base64 makes the attachment 4/3 larger; about 4 KiB of header and signature come on top.
-    attachments: [{ name: 'van-ban.txt', bytes: randomBytes(Math.max(1, Math.round((size - 4 * KiB) * 0.75))), contentType: 'text/plain', zip: false }],
+    attachments: [attachment ? { ...attachment, zip: false } : { name: 'van-ban.txt', bytes: randomBytes(Math.max(1, Math.round((size - 4 * KiB) * 0.75))), contentType: 'text/plain', zip: false }],
   }).toString('utf8');
   const out: SignedPackage[] = [];
   const run = randomBytes(3).toString('hex');

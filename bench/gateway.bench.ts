@@ -7,13 +7,20 @@
  *   - time and the gateway's RSS growth for one 30 MiB package.
  * Each number is printed with a ratio to a reference measured in the same run on the same machine: a bare node:http
  * server (own process) that streams the body through SHA-256 and answers 202, i.e. the cost of HTTP alone.
- * Targets (issue 4, 2-core machine): >= 500 accepted/s; p99 <= 50 ms at 200/s; 30 MiB in <= 1.5 s, RSS growth <= 3x.
+ *   - the government SDK's sendEdoc (/vdxp) against POST /v1/packages for the same kind of packages;
+ *   - packages carrying a 1 MiB PDF signed by an official and sealed by the agency, against packages of the same size
+ *     carrying a text file: what the document-signature check costs per package and per MiB.
+ * Targets (2-core machine): >= 500 accepted/s; p99 <= 50 ms at 200/s; 30 MiB in <= 1.5 s, RSS growth <= 3x;
+ * sendEdoc within 10% of /v1.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { signRequest } from '../src/http/rest/request-signing.js';
+import { signPdf } from '../src/signature/pdf/index.js';
+import { scanPdf } from './scan-pdf.js';
+import { sdkSendEdoc } from './vdxp-request.js';
 import { AGENCY_A, AGENCY_B, cpuSecondsOf, freePort, processTree, signedPackages, startBenchGateway, startProcess, stopProcess, type BenchGateway, type Credentials, type SignedPackage } from './gateway-harness.js';
 import { until } from './wait-until.js';
 
@@ -28,6 +35,8 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
  */
 const GATEWAY_PROCESSES = Number(process.env['GATEWAY_PROCESSES'] ?? 1);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
+/** Packages in each of the 1 MiB-attachment cases. */
+const PDF_PACKAGES = Number(process.env['BENCH_PDF_PACKAGES'] ?? 200);
 
 /** CPU seconds of the event-loop thread alone (its thread id is the process id): the part no other core can take. */
 function eventLoopSecondsOf(pid: number): number {
@@ -57,7 +66,17 @@ http.createServer((req, res) => { const h = createHash('sha256'); req.on('data',
 
 interface LoadResult { accepted: number; other: Record<string, number>; seconds: number; p50: number; p99: number; rps: number }
 
-async function load(url: string, packages: SignedPackage[], creds: Credentials | undefined, opts: { connections: number; overallRate?: number }): Promise<LoadResult> {
+/** How one package goes on the wire: the /v1 API (the default) or another dialect's request. */
+type Route = (pkg: SignedPackage) => { path: string; headers: Record<string, string>; body: Buffer };
+
+const restRoute = (creds: Credentials | undefined): Route => (pkg) => {
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  if (creds) Object.assign(headers, signRequest({ method: 'POST', path: '/v1/packages', keyId: creds.keyId, secret: creds.secret, bodySha256: pkg.sha256 }));
+  return { path: '/v1/packages', headers, body: pkg.bytes };
+};
+
+async function load(url: string, packages: SignedPackage[], creds: Credentials | undefined, opts: { connections: number; overallRate?: number; route?: Route }): Promise<LoadResult> {
+  const route = opts.route ?? restRoute(creds);
   let next = 0;
   let accepted = 0;
   const other: Record<string, number> = {};
@@ -74,16 +93,15 @@ async function load(url: string, packages: SignedPackage[], creds: Credentials |
       method: 'POST',
       path: '/v1/packages',
       setupRequest: (request: Record<string, unknown>) => {
-        const pkg = packages[next++ % packages.length]!;
-        const headers: Record<string, string> = { 'content-type': 'application/xml' };
-        if (creds) Object.assign(headers, signRequest({ method: 'POST', path: '/v1/packages', keyId: creds.keyId, secret: creds.secret, bodySha256: pkg.sha256 }));
-        return { ...request, headers, body: pkg.bytes };
+        const { path, headers, body } = route(packages[next++ % packages.length]!);
+        return { ...request, path, headers, body };
       },
       onResponse: (status: number, body: string) => {
         lastAnswer = performance.now();
-        if (status === 202) accepted += 1;
+        // The SDK's protocol answers 200 with status OK; the /v1 API 202.
+        if (status === 202 || (status === 200 && body.includes('"status":"OK"'))) accepted += 1;
         else {
-          const code = `${status} ${(/"code":"([A-Z0-9_]+)"/.exec(body ?? '') ?? [])[1] ?? ''}`.trim();
+          const code = `${status} ${(/"(?:code|ErrorCode)":"([A-Z0-9_]+)"/.exec(body ?? '') ?? [])[1] ?? ''}`.trim();
           other[code] = (other[code] ?? 0) + 1;
         }
       },
@@ -109,6 +127,13 @@ async function postOnce(url: string, pkg: SignedPackage, creds: Credentials | un
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+/** A load run with the gateway's CPU per accepted package (its whole process tree: event loop and inspector threads). */
+async function measured(pid: number, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; perSecond: number; cpuMs: number }> {
+  const before = cpuSecondsOf(pid);
+  const result = await run();
+  return { result, perSecond: result.accepted / result.seconds, cpuMs: ((cpuSecondsOf(pid) - before) * 1000) / Math.max(result.accepted, 1) };
+}
 const mark = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 async function main(): Promise<void> {
@@ -155,6 +180,22 @@ async function main(): Promise<void> {
     const client = process.cpuUsage(clientBefore);
     const clientMs = (client.user + client.system) / 1000 / Math.max(burst.length, 1);
     const perSecond = gw.accepted / gw.seconds;
+
+    // The government SDK's sendEdoc (docs/vdxp.md): packages of the same shape, their own DocumentIds, through /vdxp.
+    const system = await bench.addSystem('vxp.bench.01', [AGENCY_A.organId]);
+    const sdkRoute: Route = (pkg) => ({ path: '/vdxp/sendEdoc', ...sdkSendEdoc(pkg.bytes, pkg.sha256, system, AGENCY_A.organId) });
+    const sdkPackages = await signedPackages(THROUGHPUT_PACKAGES, sign, 20 * KiB);
+    const sdkCase = await measured(gateway.pid!, () => load(url, sdkPackages, undefined, { connections: CONNECTIONS, route: sdkRoute }));
+
+    // Officials' signatures inside documents (Decree 30): a 1 MiB decision signed by the official and sealed by the
+    // agency, against packages of the same size carrying a text file (what the PDF check adds, and nothing else).
+    const officialPdf = await signPdf(scanPdf(MiB), bench.demo.signerOf(bench.demo.pki.identities['official-rsa']));
+    const sealedPdf = await signPdf(officialPdf, bench.demo.signerOf(bench.demo.pki.identities['agency-rsa']));
+    const pdfPackages = await signedPackages(PDF_PACKAGES, sign, 0, { name: 'quyet-dinh.pdf', bytes: sealedPdf, contentType: 'application/pdf' });
+    const textPackages = await signedPackages(PDF_PACKAGES, sign, Math.round(sealedPdf.length / 0.75) + 4 * KiB);
+    const textCase = await measured(gateway.pid!, () => load(url, textPackages, creds, { connections: CONNECTIONS }));
+    const pdfCase = await measured(gateway.pid!, () => load(url, pdfPackages, creds, { connections: CONNECTIONS }));
+    const pdfMiB = sealedPdf.length / MiB;
     const refPaced = await load(refUrl, paced, undefined, { connections: 10, overallRate: RATE });
     const gwPaced = await load(url, paced, creds, { connections: 10, overallRate: RATE });
 
@@ -175,6 +216,13 @@ async function main(): Promise<void> {
       `  gateway   p50 ${gwPaced.p50} ms, p99 ${gwPaced.p99} ms, ${fmt(gwPaced.accepted / gwPaced.seconds, 0)} accepted/s achieved (${gwPaced.accepted} x 202${Object.keys(gwPaced.other).length ? `, other: ${JSON.stringify(gwPaced.other)}` : ''})`,
       `  reference p50 ${refPaced.p50} ms, p99 ${refPaced.p99} ms;  gateway p99 / reference p99 = ${fmt(gwPaced.p99 / Math.max(refPaced.p99, 1), 1)}`,
       `  target p99 <= 50 ms: ${mark(gwPaced.p99 <= 50)}`,
+      `the government SDK's sendEdoc (/vdxp), 20 KiB signed packages, ${CONNECTIONS} connections, ${sdkPackages.length} packages:`,
+      `  sendEdoc  ${fmt(sdkCase.perSecond, 0)} accepted/s (${sdkCase.result.accepted} OK${Object.keys(sdkCase.result.other).length ? `, other: ${JSON.stringify(sdkCase.result.other)}` : ''}), p50 ${sdkCase.result.p50} ms, p99 ${sdkCase.result.p99} ms; CPU ${fmt(sdkCase.cpuMs, 2)} ms per package`,
+      `  sendEdoc / POST /v1/packages = ${fmt(sdkCase.perSecond / perSecond, 3)} (target within 10%: ${mark(sdkCase.perSecond >= 0.9 * perSecond)})`,
+      `packages carrying a ${fmt(pdfMiB, 2)} MiB PDF signed by an official and sealed by the agency (${PDF_PACKAGES} each, ${CONNECTIONS} connections):`,
+      `  same size, a text file: ${fmt(textCase.perSecond, 1)} accepted/s, CPU ${fmt(textCase.cpuMs, 1)} ms per package${Object.keys(textCase.result.other).length ? `, other: ${JSON.stringify(textCase.result.other)}` : ''}`,
+      `  the signed PDF:         ${fmt(pdfCase.perSecond, 1)} accepted/s, CPU ${fmt(pdfCase.cpuMs, 1)} ms per package${Object.keys(pdfCase.result.other).length ? `, other: ${JSON.stringify(pdfCase.result.other)}` : ''}`,
+      `  the PDF check costs ${fmt(pdfCase.cpuMs - textCase.cpuMs, 1)} ms of CPU per package, ${fmt((pdfCase.cpuMs - textCase.cpuMs) / pdfMiB, 1)} ms per MiB of PDF; throughput ratio ${fmt(pdfCase.perSecond / textCase.perSecond, 2)}`,
       `one ${fmt(big.bytes.length / MiB)} MiB signed package:`,
       `  gateway   ${gwBig.status} in ${fmt(gwBig.ms, 0)} ms; RSS ${fmt(gwBig.baseline / MiB)} -> peak ${fmt(gwBig.peak / MiB)} MiB, growth ${fmt(growth, 2)}x the package`,
       `  reference ${fmt(refBig.ms, 0)} ms bare HTTP + SHA-256;  gateway/reference = ${fmt(gwBig.ms / refBig.ms, 1)}x`,

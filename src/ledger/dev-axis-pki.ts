@@ -50,7 +50,8 @@ async function generateInto(dir: string): Promise<void> {
     notBefore: new Date(now - 3600_000), notAfter: new Date(now + 10 * YEAR),
     keyUsage: ['digitalSignature', 'nonRepudiation'],
   });
-  await mkdir(join(dir, 'trust'), { recursive: true });
+  // Private whatever the umask: the directory holds the axis's keys.
+  await mkdir(join(dir, 'trust'), { recursive: true, mode: 0o700 });
   await writeFile(join(dir, ROOT_KEY_FILE), await pkcs8Pem(rootKeys.privateKey), { mode: 0o600 });
   await writeFile(join(dir, KEY_FILE), await pkcs8Pem(axisKeys.privateKey), { mode: 0o600 });
   await writeFile(join(dir, CERT_FILE), toPem(axis.der) + toPem(root.der));
@@ -80,7 +81,7 @@ export async function loadOrCreateDevAxis(dataDir: string): Promise<{ privateKey
     const missing = await readFile(join(dir, KEY_FILE)).then(() => false, () => true);
     if (!missing) throw error;
   }
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // Built aside and renamed in whole, so a second process starting at the same moment never sees half an identity.
   const staging = join(dataDir, `.axis-${randomBytes(6).toString('hex')}`);
   try {

@@ -39,7 +39,7 @@ describe('a sweep of the operator API, every answer matched', () => {
       await request(h.app).get('/v1/admin/agencies'),
       await request(h.app).get('/v1/admin/agencies/000.00.00.D04').set(auth),
       await request(h.app).get('/v1/admin/agencies/000.00.00.Z99').set(auth),
-      await request(h.app).get('/v1/admin/agencies/not-a-code').set(auth),
+      await request(h.app).get('/v1/admin/agencies/not%20a%20code').set(auth),
       await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: '000.00.00.D04', name: 'Sở D' }),
       await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: '000.00.00.E05' }),
       await request(h.app).post('/v1/admin/agencies').set(auth).send({ organId: '000.00.00.E05', name: 'Sở E', endpointUrl: 'https://169.254.169.254/' }),
