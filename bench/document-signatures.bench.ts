@@ -15,23 +15,10 @@ import { verifyDocumentSignatures } from '../src/signature/documents/index.js';
 import { signPdf } from '../src/signature/pdf/index.js';
 import { cachingValidator, signPackage, verifyPackage } from '../src/signature/index.js';
 import { scanPdf as pdfOf } from './scan-pdf.js';
+import { median, timeMs } from './timing.js';
 
 const MiB = 1024 * 1024;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function timeMs(iterations: number, run: () => unknown): Promise<number> {
-  const samples: number[] = [];
-  for (let k = 0; k < iterations; k++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(samples);
-}
 
 interface Measured { pkgMiB: number; pdfMiB: number; xmldsigMs: number; documentsMs: number; openMs: number; shaMs: number }
 

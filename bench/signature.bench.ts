@@ -17,6 +17,7 @@ import { createCertificateValidator } from '../src/pki/index.js';
 import { generateTestPki, toPem } from '../src/pki/test-pki/index.js';
 import { openPkcs12Signer } from '../src/signature/pkcs12-signer.js';
 import { cachingValidator, signPackage, verifyPackage, type VerifyOptions } from '../src/signature/index.js';
+import { median, timeMs } from './timing.js';
 
 const MiB = 1024 * 1024;
 type Engine = 'fast' | 'reference' | 'sha256';
@@ -29,20 +30,6 @@ interface ChildResult {
   code: string;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function timeMs(iterations: number, run: () => unknown): Promise<number> {
-  const samples: number[] = [];
-  for (let k = 0; k < iterations; k++) {
-    const start = process.hrtime.bigint();
-    await run();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return median(samples);
-}
 
 /** Child side: one engine on one package, from a cold process (chain validation cached after the first call). */
 async function child(engine: Engine, file: string, dir: string): Promise<ChildResult> {

@@ -3,36 +3,33 @@
  * exact base64 of 32 bytes: a valid signature with anything after it, a duplicated header (which Node would join
  * with ", "), a non-canonical encoding are all refused as AUTH_INVALID, naming the header.
  */
-import { request as httpRequest, createServer, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';
-import { buildHarness, fakeExchange, type Harness } from './harness.js';
+import { buildHarness, fakeExchange, listen, type Harness } from './harness.js';
 
 interface Answer { status: number; body: { code?: string; detail?: string } }
 
 describe('authentication headers are parsed strictly', () => {
   let h: Harness;
   let a: AgencyCredentials;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof listen>>;
 
   beforeAll(async () => {
     h = await buildHarness({ exchange: fakeExchange([]) });
     a = await h.add('000.00.00.A01');
-    server = createServer(h.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    served = await listen(h);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await h.close();
+    await served.close();
   });
 
   /** A GET of the inbox with these header lines; an array value is sent as that many separate lines. */
   function get(headers: Record<string, string | string[]>): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/v1/inbox', method: 'GET', headers }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port: served.port, path: '/v1/inbox', method: 'GET', headers }, (res) => {
         let text = '';
         res.on('data', (chunk: Buffer) => { text += chunk.toString('utf8'); });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Answer['body'] }));

@@ -23,6 +23,8 @@ import { createRestDialect } from '../../src/http/rest/index.js';
 import { openApiRecorder, type OpenApiRecorder } from '../support/openapi-contract.js';
 import type { AgencyRecord } from '../../src/exchange/model/index.js';
 import type { Store } from '../../src/exchange/ports/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export const OPERATOR_TOKEN = 'operator-token-' + randomBytes(8).toString('hex');
 export const ARCHIVIST_TOKEN = 'archivist-token-' + randomBytes(8).toString('hex');
@@ -170,6 +172,20 @@ export async function buildHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       rmSync(dir, { recursive: true, force: true });
       openapi.assertAllMatched();
+    },
+  };
+}
+
+/** The harness's app on a real loopback port, for tests that speak raw HTTP; close() ends the server, then the harness. */
+export async function listen(h: Harness): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer(h.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await h.close();
     },
   };
 }

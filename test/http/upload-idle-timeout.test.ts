@@ -4,37 +4,33 @@
  */
 import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import type { AgencyCredentials } from '../../src/exchange/agencies/agency-registry.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';
-import { buildHarness, fakeExchange, type Harness } from './harness.js';
+import { buildHarness, fakeExchange, listen, type Harness } from './harness.js';
 
 const IDLE_MS = 400;
 
 describe('an authenticated upload that stalls', () => {
   let h: Harness;
   let a: AgencyCredentials;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof listen>>;
   beforeAll(async () => {
     h = await buildHarness({ exchange: fakeExchange([]), maxPackageBytes: 4 * 1024 * 1024, uploadIdleTimeoutMs: IDLE_MS });
     a = await h.add('000.00.00.A01');
-    server = createServer(h.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    served = await listen(h);
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await h.close();
+    await served.close();
   });
 
   /** Opens a signed upload of `length` bytes and sends its head and the first bytes. */
   async function startUpload(length: number, body: Buffer): Promise<{ socket: Socket; answer: () => string; closed: Promise<void> }> {
     const signed = signRequest({ method: 'POST', path: '/v1/packages', keyId: a.keyId, secret: a.secret, body });
     const head = Object.entries({ ...signed, Host: 'localhost', 'Content-Type': 'application/xml', 'Content-Length': String(length) }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    const socket = connect(served.port, '127.0.0.1');
     await once(socket, 'connect');
     let text = '';
     socket.on('data', (d: Buffer) => { text += d.toString('latin1'); });

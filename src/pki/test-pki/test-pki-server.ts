@@ -4,10 +4,11 @@
  * can be switched off to play "responder down" or "CRL server down".
  */
 import type { webcrypto } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerOcspRequest, ocspError, type OcspAnswer } from './ocsp-responder.js';
 import type { TestPki } from './generate-test-pki.js';
+import { boundedBody } from './request-body.js';
 
 const MAX_REQUEST_BYTES = 64 * 1024;
 
@@ -39,16 +40,6 @@ function statusFor(pki: TestPki, serial: string): OcspAnswer {
   return issued ? 'good' : 'unknown';
 }
 
-async function body(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 export async function startTestPkiServer(options: { port?: number } = {}): Promise<TestPkiServer> {
   let pki: TestPki | undefined;
@@ -69,7 +60,7 @@ export async function startTestPkiServer(options: { port?: number } = {}): Promi
       return crl ? send(200, 'application/pkix-crl', crl) : send(404, 'text/plain', 'no such CRL');
     }
     if (path === '/ocsp' && req.method === 'POST' && serving.ocsp !== false) {
-      void body(req).then(async (request) => {
+      void boundedBody(req, MAX_REQUEST_BYTES).then(async (request) => {
         if (!request) return send(413, 'application/ocsp-response', ocspError(1));
         const responder = serving.ocspSigner ?? current.identities['ocsp-responder'];
         if (serving.replayFirstAnswer && firstAnswer) return send(200, 'application/ocsp-response', firstAnswer);

@@ -3,9 +3,10 @@
  * answers application/timestamp-reply. It listens first (port 0 unless told) and serves a TSA identity handed to it;
  * options play a TSA that refuses, signs the wrong thing, sends garbage, answers too much or never answers.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerTimeStampRequest, timeStampRefusal, TSA_FAILURE, type TsaResponderOptions } from './tsa-responder.js';
+import { boundedBody } from './request-body.js';
 
 const MAX_REQUEST_BYTES = 16 * 1024;
 
@@ -28,16 +29,6 @@ export interface TestTsaServer {
   close(): Promise<void>;
 }
 
-async function body(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 export async function startTestTsaServer(options: { port?: number } = {}): Promise<TestTsaServer> {
   let signer: TsaResponderOptions['signer'] | undefined;
@@ -51,7 +42,7 @@ export async function startTestTsaServer(options: { port?: number } = {}): Promi
     if (req.method !== 'POST') return reply(res, 405, 'POST a TimeStampReq', 'text/plain');
     if (!signer) return reply(res, 503, 'no TSA served yet', 'text/plain');
     const current = { signer, ...serving };
-    void body(req).then(async (request) => {
+    void boundedBody(req, MAX_REQUEST_BYTES).then(async (request) => {
       requests += 1;
       if (current.hang) return undefined;
       if (!request) return reply(res, 413, timeStampRefusal(2, 'Request too large.', TSA_FAILURE.badRequest));
