@@ -2,7 +2,8 @@
  * The `/v1` REST dialect: the exchange API for agency systems (HMAC-signed requests, docs/auth.md) and the operator
  * API (bearer tokens), answering errors as problem+json with the REST table of statuses (error-status.ts).
  */
-import { Router } from 'express';
+import { Router, type ErrorRequestHandler } from 'express';
+import { isAxisError } from '../../errors/axis-error.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
@@ -11,7 +12,7 @@ import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import { adminRoutes } from './admin-routes.js';
 import type { NonceCache } from './agency-auth.js';
-import { restStatusForCode } from './error-status.js';
+import { restRetryForCode, restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
 import { exchangeRoutes } from './exchange-routes.js';
 
@@ -34,6 +35,13 @@ export interface RestDialectOptions {
   counters?: PackageCounters | undefined;
 }
 
+/** `Retry-After` for every code the table says to wait on, whichever layer raised it. */
+const retryAfterFromTable: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  const seconds = isAxisError(error) ? restRetryForCode(error.code).retryAfterSeconds : undefined;
+  if (seconds !== undefined && !res.headersSent) res.set('Retry-After', String(seconds));
+  next(error);
+};
+
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
   const router = Router();
   router.use(exchangeRoutes({
@@ -45,8 +53,9 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     maxPackageBytes: options.maxPackageBytes,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
+  router.use(retryAfterFromTable);
   router.use(problemHandler(restStatusForCode));
   return { name: 'rest', mountPath: '/', router };
 }
 
-export { restStatusForCode } from './error-status.js';
+export { restRetryForCode, restStatusForCode } from './error-status.js';
