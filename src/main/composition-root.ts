@@ -101,6 +101,7 @@ export function composeGateway(input: {
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
     counters,
+    axisCertificates: services.axisCertificates,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,

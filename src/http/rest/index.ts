@@ -10,7 +10,9 @@ import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
+import type { AxisCertificates } from '../../ledger/axis-certificates.js';
 import { adminRoutes } from './admin-routes.js';
+import { axisRoutes } from './axis-routes.js';
 import type { NonceCache } from './agency-auth.js';
 import { restRetryForCode, restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
@@ -33,6 +35,8 @@ export interface RestDialectOptions {
   uploadDir: string;
   maxPackageBytes: number;
   counters?: PackageCounters | undefined;
+  /** The certificates that sign receipts and pushes (`GET /v1/axis/certificates`); absent: that route answers 503. */
+  axisCertificates?: AxisCertificates | undefined;
 }
 
 /** `Retry-After` for every code the table says to wait on, whichever layer raised it. */
@@ -53,6 +57,7 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     maxPackageBytes: options.maxPackageBytes,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
+  router.use(axisRoutes({ certificates: options.axisCertificates }));
   router.use(retryAfterFromTable);
   router.use(problemHandler(restStatusForCode));
   return { name: 'rest', mountPath: '/', router };
