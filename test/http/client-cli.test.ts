@@ -152,6 +152,15 @@ describe('edx client against the real gateway', () => {
     expect((await edx(['send', file, '--quiet'], { as: A })).stderr).toBe('');
   });
 
+  it('a file over the axis\'s limit is refused before it is read: exit 1 with the axis\'s 413', async () => {
+    const file = path.join(dir, 'qua-lon.edxml');
+    writeFileSync(file, Buffer.alloc(5 * 1024 * 1024, 0x20));
+    const run = await edx(['send', file, '--quiet'], { as: A });
+    expect(run.code).toBe(1);
+    expect(run.json).toMatchObject({ status: 413 });
+    expect(run.stderr).toMatch(/^edx: [A-Z_]+: /);
+  });
+
   it('a refused package: exit 1 with the problem and the rejected receipt on stdout', async () => {
     const file = path.join(dir, 'sai.edxml');
     writeFileSync(file, await f.documentFrom(A, { to: ['000.00.00.Z99'] }));
