@@ -15,6 +15,7 @@ const families: { commands: string[]; load: () => Promise<Register> }[] = [
   { commands: ['admin'], load: async () => (await import('./commands/admin.js')).registerAdminCommands },
   { commands: ['receipt'], load: async () => (await import('./commands/receipt.js')).registerReceiptCommands },
   { commands: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemoCommands },
+  { commands: ['client'], load: async () => (await import('./commands/client.js')).registerClientCommands },
 ];
 
 const program = new Command('edx')

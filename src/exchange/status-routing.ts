@@ -51,7 +51,11 @@ export async function planStatus(store: Store, pkg: InspectedPackage): Promise<S
   const code = pkg.statusCode as StatusCode;
   const named = pkg.responseFor?.documentId;
   if (!named) throw new ExchangeError('EXCHANGE_REFERENCE_MISSING', 'The status package does not name the document it reports on (ResponseFor/DocumentId).');
-  const counterpart = pkg.responseFor?.organId;
+  // ResponseFor/OrganId names the other party (the shared samples do so, 13 included). QCVN 102 also reads it as the
+  // agency that issued the document answered, which for a take-back (13) is the caller itself: naming oneself names
+  // no other party, and the document's one recipient is meant (several: the caller must name one).
+  const namedOrganId = pkg.responseFor?.organId;
+  const counterpart = code === '13' && namedOrganId === caller ? undefined : namedOrganId;
   const documents = (await store.listEnvelopesForDocument(named)).filter((e) => e.kind === 'edoc' && e.documentId === named);
   const asRecipient = documents.filter((d) => d.toOrganIds.includes(caller) && (!counterpart || d.fromOrganId === counterpart));
   const asSender = documents.filter((d) => d.fromOrganId === caller && (counterpart ? d.toOrganIds.includes(counterpart) : d.toOrganIds.length === 1));
@@ -64,7 +68,7 @@ export async function planStatus(store: Store, pkg: InspectedPackage): Promise<S
     if (asSender.length === 0) {
       if (asRecipient.length > 0) throw forbidden('Only the agency that sent the document may ask to take it back (13).');
       if (!counterpart && documents.some((d) => d.fromOrganId === caller)) {
-        throw new ExchangeError('EXCHANGE_REFERENCE_MISSING', 'The document went to several agencies: name the one asked to give it back in ResponseFor/OrganId.', { documentId: named });
+        throw new ExchangeError('EXCHANGE_REFERENCE_MISSING', 'The document went to several agencies: name the one asked to give it back in ResponseFor/OrganId (that recipient\'s OrganId, not this agency\'s own).', { documentId: named });
       }
       throw unknownOriginal(named, caller);
     }
@@ -73,6 +77,9 @@ export async function planStatus(store: Store, pkg: InspectedPackage): Promise<S
     recipient = counterpart ?? target.toOrganIds[0]!;
   } else {
     if (asRecipient.length === 0) {
+      if (counterpart === caller && documents.some((d) => d.toOrganIds.includes(caller))) {
+        throw new ExchangeError('EXCHANGE_UNKNOWN_ORIGINAL', `ResponseFor/OrganId names this agency itself (${caller}): a status from a recipient names the agency that sent document ${named}.`, { documentId: named });
+      }
       if (asSender.length > 0 || documents.some((d) => d.fromOrganId === caller)) throw forbidden(`Status ${code} (${STATUS_NAMES[code]}) is reported by a recipient of the document, not by its sender.`);
       throw unknownOriginal(named, caller);
     }

@@ -70,18 +70,30 @@ export const RETRY_AFTER_503_SECONDS = 30;
 /** Problems with the codes that no dialect table knows: the status an HttpError carries, 500 for any other error. */
 export const noCodeStatuses: StatusForCode = () => 500;
 
-export function problemHandler(statusFor: StatusForCode): ErrorRequestHandler {
+/** A dialect's wait before the same request may succeed, per code (sent as Retry-After); undefined: none stated. */
+export type RetryAfterFor = (code: string) => number | undefined;
+
+/**
+ * Retry-After: what the error carries itself, else the dialect's table, else RETRY_AFTER_503_SECONDS for a 503 (every
+ * 503 says when to try again).
+ */
+function retryAfterOf(status: number, code: string, own: number | undefined, retryAfterFor: RetryAfterFor | undefined): number | undefined {
+  return own ?? retryAfterFor?.(code) ?? (status === 503 ? RETRY_AFTER_503_SECONDS : undefined);
+}
+
+export function problemHandler(statusFor: StatusForCode, retryAfterFor?: RetryAfterFor): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
       if (error.status >= 500) logFor(req)?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
-      const retryAfter = error.retryAfterSeconds ?? (error.status === 503 ? RETRY_AFTER_503_SECONDS : undefined);
+      const retryAfter = retryAfterOf(error.status, error.code, error.retryAfterSeconds, retryAfterFor);
       if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       return sendProblem(req, res, error.status, error.code, error.message);
     }
     if (isAxisError(error)) {
       const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
-      if (status === 503 && !res.headersSent) res.set('Retry-After', String(RETRY_AFTER_503_SECONDS));
+      const retryAfter = retryAfterOf(status, error.code, undefined, retryAfterFor);
+      if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
     }

@@ -8,6 +8,8 @@ export { canonicalJson } from './canonical-json.js';
 export { createReceiptExporter, SIGNED_RECEIPT_FORMAT, type SignedReceipt, type ReceiptExporter } from './signed-receipt.js';
 export { verifyReceipt, verifyReceiptChain, isSignedReceipt, isReceiptRecord, type ReceiptVerification, type ChainVerification, type ReceiptCheckCode } from './receipt-verifier.js';
 export { loadTrustAnchors } from './trust-anchors.js';
+export { identityHistoryDir, recordAxisIdentity, readAxisIdentityHistory, type PublicAxisIdentity } from './identity-history.js';
+export { describeAxisCertificates, type AxisCertificates, type AxisCertificateView } from './axis-certificates.js';
 
 /** The transparency log over the receipt chain (RFC 9162): tree, proofs and their verification. */
 export { leafHash, nodeHash, receiptLeafHash, emptyRoot } from './log/merkle-hash.js';

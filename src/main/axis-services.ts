@@ -11,7 +11,10 @@ import { createAgencyRegistry, type AgencyRegistry } from '../exchange/agencies/
 import { createPushEndpointPolicy } from '../exchange/agencies/push-endpoint-policy.js';
 import type { Store } from '../exchange/ports/index.js';
 import { createSystemRegistry, type SystemRegistry } from '../exchange/systems/system-registry.js';
-import { createReceiptExporter, createReceiptSealer, loadAxisIdentity, type AxisIdentity, type ReceiptExporter } from '../ledger/index.js';
+import {
+  createReceiptExporter, createReceiptSealer, describeAxisCertificates, identityHistoryDir, loadAxisIdentity, readAxisIdentityHistory,
+  recordAxisIdentity, type AxisCertificates, type AxisIdentity, type ReceiptExporter,
+} from '../ledger/index.js';
 import { openStore } from '../store/open-store.js';
 
 export interface AxisServices {
@@ -21,8 +24,10 @@ export interface AxisServices {
   systems: SystemRegistry;
   /** The key that seals receipts and signs pushes; never logged (its toJSON shows the fingerprint only). */
   identity: AxisIdentity;
-  /** Turns a stored receipt into the self-contained signed receipt handed to callers. */
+  /** Turns a stored receipt into the self-contained signed receipt handed to callers (earlier identities' too). */
   exportReceipt: ReceiptExporter;
+  /** The certificates that sign receipts and pushes now and did before (`GET /v1/axis/certificates`). */
+  axisCertificates: AxisCertificates;
 }
 
 export async function openAxisServices(config: AxisConfig): Promise<AxisServices> {
@@ -32,9 +37,17 @@ export async function openAxisServices(config: AxisConfig): Promise<AxisServices
     dataDir: config.dataDir,
     ...(config.axisP12 ? { p12Path: config.axisP12.path, p12Password: config.axisP12.password } : {}),
   });
+  // The identities signed with before (public chains in DATA_DIR/axis/identities) keep their receipts exportable.
+  const historyDir = identityHistoryDir(config.dataDir);
+  await recordAxisIdentity(historyDir, identity);
+  const earlier = (await readAxisIdentityHistory(historyDir)).filter((e) => e.fingerprint !== identity.fingerprint);
   const store = await openStore({ ...(config.mongodbUrl ? { mongodbUrl: config.mongodbUrl } : {}), dataDir: config.dataDir, sealer: createReceiptSealer(identity) });
   const secretKey = resolveSecretKey(config);
   const agencies = createAgencyRegistry({ store, secretKey, graceSeconds: config.keyRotationGraceSeconds, endpoints: createPushEndpointPolicy(config.pushEndpoints) });
   const systems = createSystemRegistry({ store, secretKey });
-  return { store, agencies, systems, identity, exportReceipt: createReceiptExporter(identity) };
+  return {
+    store, agencies, systems, identity,
+    exportReceipt: createReceiptExporter([identity, ...earlier]),
+    axisCertificates: describeAxisCertificates(identity, earlier),
+  };
 }

@@ -126,6 +126,7 @@ export function composeGateway(input: {
     uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
     counters,
     rateLimit,
+    axisCertificates: services.axisCertificates,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,

@@ -19,7 +19,7 @@ import { createRestDialect } from '../../src/http/rest/index.js';
 import { createVdxpDialect } from '../../src/http/vdxp/index.js';
 import { createSystemRegistry, type SystemRegistry } from '../../src/exchange/systems/system-registry.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';
-import { createReceiptExporter, createReceiptSealer, devTrustDir, loadAxisIdentity, loadTrustAnchors } from '../../src/ledger/index.js';
+import { createReceiptExporter, createReceiptSealer, describeAxisCertificates, devTrustDir, loadAxisIdentity, loadTrustAnchors, type AxisIdentity } from '../../src/ledger/index.js';
 import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../../src/queue/bullmq/delivery-queue.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/exchange/ports/index.js';
@@ -74,6 +74,8 @@ export interface ExchangeFixture {
   receiptTrust: X509Certificate[];
   /** The test PKI the agencies' and officials' certificates come from (signing.pki). */
   signing: TestSigning;
+  /** The axis identity that seals receipts (and would sign pushes). */
+  identity: AxisIdentity;
   agency(organId: string, options?: { endpointUrl?: string }): Promise<TestAgency>;
   documentFrom(from: TestAgency, options: DocumentOptions): Promise<Buffer>;
   statusFrom(from: TestAgency, options: { sender: string; documentId: string; code: StatusCode; description?: string; signed?: boolean }): Promise<Buffer>;
@@ -128,6 +130,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       authWindowSeconds: 300,
       uploadDir: store.blobs.tempDir,
       maxPackageBytes,
+      axisCertificates: describeAxisCertificates(identity, []),
     }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
@@ -140,7 +143,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, exchange, store, agencies, systems, secretKey, redis, signing, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
+    app, exchange, store, agencies, systems, secretKey, redis, signing, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust, identity,
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

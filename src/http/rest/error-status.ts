@@ -58,28 +58,37 @@ const EXACT: Record<string, number> = {
   AGENCY_NOT_FOUND: 404,
   AGENCY_KEY_NOT_FOUND: 404,
   AGENCY_EXISTS: 409,
+  SYSTEM_EXISTS: 409,
   AGENCY_SECRET_UNREADABLE: 500,
   HTTP_BODY_TOO_LARGE: 413,
   // Per-agency limits (src/http/agency-rate-limit.ts): wait for Retry-After.
   RATE_LIMITED: 429,
+  // An upload that stopped sending: the client may send it again.
+  HTTP_UPLOAD_IDLE: 408,
   RATE_QUOTA_EXCEEDED: 429,
   HTTP_UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
-  PACKAGE_NOT_FOUND: 404,
   DELIVERY_NOT_FOUND: 404,
   STORE_NOT_FOUND: 404,
-  PACKAGE_REVOKED: 410,
-  DUPLICATE_CONFLICT: 409,
   CONFIG_INVALID: 500,
   SERVICE_UNAVAILABLE: 503,
   // The axis's store cannot answer now: nothing was recorded, the same request may be sent again.
   STORE_BUSY: 503,
   STORE_MONGO_UNREACHABLE: 503,
+  // The replay cache (Redis) or the upload disk is away: nothing was served or recorded; send again later.
+  AUTH_REPLAY_CACHE_UNAVAILABLE: 503,
+  UPLOAD_NOT_STORED: 503,
+  INTERNAL_ERROR: 500,
+  // The axis's own trust anchors cannot be read: no verdict on the package (an operator must fix them).
+  PKI_TRUST_UNREADABLE: 503,
+  PKI_TRUST_EMPTY: 503,
+  XML_ENCODING_UNSUPPORTED: 400,
 };
 
 const PREFIXES: [string, number][] = [
   ['AUTH_', 401],
   ['AGENCY_', 400],
+  ['SYSTEM_', 400],
   ['PKI_', 422],
   ['HTTP_', 400],
   ['STATUS_', 409],
@@ -100,4 +109,42 @@ export function restStatusForCode(code: string): number {
   if (code.endsWith('_CONFLICT')) return 409;
   for (const [prefix, status] of PREFIXES) if (code.startsWith(prefix)) return status;
   return 500;
+}
+
+/**
+ * Which refusals the same request (signed afresh) may overcome later unchanged, and how long to wait first: the
+ * REST dialect sends these seconds as `Retry-After`, and docs/errors.md is generated from them with the statuses
+ * above (`npm run docs:errors`). A 503 or 429 not listed here is retryable without a stated wait.
+ */
+export const REST_RETRY_AFTER_SECONDS: Readonly<Record<string, number>> = Object.freeze({
+  // Redis restarts take a few seconds.
+  AUTH_REPLAY_CACHE_UNAVAILABLE: 5,
+  UPLOAD_NOT_STORED: 30,
+  // An OCSP responder or a CRL distribution point that is down: give it a minute; a CRL past its nextUpdate waits for
+  // the CA to publish a new one.
+  SIG_REVOCATION_UNKNOWN: 60,
+  SIG_OCSP_UNAVAILABLE: 60,
+  SIG_CRL_EXPIRED: 300,
+  INSPECTOR_FAILED: 1,
+  STORE_BUSY: 1,
+  STORE_MONGO_UNREACHABLE: 10,
+  SERVICE_UNAVAILABLE: 30,
+});
+
+/** Lost a race with another request: send again at once (after reading the new state). */
+const RETRY_AT_ONCE: ReadonlySet<string> = new Set(['EXCHANGE_STATUS_CONFLICT']);
+
+export interface RestRetry {
+  retryable: boolean;
+  /** Seconds to wait, sent as `Retry-After`; absent: no stated wait. */
+  retryAfterSeconds?: number;
+}
+
+/** Whether a refusal with this code is worth sending again unchanged, and after how long. */
+export function restRetryForCode(code: string): RestRetry {
+  const after = REST_RETRY_AFTER_SECONDS[code];
+  if (after !== undefined) return { retryable: true, retryAfterSeconds: after };
+  if (RETRY_AT_ONCE.has(code)) return { retryable: true };
+  const status = restStatusForCode(code);
+  return { retryable: status === 503 || status === 429 };
 }

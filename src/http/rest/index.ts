@@ -10,9 +10,11 @@ import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
 import type { AgencyRateLimit } from '../agency-rate-limit.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
+import type { AxisCertificates } from '../../ledger/axis-certificates.js';
 import { adminRoutes } from './admin-routes.js';
+import { axisRoutes } from './axis-routes.js';
 import type { NonceCache } from './agency-auth.js';
-import { restStatusForCode } from './error-status.js';
+import { restRetryForCode, restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
 import { exchangeRoutes } from './exchange-routes.js';
 
@@ -37,6 +39,8 @@ export interface RestDialectOptions {
   rateLimit?: AgencyRateLimit | undefined;
   /** An upload that sends nothing for this long is cut off with 408 (UPLOAD_IDLE_TIMEOUT_MS; default 30 s). */
   uploadIdleTimeoutMs?: number | undefined;
+  /** The certificates that sign receipts and pushes (`GET /v1/axis/certificates`); absent: that route answers 503. */
+  axisCertificates?: AxisCertificates | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -52,8 +56,10 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
-  router.use(problemHandler(restStatusForCode));
+  router.use(axisRoutes({ certificates: options.axisCertificates }));
+  // Retry-After for every code the table says to wait on, whichever layer raised it.
+  router.use(problemHandler(restStatusForCode, (code) => restRetryForCode(code).retryAfterSeconds));
   return { name: 'rest', mountPath: '/', router };
 }
 
-export { restStatusForCode } from './error-status.js';
+export { restRetryForCode, restStatusForCode } from './error-status.js';
