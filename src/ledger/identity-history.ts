@@ -30,11 +30,12 @@ export function identityHistoryDir(dataDir: string): string {
 export async function recordAxisIdentity(dir: string, identity: Pick<AxisIdentity, 'fingerprint' | 'chainDer'>): Promise<void> {
   const target = join(dir, `${identity.fingerprint}.pem`);
   try {
-    await mkdir(dir, { recursive: true });
+    // Private like everything under DATA_DIR, whatever the umask (the certificates are public, the directory is not).
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     if (await readFile(target).then(() => true, () => false)) return;
     const staging = join(dir, `.${identity.fingerprint}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(staging, identity.chainDer.map((der) => toPem(der)).join(''), { mode: 0o644 });
+      await writeFile(staging, identity.chainDer.map((der) => toPem(der)).join(''), { mode: 0o600 });
       await rename(staging, target);
     } finally {
       await rm(staging, { force: true });

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { buildDocumentPackage } from '../../src/edxml/index.js';
-import { restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
+import { restRetryForCode, restStatusForCode as statusForCode } from '../../src/http/rest/error-status.js';
 import { createAgencyClient, type AgencyClient } from '../../src/http/rest/agency-client.js';
 import { createDemoPki, type DemoPki } from '../../src/main/demo-pki.js';
 import { createSignatureChecking } from '../../src/main/package-signature-check.js';
@@ -101,8 +101,8 @@ describe('revocation policy (issue 3: fail-closed by default, fail-open by optio
       expect(COULD_NOT_CHECK).toContain(sent.body.code);
       expect(sent.status).toBe(statusForCode(sent.body.code));
       expect(sent.status).toBe(503);
-      // Issue 23: a 503 says when to try again.
-      expect(sent.headers.get('retry-after')).toBe('30');
+      // A 503 says when to try again: the wait the error table gives its code.
+      expect(sent.headers.get('retry-after')).toBe(String(restRetryForCode(sent.body.code).retryAfterSeconds));
       expect(sent.body.detail).toMatch(/\S/);
       expect(await axis.services.store.chainHead()).toBeUndefined();
       expect(await axis.services.store.listDeliveries({ limit: 10 })).toEqual([]);
