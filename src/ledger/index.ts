@@ -29,6 +29,7 @@ export { createLedgerCheckpointer, type LedgerCheckpointer, type LedgerCheckpoin
 export { createLedgerProofs, type LedgerProofs, type CheckpointView, type ReceiptProofView } from './checkpoint/ledger-proofs.js';
 export { verifyProvenReceipt, type ProvenReceiptTrust, type ProvenReceiptVerification } from './checkpoint/proven-receipt.js';
 export { auditLedger, type LedgerAudit, type LedgerAuditFailure, type LedgerAuditOptions } from './checkpoint/ledger-audit.js';
+export { checkpointBatches, receiptBatches, type LedgerStore } from './ledger-store.js';
 
 /** RFC 3161 time-stamps of checkpoints. */
 export { createTsaClient, readTimestampResponse, type TimestampAuthority, type Timestamp, type TsaClientOptions } from './timestamp/tsa-client.js';

@@ -15,6 +15,7 @@ import type { Store } from '../../src/exchange/ports/index.js';
 import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
 import { setUpStep } from '../support/delivery-step.js';
+import { ledgerContract } from './ledger-contract.js';
 
 export interface StoreHarness {
   /** Opens the store at this harness's location; after close(), opening again must find the same data. */
@@ -576,5 +577,15 @@ export function storeContract(factory: StoreFactory): void {
     expect(await store.listDocumentStatuses('nothing')).toEqual([]);
     expect(await store.listReceipts({ limit: 10 })).toEqual([]);
     expect(await store.listAgencies()).toEqual([]);
+  });
+
+  ledgerContract({
+    store: () => store,
+    reopen: async () => {
+      await store.close();
+      store = await harness.open(sealer);
+      return store;
+    },
+    identity: () => identity,
   });
 }
