@@ -70,6 +70,16 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: milliseconds.optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   DEAD_LETTER_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  // Issue 21: the receipt log's checkpoints and their RFC 3161 time-stamps (docs/evidence.md). Unset TSA_URL: the
+  // development TSA runs in-process (only with the development axis identity, i.e. without AXIS_P12).
+  LEDGER_ORIGIN: z.string().regex(/^[^\s+]{1,200}$/, 'must be a log name without spaces or "+", e.g. truc.gov.vn/edx-axis/receipts').default('edx-axis.local/receipts'),
+  CHECKPOINT_EVERY_MS: milliseconds.default(60_000),
+  CHECKPOINT_EVERY_RECEIPTS: z.coerce.number().int().min(1).optional(),
+  TSA_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  TSA_TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  TSA_TIMEOUT_MS: milliseconds.default(10_000),
+  EVIDENCE_MAX_UNTIMESTAMPED_MS: milliseconds.optional(),
+  EVIDENCE_FAIL_CLOSED: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -144,6 +154,8 @@ export interface AxisConfig {
   /** Where the government SDK's protocol is served (VDXP_PATH, default /vdxp). */
   vdxpPath: string;
   workers: WorkerSettings;
+  /** The receipt log's checkpoints, their time-stamps and what happens when evidence cannot be kept (docs/evidence.md). */
+  ledger: LedgerSettings;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -196,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     vdxpPath: e.VDXP_PATH,
     workers: workerSettings(e),
+    ledger: ledgerSettings(e),
   };
 }
 
@@ -228,6 +241,40 @@ function workerSettings(e: Env): WorkerSettings {
       ? { errorBackoff: defined({ baseMs: e.DELIVERY_ERROR_BACKOFF_BASE_MS, maxMs: e.DELIVERY_ERROR_BACKOFF_MAX_MS }) }
       : {}),
     ...(e.RETENTION_DAYS !== undefined ? { retention: { keepRawPackagesDays: e.RETENTION_DAYS } } : {}),
+  };
+}
+
+/** The receipt log (issue 21): LEDGER_ORIGIN, CHECKPOINT_*, TSA_*, EVIDENCE_*. */
+export interface LedgerSettings {
+  /** The log's name, the first line of every checkpoint: set once, never changed (a new origin is a new log). */
+  origin: string;
+  checkpointEveryMs: number;
+  /** Also checkpoint as soon as this many receipts wait for one. */
+  checkpointEveryReceipts: number | undefined;
+  /** An RFC 3161 time-stamping authority; undefined: the development TSA (development identity only). */
+  tsaUrl: string | undefined;
+  /** The TSA's roots; undefined: the development trust directory (DATA_DIR/axis/trust). */
+  tsaTrustAnchorsDir: string | undefined;
+  tsaTimeoutMs: number;
+  /** How long a receipt may wait for a time-stamped checkpoint before evidence counts as degraded (default 3 periods). */
+  maxUntimestampedMs: number;
+  /** Refuse new packages (503 EVIDENCE_UNAVAILABLE) while evidence is degraded. */
+  failClosed: boolean;
+}
+
+function ledgerSettings(e: Env): LedgerSettings {
+  if (e.TSA_URL !== undefined && e.TSA_TRUST_ANCHORS_DIR === undefined) {
+    throw new ConfigError('TSA_TRUST_ANCHORS_DIR', 'must be set when TSA_URL is set: the time-stamps are verified against it before they are kept');
+  }
+  return {
+    origin: e.LEDGER_ORIGIN,
+    checkpointEveryMs: e.CHECKPOINT_EVERY_MS,
+    checkpointEveryReceipts: e.CHECKPOINT_EVERY_RECEIPTS,
+    tsaUrl: e.TSA_URL,
+    tsaTrustAnchorsDir: e.TSA_TRUST_ANCHORS_DIR === undefined ? undefined : path.resolve(e.TSA_TRUST_ANCHORS_DIR),
+    tsaTimeoutMs: e.TSA_TIMEOUT_MS,
+    maxUntimestampedMs: e.EVIDENCE_MAX_UNTIMESTAMPED_MS ?? 3 * e.CHECKPOINT_EVERY_MS,
+    failClosed: e.EVIDENCE_FAIL_CLOSED,
   };
 }
 

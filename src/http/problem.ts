@@ -72,6 +72,9 @@ export function problemHandler(statusFor: StatusForCode): ErrorRequestHandler {
     if (isAxisError(error)) {
       const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
+      // A temporary refusal that says when to come back (EVIDENCE_UNAVAILABLE): the caller's retry loop reads Retry-After.
+      const retryAfter = error.details?.['retryAfterSeconds'];
+      if (status === 503 && typeof retryAfter === 'number' && !res.headersSent) res.set('Retry-After', String(retryAfter));
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);
     }

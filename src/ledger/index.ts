@@ -36,6 +36,7 @@ export { createTsaClient, readTimestampResponse, type TimestampAuthority, type T
 export { verifyTimestampToken, type TimestampCheck, type VerifiedTimestamp } from './timestamp/timestamp-token.js';
 export { buildTimestampRequest } from './timestamp/timestamp-request.js';
 export { evidenceHealth, type EvidenceHealth, type EvidenceHealthInput } from './timestamp/evidence-health.js';
+export { createEvidenceMonitor, type EvidenceMonitor, type EvidenceMonitorOptions, type EvidenceStatus } from './timestamp/evidence-monitor.js';
 export { loadOrCreateDevTsa, type DevTsa } from './timestamp/dev-tsa.js';
 
 /** Evidence bundles. */

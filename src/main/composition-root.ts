@@ -21,6 +21,9 @@ import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
+import { createEvidenceMonitor, type EvidenceMonitor } from '../ledger/index.js';
+import { evidenceGate } from './evidence-gate.js';
+import { openLedgerCheckpointing } from './ledger-checkpointing.js';
 import { createSignatureChecking } from './package-signature-check.js';
 import { connectRedis } from './redis-connection.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
@@ -31,6 +34,8 @@ export interface ComposedAxis {
   startWorkers(): Promise<RunningWorkers>;
   /** BullMQ queues shown on Bull Board. */
   boardQueues: Queue[];
+  /** Evidence health read from the store (/readyz, metrics, EVIDENCE_FAIL_CLOSED). */
+  evidence: EvidenceMonitor;
   close(): Promise<void>;
 }
 
@@ -44,8 +49,11 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   const pool = config.role !== 'workers' && config.inspectThreads > 0
     ? createInspectorPool({ threads: config.inspectThreads, limits, profile, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
     : undefined;
+  const evidence = createEvidenceMonitor({ ledger: services.store.ledger, maxUntimestampedMs: config.ledger.maxUntimestampedMs });
+  metrics.watchEvidence(() => evidence.status());
   const exchange = createExchangeUseCases({
     store: services.store,
+    evidenceGate: evidenceGate(evidence, config.ledger),
     queue,
     inspector: pool ?? createEdxmlInspector({ verifySignature: signatures.verify, limits, profile }),
     receiptExporter: services.exportReceipt,
@@ -55,7 +63,9 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   return {
     exchange,
     deliveries: createDeliveryAdmin({ store: services.store, queue }),
-    startWorkers: () => startWorkers({
+    startWorkers: async () => startWorkers({
+      // The receipt log's checkpoints, time-stamped (docs/evidence.md): the maintenance worker makes them.
+      ledger: await openLedgerCheckpointing({ config, store: services.store, identity: services.identity, logger, metrics }),
       store: services.store,
       identity: services.identity,
       redisUrl: config.redisUrl,
@@ -67,6 +77,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
+    evidence,
     close: async () => {
       await pool?.close();
       await queue.close();
@@ -113,7 +124,7 @@ export function composeGateway(input: {
   });
   return createApp({
     logger,
-    ops: { store: services.store, redis, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
+    ops: { store: services.store, redis, evidence: composed.evidence, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
     dialects: [rest, vdxp],
     operatorPages: { router: queueBoard(composed.boardQueues), tokens },
   });
