@@ -33,7 +33,7 @@ export { checkpointBatches, receiptBatches, type LedgerStore } from './ledger-st
 
 /** RFC 3161 time-stamps of checkpoints. */
 export { createTsaClient, readTimestampResponse, type TimestampAuthority, type Timestamp, type TsaClientOptions } from './timestamp/tsa-client.js';
-export { verifyTimestampToken, type TimestampCheck, type VerifiedTimestamp } from './timestamp/timestamp-token.js';
+export { verifyTimestampToken, timestampTokenCertificates, type TimestampCheck, type VerifiedTimestamp } from './timestamp/timestamp-token.js';
 export { buildTimestampRequest } from './timestamp/timestamp-request.js';
 export { evidenceHealth, type EvidenceHealth, type EvidenceHealthInput } from './timestamp/evidence-health.js';
 export { createEvidenceMonitor, type EvidenceMonitor, type EvidenceMonitorOptions, type EvidenceStatus } from './timestamp/evidence-monitor.js';

@@ -23,6 +23,8 @@ import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
 import { createEvidenceMonitor, type EvidenceMonitor } from '../ledger/index.js';
 import { evidenceGate } from './evidence-gate.js';
+import { openLedgerEvidence } from './ledger-evidence-services.js';
+import type { LedgerEvidence } from '../exchange/evidence/ledger-evidence.js';
 import { openLedgerCheckpointing } from './ledger-checkpointing.js';
 import { createSignatureChecking } from './package-signature-check.js';
 import { connectRedis } from './redis-connection.js';
@@ -36,6 +38,8 @@ export interface ComposedAxis {
   boardQueues: Queue[];
   /** Evidence health read from the store (/readyz, metrics, EVIDENCE_FAIL_CLOSED). */
   evidence: EvidenceMonitor;
+  /** The receipt log's checkpoints, proofs and evidence bundles. */
+  ledger: LedgerEvidence;
   close(): Promise<void>;
 }
 
@@ -78,6 +82,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
     }),
     boardQueues: queue.queues,
     evidence,
+    ledger: await openLedgerEvidence(config, services),
     close: async () => {
       await pool?.close();
       await queue.close();
@@ -112,6 +117,7 @@ export function composeGateway(input: {
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
     counters,
+    evidence: composed.ledger,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,

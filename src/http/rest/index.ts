@@ -7,6 +7,7 @@ import type { TokenDigest } from '../../config/tokens.js';
 import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
+import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import { adminRoutes } from './admin-routes.js';
@@ -14,6 +15,7 @@ import type { NonceCache } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
 import { exchangeRoutes } from './exchange-routes.js';
+import { ledgerRoutes } from './ledger-routes.js';
 
 export interface RestDialectOptions {
   /** Undefined on a node without the exchange (its routes answer 503). */
@@ -32,6 +34,8 @@ export interface RestDialectOptions {
   uploadDir: string;
   maxPackageBytes: number;
   counters?: PackageCounters | undefined;
+  /** The receipt log: checkpoints, proofs, evidence bundles (undefined: those routes answer 503). */
+  evidence?: LedgerEvidence | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -43,6 +47,11 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     tokens: options.tokens,
     uploadDir: options.uploadDir,
     maxPackageBytes: options.maxPackageBytes,
+  }));
+  router.use(ledgerRoutes({
+    evidence: options.evidence,
+    auth: { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix },
+    tokens: options.tokens,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
   router.use(problemHandler(restStatusForCode));
