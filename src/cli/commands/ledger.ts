@@ -41,7 +41,7 @@ export function describeFailure(audit: LedgerAudit): string {
   return `NOT INTACT: ${where}: ${f.code}: ${f.message}`;
 }
 
-export async function runLedgerVerify(services: AxisServices, config: AxisConfig, options: LedgerVerifyOptions = {}): Promise<LedgerAudit> {
+export async function runLedgerVerify(services: Pick<AxisServices, 'store' | 'identity'>, config: Pick<AxisConfig, 'axisP12' | 'trustAnchorsDir' | 'dataDir' | 'ledger'>, options: LedgerVerifyOptions = {}): Promise<LedgerAudit> {
   const trustDir = options.trust ?? (config.axisP12 ? config.trustAnchorsDir : devTrustDir(config.dataDir));
   const [trustAnchors, tsaTrustAnchors] = await Promise.all([loadTrustAnchors(trustDir), loadTrustAnchors(options.tsaTrust ?? tsaTrustAnchorsDir(config))]);
   const { store, identity } = services;
