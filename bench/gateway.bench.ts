@@ -12,6 +12,9 @@
  *     carrying a text file: what the document-signature check costs per package and per MiB.
  * Targets (2-core machine): >= 500 accepted/s; p99 <= 50 ms at 200/s; 30 MiB in <= 1.5 s, RSS growth <= 3x;
  * sendEdoc within 10% of /v1.
+ * Then accepted packages/s of the whole axis in one process (ROLE=all: gateway and workers), without checkpoints
+ * during the run and with a checkpoint of the receipt log every second, time-stamped by the development TSA in the
+ * same process: the cost of keeping evidence, as a ratio of the two measured in this run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { signPdf } from '../src/signature/pdf/index.js';
 import { scanPdf } from './scan-pdf.js';
 import { sdkSendEdoc } from './vdxp-request.js';
 import { AGENCY_A, AGENCY_B, cpuSecondsOf, freePort, processTree, signedPackages, startBenchGateway, startProcess, stopProcess, type BenchGateway, type Credentials, type SignedPackage } from './gateway-harness.js';
+import Database from 'better-sqlite3';
 import { until } from './wait-until.js';
 
 const KiB = 1024;
@@ -37,6 +41,7 @@ const GATEWAY_PROCESSES = Number(process.env['GATEWAY_PROCESSES'] ?? 1);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
 /** Packages in each of the 1 MiB-attachment cases. */
 const PDF_PACKAGES = Number(process.env['BENCH_PDF_PACKAGES'] ?? 200);
+const CHECKPOINT_PACKAGES = Number(process.env['BENCH_CHECKPOINT_PACKAGES'] ?? 3000);
 
 /** CPU seconds of the event-loop thread alone (its thread id is the process id): the part no other core can take. */
 function eventLoopSecondsOf(pid: number): number {
@@ -233,6 +238,39 @@ async function main(): Promise<void> {
     for (const child of children) await stopProcess(child);
     await bench?.stop();
   }
+  await checkpointCase();
+}
+
+/**
+ * The same burst through a whole axis (ROLE=all) twice, each on a fresh data directory: once with no checkpoint due
+ * during the run (CHECKPOINT_EVERY_MS one hour), once with one every second, time-stamped by the in-process TSA.
+ */
+async function checkpointCase(): Promise<void> {
+  const runs: { label: string; perSecond: number; accepted: number; other: Record<string, number>; p99: number; checkpoints: number; stamped: number; receipts: number }[] = [];
+  for (const [label, everyMs] of [['without checkpoints', 3600_000], ['checkpoint every 1 s', 1000]] as const) {
+    const axis = await startBenchGateway({ ROLE: 'all', CHECKPOINT_EVERY_MS: String(everyMs), ...(process.env['INSPECT_THREADS'] ? { INSPECT_THREADS: process.env['INSPECT_THREADS'] } : {}) });
+    try {
+      const creds = await axis.addAgency(AGENCY_A);
+      await axis.addAgency(AGENCY_B);
+      // Each axis has its own test PKI: its packages are signed by its own agency seal.
+      const packages = await signedPackages(CHECKPOINT_PACKAGES + 200, axis.sign, 20 * KiB);
+      await load(axis.url, packages.slice(0, 200), creds, { connections: 8 });
+      const run = await load(axis.url, packages.slice(200), creds, { connections: CONNECTIONS });
+      const db = new Database(`${axis.dataDir}/axis.sqlite`, { readonly: true, fileMustExist: true });
+      const counts = db.prepare('SELECT COUNT(*) AS checkpoints, COALESCE(MAX(CASE WHEN token IS NOT NULL THEN tree_size END), 0) AS stamped, (SELECT COALESCE(MAX(seq), 0) FROM receipts) AS receipts FROM checkpoints').get() as { checkpoints: number; stamped: number; receipts: number };
+      db.close();
+      runs.push({ label, perSecond: run.accepted / run.seconds, accepted: run.accepted, other: run.other, p99: run.p99, ...counts });
+    } finally {
+      await axis.stop();
+    }
+  }
+  const [without, withCheckpoints] = runs;
+  const lines = [
+    `the whole axis (ROLE=all), 20 KiB signed packages, ${CONNECTIONS} connections, ${CHECKPOINT_PACKAGES} packages, same run:`,
+    ...runs.map((r) => `  ${r.label.padEnd(22)} ${fmt(r.perSecond, 0)} accepted/s (${r.accepted} x 202${Object.keys(r.other).length ? `, other: ${JSON.stringify(r.other)}` : ''}), p99 ${r.p99} ms; ${r.checkpoints} checkpoint(s), latest time-stamped covers ${r.stamped} of ${r.receipts} receipts`),
+    `  with / without = ${fmt(withCheckpoints!.perSecond / without!.perSecond, 3)}`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 await main();

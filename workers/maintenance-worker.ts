@@ -16,8 +16,10 @@ import { within } from './within.js';
 export interface MaintenanceHooks {
   /** Refreshes cached CRLs / OCSP answers (src/pki). */
   refreshRevocation?: () => Promise<void>;
-  /** Signs and timestamps the receipt chain head (the evidence issue). */
-  checkpointLedger?: () => Promise<void>;
+  /** Signs and time-stamps a checkpoint of the receipt log (src/main/ledger-checkpointing.ts); its result is the job's. */
+  checkpointLedger?: () => Promise<object | void>;
+  /** Whether enough receipts wait for a checkpoint to make one now (CHECKPOINT_EVERY_RECEIPTS), asked every poll. */
+  ledgerCheckpointDue?: () => Promise<boolean>;
 }
 
 export interface MaintenanceSchedule {
@@ -27,6 +29,8 @@ export interface MaintenanceSchedule {
   retentionEveryMs: number;
   revocationRefreshEveryMs: number;
   ledgerCheckpointEveryMs: number;
+  /** How often ledgerCheckpointDue is asked. */
+  ledgerCheckpointPollMs: number;
 }
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
@@ -35,6 +39,7 @@ export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
   retentionEveryMs: 3600_000,
   revocationRefreshEveryMs: 3600_000,
   ledgerCheckpointEveryMs: 3600_000,
+  ledgerCheckpointPollMs: 1000,
 };
 
 export interface MaintenanceWorkerOptions {
@@ -82,8 +87,7 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
         await hooks.refreshRevocation?.();
         return { ran: Boolean(hooks.refreshRevocation) };
       case 'ledger-checkpoint':
-        await hooks.checkpointLedger?.();
-        return { ran: Boolean(hooks.checkpointLedger) };
+        return { ran: Boolean(hooks.checkpointLedger), ...(await hooks.checkpointLedger?.()) };
     }
   };
 
@@ -127,6 +131,19 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
   worker.on('error', (error) => logger.warn({ err: error.message }, 'maintenance worker: Redis error (reconnecting)'));
   worker.on('failed', (job, error) => logger.error({ task: job?.data.task, err: error.message }, 'maintenance task failed; it runs again at its next turn'));
 
+  // A checkpoint as soon as enough receipts wait for one, besides the schedule: one job with a fixed id, so however
+  // many processes poll, at most one such checkpoint is waiting at a time.
+  let polling = false;
+  const poll = hooks.ledgerCheckpointDue ? setInterval(() => {
+    if (polling) return;
+    polling = true;
+    hooks.ledgerCheckpointDue!()
+      .then((due) => due ? queue.add('ledger-checkpoint', { task: 'ledger-checkpoint' }, { ...MAINTENANCE_JOB_OPTIONS, jobId: 'ledger-checkpoint-due', removeOnComplete: true, removeOnFail: true }) : undefined)
+      .catch((error: Error) => logger.warn({ err: error.message }, 'maintenance: could not check whether a ledger checkpoint is due'))
+      .finally(() => { polling = false; });
+  }, options.schedule.ledgerCheckpointPollMs) : undefined;
+  poll?.unref();
+
   // Repair at once what a crash left behind, rather than waiting for the first scheduled sweep.
   runTask('sweep-stuck-deliveries').catch((error: Error) => logger.warn({ err: error.message }, 'start-up sweep failed; the scheduled one will retry'));
 
@@ -134,6 +151,7 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     queue,
     runTask,
     async close(deadlineMs) {
+      clearInterval(poll);
       options.connection.off('ready', onReady);
       // As the delivery worker: no forced close (BullMQ's would only wait for this one again).
       if (!(await within(worker.close(), deadlineMs))) logger.warn({ deadlineMs }, 'maintenance worker: the running task did not finish in time');

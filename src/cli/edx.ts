@@ -14,6 +14,8 @@ const families: { commands: string[]; load: () => Promise<Register> }[] = [
   { commands: ['sign', 'verify'], load: async () => (await import('./commands/signature.js')).registerSignatureCommands },
   { commands: ['admin'], load: async () => (await import('./commands/admin.js')).registerAdminCommands },
   { commands: ['receipt'], load: async () => (await import('./commands/receipt.js')).registerReceiptCommands },
+  { commands: ['ledger'], load: async () => (await import('./commands/ledger.js')).registerLedgerCommands },
+  { commands: ['evidence'], load: async () => (await import('./commands/evidence.js')).registerEvidenceCommands },
   { commands: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemoCommands },
   { commands: ['client'], load: async () => (await import('./commands/client.js')).registerClientCommands },
 ];

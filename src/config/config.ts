@@ -43,7 +43,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROLE: z.enum(['all', 'gateway', 'workers']).default('all'),
   MAX_PACKAGE_BYTES: z.coerce.number().int().positive().default(250 * 1024 * 1024),
-  // Issue 19: which edXML packages the gateway accepts (src/edxml/profile.ts, docs/edxml.md).
+  // Which edXML packages the gateway accepts (src/edxml/profile.ts, docs/edxml.md).
   EDXML_PROFILE: z.enum(['field', 'strict']).default('field'),
   AXIS_P12: z.string().min(1).optional(),
   AXIS_P12_PASSWORD: z.string().optional(),
@@ -88,12 +88,22 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: milliseconds.optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   DEAD_LETTER_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
-  // Issue 23 (hardening): where pushes may go, what one agency may ask, how long an upload may stall.
+  // Where pushes may go, what one agency may ask, how long an upload may stall.
   PUSH_ALLOW_HTTP: flag,
   PUSH_ALLOWED_HOSTS: hostRules,
   AGENCY_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   AGENCY_DAILY_BYTES: z.coerce.number().int().min(0).default(20 * 1024 * 1024 * 1024),
   UPLOAD_IDLE_TIMEOUT_MS: milliseconds.default(30_000),
+  // The receipt log's checkpoints and their RFC 3161 time-stamps (docs/evidence.md). Unset TSA_URL: the
+  // development TSA runs in-process (only with the development axis identity, i.e. without AXIS_P12).
+  LEDGER_ORIGIN: z.string().regex(/^[^\s+]{1,200}$/, 'must be a log name without spaces or "+", e.g. truc.gov.vn/edx-axis/receipts').default('edx-axis.local/receipts'),
+  CHECKPOINT_EVERY_MS: milliseconds.default(60_000),
+  CHECKPOINT_EVERY_RECEIPTS: z.coerce.number().int().min(1).optional(),
+  TSA_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  TSA_TRUST_ANCHORS_DIR: z.string().min(1).optional(),
+  TSA_TIMEOUT_MS: milliseconds.default(10_000),
+  EVIDENCE_MAX_UNTIMESTAMPED_MS: milliseconds.optional(),
+  EVIDENCE_FAIL_CLOSED: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -170,13 +180,14 @@ export interface AxisConfig {
   /** Where the government SDK's protocol is served (VDXP_PATH, default /vdxp). */
   vdxpPath: string;
   workers: WorkerSettings;
-  // Issue 23 (hardening).
   /** Where the axis may push (PUSH_ALLOW_HTTP, PUSH_ALLOWED_HOSTS): by default https to public addresses only. */
   pushEndpoints: { allowHttp: boolean; allowedHosts: string[] };
   /** Per agency, shared by every gateway process over Redis; 0 = no limit. */
   agencyLimits: { requestsPerMinute: number; dailyBytes: number };
   /** An authenticated upload that sends nothing for this long is cut off (408). */
   uploadIdleTimeoutMs: number;
+  /** The receipt log's checkpoints, their time-stamps and what happens when evidence cannot be kept (docs/evidence.md). */
+  ledger: LedgerSettings;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -233,6 +244,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     pushEndpoints: { allowHttp: e.PUSH_ALLOW_HTTP, allowedHosts: e.PUSH_ALLOWED_HOSTS },
     agencyLimits: { requestsPerMinute: e.AGENCY_REQUESTS_PER_MINUTE, dailyBytes: e.AGENCY_DAILY_BYTES },
     uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
+    ledger: ledgerSettings(e),
   };
 }
 
@@ -265,6 +277,40 @@ function workerSettings(e: Env): WorkerSettings {
       ? { errorBackoff: defined({ baseMs: e.DELIVERY_ERROR_BACKOFF_BASE_MS, maxMs: e.DELIVERY_ERROR_BACKOFF_MAX_MS }) }
       : {}),
     ...(e.RETENTION_DAYS !== undefined ? { retention: { keepRawPackagesDays: e.RETENTION_DAYS } } : {}),
+  };
+}
+
+/** The receipt log: LEDGER_ORIGIN, CHECKPOINT_*, TSA_*, EVIDENCE_*. */
+export interface LedgerSettings {
+  /** The log's name, the first line of every checkpoint: set once, never changed (a new origin is a new log). */
+  origin: string;
+  checkpointEveryMs: number;
+  /** Also checkpoint as soon as this many receipts wait for one. */
+  checkpointEveryReceipts: number | undefined;
+  /** An RFC 3161 time-stamping authority; undefined: the development TSA (development identity only). */
+  tsaUrl: string | undefined;
+  /** The TSA's roots; undefined: the development trust directory (DATA_DIR/axis/trust). */
+  tsaTrustAnchorsDir: string | undefined;
+  tsaTimeoutMs: number;
+  /** How long a receipt may wait for a time-stamped checkpoint before evidence counts as degraded (default 3 periods). */
+  maxUntimestampedMs: number;
+  /** Refuse new packages (503 EVIDENCE_UNAVAILABLE) while evidence is degraded. */
+  failClosed: boolean;
+}
+
+function ledgerSettings(e: Env): LedgerSettings {
+  if (e.TSA_URL !== undefined && e.TSA_TRUST_ANCHORS_DIR === undefined) {
+    throw new ConfigError('TSA_TRUST_ANCHORS_DIR', 'must be set when TSA_URL is set: the time-stamps are verified against it before they are kept');
+  }
+  return {
+    origin: e.LEDGER_ORIGIN,
+    checkpointEveryMs: e.CHECKPOINT_EVERY_MS,
+    checkpointEveryReceipts: e.CHECKPOINT_EVERY_RECEIPTS,
+    tsaUrl: e.TSA_URL,
+    tsaTrustAnchorsDir: e.TSA_TRUST_ANCHORS_DIR === undefined ? undefined : path.resolve(e.TSA_TRUST_ANCHORS_DIR),
+    tsaTimeoutMs: e.TSA_TIMEOUT_MS,
+    maxUntimestampedMs: e.EVIDENCE_MAX_UNTIMESTAMPED_MS ?? 3 * e.CHECKPOINT_EVERY_MS,
+    failClosed: e.EVIDENCE_FAIL_CLOSED,
   };
 }
 

@@ -1,6 +1,6 @@
 /** What the exchange use-cases are built from: ports and policies, never an adapter. */
 import type { ReceiptExporter } from '../ledger/signed-receipt.js';
-import type { Clock, DeliveryQueue, Store } from './ports/index.js';
+import type { Clock, DeliveryQueue, EvidenceGate, Store } from './ports/index.js';
 import type { PackageInspector } from './ports/package-inspector.js';
 
 /** The slice of a pino logger the exchange uses (private keys and package bytes are never passed to it). */
@@ -32,6 +32,8 @@ export interface ExchangeDeps {
   limits?: Partial<ExchangeLimits>;
   policy?: Partial<ExchangePolicy>;
   logger?: ExchangeLogger;
+  /** Asked before a package is taken in (EVIDENCE_FAIL_CLOSED); absent: always open. */
+  evidenceGate?: EvidenceGate | undefined;
 }
 
 export interface ExchangeContext {
@@ -43,6 +45,7 @@ export interface ExchangeContext {
   limits: ExchangeLimits;
   policy: ExchangePolicy;
   logger: ExchangeLogger;
+  evidenceGate: EvidenceGate | undefined;
 }
 
 const silent: ExchangeLogger = { info() {}, warn() {}, error() {} };
@@ -59,5 +62,6 @@ export function contextOf(deps: ExchangeDeps): ExchangeContext {
     limits: { ...DEFAULT_LIMITS, ...(deps.limits ?? {}) },
     policy: { statusSignature: 'optional', ...(deps.policy ?? {}) },
     logger: deps.logger ?? silent,
+    evidenceGate: deps.evidenceGate,
   };
 }

@@ -7,8 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { AxisError } from '../errors/axis-error.js';
 import type { SignedReceipt } from '../ledger/signed-receipt.js';
-import type { AcceptBundle, AcceptOutcome } from './ports/index.js';
+import { EVIDENCE_UNAVAILABLE, type AcceptBundle, type AcceptOutcome } from './ports/index.js';
 import type { EnvelopeRecord, ReceiptRecord } from './model/index.js';
 import { documentIdConflict, originalRevoked, planDocument } from './document-rules.js';
 import { acceptedReceiptOf, dedupeKeyOf, deliveriesOf, envelopeOf, revokedReceiptOf } from './envelope-records.js';
@@ -54,6 +55,10 @@ function result(ctx: ExchangeContext, outcome: 'created' | 'duplicate', envelope
 export async function submitPackage(ctx: ExchangeContext, input: SubmitInput): Promise<SubmitResult> {
   const { source } = input;
   const caller = input.callerOrganId;
+  // Before the package is inspected or anything recorded: a package refused for this leaves no trace, not even a
+  // `rejected` receipt (recording one would need the very evidence that cannot be kept).
+  const closed = await ctx.evidenceGate?.refusal();
+  if (closed) throw new AxisError(EVIDENCE_UNAVAILABLE, closed.message, { retryAfterSeconds: closed.retryAfterSeconds });
   const size = 'bytes' in source ? source.bytes.byteLength : source.size;
   if (size > ctx.limits.maxPackageBytes) {
     throw new ExchangeError('EXCHANGE_TOO_LARGE', `The package is ${size} bytes; the axis accepts packages up to ${ctx.limits.maxPackageBytes} bytes.`, { size, limit: ctx.limits.maxPackageBytes });

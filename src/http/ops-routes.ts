@@ -16,9 +16,16 @@ export interface Pingable {
   ping(): Promise<unknown>;
 }
 
+/** Whether the axis can keep evidence (src/ledger's evidence monitor). */
+export interface EvidenceProbe {
+  status(): Promise<{ state: 'ok' | 'degraded' }>;
+}
+
 export interface OpsRoutesOptions {
   store: Pingable;
   redis: Pingable;
+  /** Evidence health: degraded shows in /readyz without taking the node out (it still serves what it holds). */
+  evidence?: EvidenceProbe | undefined;
   metrics: Registry | undefined;
   metricsPublic: boolean;
   tokens: readonly TokenDigest[];
@@ -66,7 +73,15 @@ export function opsRoutes(options: OpsRoutesOptions): Router {
     const ready = redis === 'ok' && store === 'ok';
     if (!ready) logFor(req)?.warn({ redis, store }, 'not ready');
     const shown = (check: string): string => (check === 'ok' ? 'ok' : 'unreachable');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: { redis: shown(redis), store: shown(store) } });
+    // Degraded evidence leaves the node in service (reads, fetches, acknowledgements go on; EVIDENCE_FAIL_CLOSED
+    // refuses only new packages): it shows here and in edx_evidence_degraded, for an operator, not a load balancer.
+    // How many receipts wait, and for how long, is for operators only (/metrics, the log): /readyz is public.
+    const evidence = ready && options.evidence ? await options.evidence.status().catch(() => undefined) : undefined;
+    const degraded = evidence?.state === 'degraded';
+    res.status(ready ? 200 : 503).json({
+      status: ready ? (degraded ? 'degraded' : 'ready') : 'not-ready',
+      checks: { redis: shown(redis), store: shown(store), ...(evidence ? { evidence: evidence.state } : {}) },
+    });
   });
   router.get('/metrics', async (req, res) => {
     if (!options.metricsPublic && !isLocalCaller(req) && personRoleOf(req, options.tokens) !== 'operator') {

@@ -92,7 +92,9 @@ export function problemHandler(statusFor: StatusForCode, retryAfterFor?: RetryAf
     if (isAxisError(error)) {
       const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
-      const retryAfter = retryAfterOf(status, error.code, undefined, retryAfterFor);
+      // A temporary refusal may say itself when to come back (EVIDENCE_UNAVAILABLE: the caller's retry loop reads it).
+      const own = error.details?.['retryAfterSeconds'];
+      const retryAfter = retryAfterOf(status, error.code, typeof own === 'number' ? own : undefined, retryAfterFor);
       if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);

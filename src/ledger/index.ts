@@ -31,12 +31,14 @@ export { createLedgerCheckpointer, type LedgerCheckpointer, type LedgerCheckpoin
 export { createLedgerProofs, type LedgerProofs, type CheckpointView, type ReceiptProofView } from './checkpoint/ledger-proofs.js';
 export { verifyProvenReceipt, type ProvenReceiptTrust, type ProvenReceiptVerification } from './checkpoint/proven-receipt.js';
 export { auditLedger, type LedgerAudit, type LedgerAuditFailure, type LedgerAuditOptions } from './checkpoint/ledger-audit.js';
+export { checkpointBatches, receiptBatches, type LedgerStore } from './ledger-store.js';
 
 /** RFC 3161 time-stamps of checkpoints. */
 export { createTsaClient, readTimestampResponse, type TimestampAuthority, type Timestamp, type TsaClientOptions } from './timestamp/tsa-client.js';
-export { verifyTimestampToken, type TimestampCheck, type VerifiedTimestamp } from './timestamp/timestamp-token.js';
+export { verifyTimestampToken, timestampTokenCertificates, type TimestampCheck, type VerifiedTimestamp } from './timestamp/timestamp-token.js';
 export { buildTimestampRequest } from './timestamp/timestamp-request.js';
 export { evidenceHealth, type EvidenceHealth, type EvidenceHealthInput } from './timestamp/evidence-health.js';
+export { createEvidenceMonitor, type EvidenceMonitor, type EvidenceMonitorOptions, type EvidenceStatus } from './timestamp/evidence-monitor.js';
 export { loadOrCreateDevTsa, type DevTsa } from './timestamp/dev-tsa.js';
 
 /** Evidence bundles. */

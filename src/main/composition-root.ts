@@ -22,6 +22,11 @@ import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
+import { createEvidenceMonitor, type EvidenceMonitor } from '../ledger/index.js';
+import { evidenceGate } from './evidence-gate.js';
+import { openLedgerEvidence } from './ledger-evidence-services.js';
+import type { LedgerEvidence } from '../exchange/evidence/ledger-evidence.js';
+import { openLedgerCheckpointing } from './ledger-checkpointing.js';
 import { createSignatureChecking } from './package-signature-check.js';
 import { verifyDocumentSignatures } from '../signature/documents/index.js';
 import { connectRedis } from './redis-connection.js';
@@ -35,6 +40,10 @@ export interface ComposedAxis {
   boardQueues: Queue[];
   /** Reads TRUST_ANCHORS_DIR again (SIGHUP, a change of the directory); the number of anchors now trusted. */
   reloadTrustAnchors(): Promise<number>;
+  /** Evidence health read from the store (/readyz, metrics, EVIDENCE_FAIL_CLOSED). */
+  evidence: EvidenceMonitor;
+  /** The receipt log's checkpoints, proofs and evidence bundles. */
+  ledger: LedgerEvidence;
   close(): Promise<void>;
 }
 
@@ -48,8 +57,11 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   const pool = config.role !== 'workers' && config.inspectThreads > 0
     ? createInspectorPool({ threads: config.inspectThreads, limits, checkDocuments: true, profile, policy: signatures.policy, validator: signatures.validator, onThreadError: (err) => logger.error({ err }, 'package inspector thread failed; it is replaced') })
     : undefined;
+  const evidence = createEvidenceMonitor({ ledger: services.store.ledger, maxUntimestampedMs: config.ledger.maxUntimestampedMs });
+  metrics.watchEvidence(() => evidence.status());
   const exchange = createExchangeUseCases({
     store: services.store,
+    evidenceGate: evidenceGate(evidence, config.ledger),
     queue,
     inspector: pool ?? createEdxmlInspector({
       verifySignature: signatures.verify,
@@ -64,7 +76,9 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   return {
     exchange,
     deliveries: createDeliveryAdmin({ store: services.store, queue }),
-    startWorkers: () => startWorkers({
+    startWorkers: async () => startWorkers({
+      // The receipt log's checkpoints, time-stamped (docs/evidence.md): the maintenance worker makes them.
+      ledger: await openLedgerCheckpointing({ config, store: services.store, identity: services.identity, logger, metrics }),
       store: services.store,
       identity: services.identity,
       redisUrl: config.redisUrl,
@@ -81,6 +95,8 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       pool?.forgetVerdicts();
       return anchors;
     },
+    evidence,
+    ledger: await openLedgerEvidence(config, services),
     close: async () => {
       await pool?.close();
       await queue.close();
@@ -127,6 +143,7 @@ export function composeGateway(input: {
     counters,
     rateLimit,
     axisCertificates: services.axisCertificates,
+    evidence: composed.ledger,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,
@@ -141,7 +158,7 @@ export function composeGateway(input: {
   });
   return createApp({
     logger,
-    ops: { store: services.store, redis, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
+    ops: { store: services.store, redis, evidence: composed.evidence, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
     dialects: [rest, vdxp],
     operatorPages: { router: queueBoard(composed.boardQueues), tokens },
   });

@@ -16,7 +16,7 @@ export interface SignatureCheckSettings {
 }
 
 /**
- * REVOCATION_POLICY: require (default) = unknown revocation refuses the package (fail-closed, issue 3); prefer = it is
+ * REVOCATION_POLICY: require (default) = unknown revocation refuses the package (fail-closed); prefer = it is
  * accepted with a warning in the report (fail-open); off = no network look-up at all, also with a warning.
  */
 function policyOf(revocation: AxisConfig['revocationPolicy']): ValidationPolicy {

@@ -21,6 +21,7 @@ import { createRedisRecipientGate } from '../queue/bullmq/recipient-gate.js';
 import { gateRedisOptions, openRedis, workerRedisOptions } from '../queue/bullmq/redis-options.js';
 import { DEFAULT_QUEUE_PREFIX } from '../queue/names.js';
 import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-worker.js';
+import type { LedgerCheckpointing } from './ledger-checkpointing.js';
 import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from '../../workers/maintenance-worker.js';
 
 export interface StartWorkersOptions {
@@ -49,6 +50,8 @@ export interface StartWorkersOptions {
   schedule?: Partial<MaintenanceSchedule>;
   retention?: RetentionPolicy;
   hooks?: MaintenanceHooks;
+  /** The receipt log's checkpoints (ledger-checkpointing.ts): its hooks and period go to the maintenance worker; closed with it. */
+  ledger?: LedgerCheckpointing;
   alertWebhookUrl?: string;
   push?: PushClient;
   /** Where the default push client may push; else `config.pushEndpoints`; else https to public addresses only. */
@@ -127,9 +130,9 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       store: options.store,
       deliveryQueue: queue,
       logger,
-      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...options.schedule },
+      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...(options.ledger ? { ledgerCheckpointEveryMs: options.ledger.everyMs } : {}), ...options.schedule },
       retention: options.retention ?? { keepRawPackagesDays: undefined },
-      hooks: options.hooks ?? {},
+      hooks: { ...options.ledger?.hooks, ...options.hooks },
     })
     : undefined;
 
@@ -140,6 +143,7 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       // Leave a little of the deadline for closing the connections.
       const workDeadline = Math.max(0, deadlineMs - 500);
       await Promise.all([delivery?.close(workDeadline), maintenance?.close(workDeadline)]);
+      await options.ledger?.close();
       await queue.close();
       if (!options.push) (push as { close?: () => void }).close?.();
       // QUIT waits for Redis; one that is away gets a plain disconnect after a second instead.

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { isAxisError } from '../errors/axis-error.js';
 import { openAxisServices } from './axis-services.js';
+import { openLedgerCheckpointing } from './ledger-checkpointing.js';
 import { startWorkers } from './start-workers.js';
 
 type WorkerRole = 'delivery' | 'maintenance';
@@ -24,6 +25,8 @@ export async function runWorkerProcess(role: WorkerRole): Promise<void> {
       config,
       logger,
       roles: { delivery: role === 'delivery', maintenance: role === 'maintenance' },
+      // The maintenance worker makes the receipt log's checkpoints (docs/evidence.md).
+      ...(role === 'maintenance' ? { ledger: await openLedgerCheckpointing({ config, store: services.store, identity: services.identity, logger }) } : {}),
     });
     logger.info({ prefix: config.workers.prefix ?? 'edx' }, `${role} worker started`);
     let stopping = false;

@@ -5,6 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryObserver } from '../exchange/delivery/delivery-observer.js';
 import type { QueueDepth } from '../exchange/ports/index.js';
+import type { CheckpointRun, EvidenceStatus } from '../ledger/index.js';
 
 export interface AxisMetrics {
   readonly registry: Registry;
@@ -22,6 +23,10 @@ export interface AxisMetrics {
   /** Reports a queue's depth at every scrape (edx_queue_depth{queue,state}). */
   watchQueue(name: string, depth: () => Promise<QueueDepth>): void;
   unwatchQueue(name: string): void;
+  /** A checkpoint run of the maintenance worker (edx_ledger_checkpoints_total, edx_ledger_timestamp_failures_total). */
+  ledgerCheckpointRun(run: CheckpointRun): void;
+  /** Reports evidence health at every scrape (edx_evidence_*, edx_ledger_*_size). */
+  watchEvidence(status: () => Promise<EvidenceStatus>): void;
 }
 
 export function createMetrics(options: { registry?: Registry; defaultMetrics?: boolean } = {}): AxisMetrics {
@@ -57,6 +62,24 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       }
     },
   });
+  const checkpoints = new Counter({ name: 'edx_ledger_checkpoints_total', help: 'Checkpoint runs of the receipt log: created (a new checkpoint), unchanged (no receipt since the last).', labelNames: ['outcome'] as const, registers });
+  const timestampFailures = new Counter({ name: 'edx_ledger_timestamp_failures_total', help: 'Checkpoints that could not be time-stamped, by error code (LEDGER_TSA_*).', labelNames: ['code'] as const, registers });
+  let evidence: (() => Promise<EvidenceStatus>) | undefined;
+  const evidenceGauge = (name: string, help: string, value: (status: EvidenceStatus) => number): void => {
+    new Gauge({
+      name, help, registers,
+      async collect() {
+        const status = evidence && await evidence().catch(() => undefined);
+        if (status) this.set(value(status));
+        else this.reset();
+      },
+    });
+  };
+  evidenceGauge('edx_evidence_untimestamped_receipts', 'Receipts no time-stamped checkpoint covers yet.', (s) => s.uncoveredReceipts);
+  evidenceGauge('edx_evidence_untimestamped_age_seconds', 'How long the oldest receipt without a time-stamped checkpoint has waited.', (s) => s.oldestUncoveredAgeMs / 1000);
+  evidenceGauge('edx_evidence_degraded', '1 while evidence is degraded (a receipt has waited longer than EVIDENCE_MAX_UNTIMESTAMPED_MS): alert on it.', (s) => (s.state === 'degraded' ? 1 : 0));
+  evidenceGauge('edx_ledger_checkpoint_size', 'Receipts covered by the latest checkpoint.', (s) => s.checkpointSize);
+  evidenceGauge('edx_ledger_timestamped_size', 'Receipts covered by the latest time-stamped checkpoint.', (s) => s.timestampedSize);
   const deliveryObserver: DeliveryObserver = {
     outcome: (outcome, mode) => deliveries.inc({ outcome, mode }),
     retry: (reason) => retries.inc({ reason }),
@@ -67,6 +90,11 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
     registry, packagesAccepted, packagesRejected, deliveries, retries, deadLetters, enqueueFailures, rateLimited, acceptToDelivered, deliveryObserver,
     watchQueue: (name, depth) => void watched.set(name, depth),
     unwatchQueue: (name) => void watched.delete(name),
+    ledgerCheckpointRun(run) {
+      checkpoints.inc({ outcome: run.outcome });
+      if (run.timestampError) timestampFailures.inc({ code: run.timestampError.code });
+    },
+    watchEvidence: (status) => void (evidence = status),
   };
 }
 

@@ -57,7 +57,7 @@ describe('npm start', () => {
     const port = await freePort();
     const p = start({ DATA_DIR: freshDir(), PORT: String(port), HOST: '127.0.0.1' });
     await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', store: 'ok' } });
+    expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', checks: { redis: 'ok', store: 'ok', evidence: 'ok' } });
     expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
     await until(async () => p.output().includes('workers started'));
     p.child.kill('SIGTERM');

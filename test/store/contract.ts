@@ -16,6 +16,7 @@ import { revisionOf, type ReceiptRecord, type ReceiptSealer } from '../../src/ex
 import { agency, bundle, G22, H41, K01, M05, receiptDraft } from './records.js';
 import { setUpStep } from '../support/delivery-step.js';
 import { revocationOfUpdatesContract } from './revocation-contract.js';
+import { ledgerContract } from './ledger-contract.js';
 
 export interface StoreHarness {
   /** Opens the store at this harness's location; after close(), opening again must find the same data. */
@@ -579,5 +580,15 @@ export function storeContract(factory: StoreFactory): void {
     expect(await store.listDocumentStatuses('nothing')).toEqual([]);
     expect(await store.listReceipts({ limit: 10 })).toEqual([]);
     expect(await store.listAgencies()).toEqual([]);
+  });
+
+  ledgerContract({
+    store: () => store,
+    reopen: async () => {
+      await store.close();
+      store = await harness.open(sealer);
+      return store;
+    },
+    identity: () => identity,
   });
 }

@@ -268,7 +268,7 @@ describe('embedded store: on disk', () => {
     await store.close();
     // Back to schema 1, as the first release left it.
     const db = new Database(path.join(older, 'axis.sqlite'));
-    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages; DROP TABLE systems; DROP INDEX envelopes_by_sender;');
+    db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages; DROP TABLE systems; DROP INDEX envelopes_by_sender; DROP TABLE checkpoints; DROP TABLE ledger_nodes;');
     db.pragma('user_version = 1');
     db.close();
 
@@ -280,6 +280,7 @@ describe('embedded store: on disk', () => {
     expect((check.prepare("SELECT sql FROM sqlite_master WHERE name = 'receipts_by_envelope'").get() as { sql: string }).sql).toContain('(envelope_id, seq)');
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'inline_packages'").get()).toEqual({ name: 'inline_packages' });
     expect(check.prepare("SELECT name FROM sqlite_master WHERE name = 'systems'").get()).toEqual({ name: 'systems' });
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE name IN ('checkpoints', 'ledger_nodes') ORDER BY name").all()).toEqual([{ name: 'checkpoints' }, { name: 'ledger_nodes' }]);
     check.close();
     await rm(older, { recursive: true, force: true });
   });

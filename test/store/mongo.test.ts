@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { MongoStore } from '../../src/store/mongo/mongo-store.js';
 import { duplicateKeyIndex, translate } from '../../src/store/mongo/mongo-errors.js';
 import { modelsOn, recordOf } from '../../src/store/mongo/models.js';
+import { ledgerModelsOn } from '../../src/store/mongo/ledger-models.js';
+import { bytesOf } from '../../src/store/mongo/mongo-ledger-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ReceiptRecord } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22 } from './records.js';
@@ -108,5 +110,18 @@ describe('MongoDB store: without a server', () => {
     expect(models.deliveries.schema.indexes()[1]![0]).toEqual({ recipientOrganId: 1, state: 1, seq: 1 });
     expect(names(models.receipts)).toEqual(['receipts_seq', 'receipts_by_party', 'receipts_by_document', 'receipts_by_envelope']);
     expect(names(models.statuses)).toEqual(['statuses_key']);
+  });
+
+  it('declares the receipt log\'s collections: checkpoints by size with a sparse index of the time-stamped ones, subtrees by level:index', async () => {
+    const models = ledgerModelsOn(mongoose.createConnection());
+    expect(models.checkpoints.schema.indexes()).toEqual([[{ stampedSize: -1 }, expect.objectContaining({ sparse: true, name: 'checkpoints_timestamped' })]]);
+    const doc = new models.checkpoints({ _id: 12, rootHash: 'cm9vdA==', note: 'n', createdAt: '2026-01-01T00:00:00.000Z', frontier: { size: 12, hashes: ['YQ==', 'Yg=='] } });
+    await doc.validate();
+    expect(doc.toObject()).toEqual({ _id: 12, rootHash: 'cm9vdA==', note: 'n', createdAt: '2026-01-01T00:00:00.000Z', frontier: { size: 12, hashes: ['YQ==', 'Yg=='] } });
+    const node = new models.ledgerNodes({ _id: '8:3', hash: Buffer.alloc(32, 7) });
+    await node.validate();
+    // Read back as BSON Binary (what a lean query gives), the hash is exactly the 32 bytes kept.
+    expect(bytesOf(node.toObject().hash)).toEqual(Buffer.alloc(32, 7));
+    expect(bytesOf(new mongoose.mongo.Binary(Buffer.alloc(32, 9)))).toEqual(Buffer.alloc(32, 9));
   });
 });

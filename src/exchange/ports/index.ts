@@ -8,3 +8,4 @@ export type { GateDecision, RecipientGate, RecipientLimits } from './recipient-g
 export type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';
 export { systemClock, type Clock } from './clock.js';
 export type { InspectedPackage, InspectOptions, PackageInspector } from './package-inspector.js';
+export { EVIDENCE_UNAVAILABLE, type EvidenceGate, type EvidenceRefusal } from './evidence-gate.js';

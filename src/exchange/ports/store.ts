@@ -5,6 +5,7 @@
  * atomic: either all of it is kept or none of it.
  */
 import type { Readable } from 'node:stream';
+import type { LedgerStore } from '../../ledger/ledger-store.js';
 import type {
   AgencyRecord,
   ConnectedSystemRecord,
@@ -118,6 +119,8 @@ export interface DeliveryChange {
 
 export interface Store {
   readonly blobs: BlobStore;
+  /** The transparency log over the receipt chain (src/ledger's own port): leaves, checkpoints, the subtree cache. */
+  readonly ledger: LedgerStore;
 
   createAgency(agency: AgencyRecord): Promise<void>;
   getAgency(organId: string): Promise<AgencyRecord | undefined>;

@@ -47,6 +47,12 @@ const EXACT: Record<string, number> = {
   INSPECTOR_FAILED: 503,
   // A document's signature could not be checked (not a verdict on it): send it again later.
   PDF_CHECK_FAILED: 503,
+  // Checkpoints cannot be time-stamped and EVIDENCE_FAIL_CLOSED is on: nothing was recorded; send again later.
+  EVIDENCE_UNAVAILABLE: 503,
+  // The receipt log: a receipt no checkpoint covers yet, a size no checkpoint has.
+  LEDGER_RECEIPT_NOT_CHECKPOINTED: 404,
+  LEDGER_CHECKPOINT_UNKNOWN: 404,
+  LEDGER_NO_CHECKPOINT: 404,
   // The gateway's own.
   AUTH_MISSING: 401,
   AUTH_INVALID: 401,

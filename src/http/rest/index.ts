@@ -8,6 +8,7 @@ import type { AgencyRegistry } from '../../exchange/agencies/agency-registry.js'
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
 import type { AgencyRateLimit } from '../agency-rate-limit.js';
+import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import type { AxisCertificates } from '../../ledger/axis-certificates.js';
@@ -17,6 +18,7 @@ import type { NonceCache } from './agency-auth.js';
 import { restRetryForCode, restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
 import { exchangeRoutes } from './exchange-routes.js';
+import { ledgerRoutes } from './ledger-routes.js';
 
 export interface RestDialectOptions {
   /** Undefined on a node without the exchange (its routes answer 503). */
@@ -41,6 +43,8 @@ export interface RestDialectOptions {
   uploadIdleTimeoutMs?: number | undefined;
   /** The certificates that sign receipts and pushes (`GET /v1/axis/certificates`); absent: that route answers 503. */
   axisCertificates?: AxisCertificates | undefined;
+  /** The receipt log: checkpoints, proofs, evidence bundles (undefined: those routes answer 503). */
+  evidence?: LedgerEvidence | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
@@ -54,6 +58,11 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
     maxPackageBytes: options.maxPackageBytes,
     rateLimit: options.rateLimit,
     uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
+  }));
+  router.use(ledgerRoutes({
+    evidence: options.evidence,
+    auth: { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix },
+    tokens: options.tokens,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));
   router.use(axisRoutes({ certificates: options.axisCertificates }));

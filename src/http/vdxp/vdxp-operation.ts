@@ -53,6 +53,9 @@ export function vdxpOperation(options: VdxpOperationOptions, handler: VdxpHandle
       // The axis's own failures go to the log; a refusal of the request is the caller's business.
       if (!isAxisError(error) || /^(STORE|INSPECTOR|LEDGER)_/.test(error.code)) logFor(req)?.error({ err: error }, 'SDK operation failed');
       if (options.onFail) return options.onFail(res);
+      // A temporary refusal (EVIDENCE_UNAVAILABLE) says when to come back, as the REST dialect does.
+      const retryAfter = isAxisError(error) ? error.details?.['retryAfterSeconds'] : undefined;
+      if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
       // A recorded refusal carries the receipt that proves it (to quote, or to fetch with GET /v1/receipts).
       if (isAxisError(error)) return replyFail(res, error.code, error.message, { ...options.failMembers, ...(isPackageRefused(error) ? { ReceiptId: error.receiptId } : {}) });
       replyFail(res, 'INTERNAL_ERROR', 'The axis could not complete the request; it has been logged.', options.failMembers);

@@ -21,8 +21,8 @@ type CertInput = X509Certificate | Uint8Array;
 export interface LedgerAuditOptions {
   /** The chain in seq order, in batches (a store cursor). */
   receipts: AsyncIterable<readonly ReceiptRecord[]>;
-  /** Every saved checkpoint. */
-  checkpoints: readonly CheckpointRecord[];
+  /** Every saved checkpoint: a list, or batches smallest first (a store cursor, `checkpointBatches`). */
+  checkpoints: readonly CheckpointRecord[] | AsyncIterable<readonly CheckpointRecord[]>;
   origin: string;
   /** The certificates of every identity the axis has signed with. */
   certificates: readonly CertInput[];
@@ -31,6 +31,8 @@ export interface LedgerAuditOptions {
   noteVerifierKeys?: readonly string[];
   /** SHA-256 (hex) of the stored bytes of an envelope's package; undefined when retention removed them. */
   packageDigest?: (envelopeId: string) => Promise<string | undefined>;
+  /** Told the number of receipts checked after each batch (progress of a long run). */
+  onProgress?: (receipts: number) => void;
 }
 
 export interface LedgerAuditFailure {
@@ -75,17 +77,52 @@ async function checkCheckpoint(record: CheckpointRecord, root: Buffer, options: 
   return undefined;
 }
 
+/**
+ * The checkpoints in tree-size order, pulled as the audit reaches them: a list is sorted, batches from a store
+ * cursor come sorted (a batch out of order is sorted on its own).
+ */
+function checkpointQueue(source: LedgerAuditOptions['checkpoints']) {
+  const iterator = Array.isArray(source)
+    ? [[...(source as readonly CheckpointRecord[])].sort((a, b) => a.treeSize - b.treeSize)][Symbol.iterator]()
+    : (source as AsyncIterable<readonly CheckpointRecord[]>)[Symbol.asyncIterator]();
+  let buffered: CheckpointRecord[] = [];
+  let done = false;
+  const fill = async (): Promise<void> => {
+    while (buffered.length === 0 && !done) {
+      const next = await iterator.next();
+      if (next.done) done = true;
+      else buffered = [...next.value].sort((a, b) => a.treeSize - b.treeSize);
+    }
+  };
+  return {
+    async peek(): Promise<CheckpointRecord | undefined> {
+      await fill();
+      return buffered[0];
+    },
+    shift: (): CheckpointRecord | undefined => buffered.shift(),
+  };
+}
+
 export async function auditLedger(options: LedgerAuditOptions): Promise<LedgerAudit> {
-  const pending = [...options.checkpoints].sort((a, b) => a.treeSize - b.treeSize);
+  const pending = checkpointQueue(options.checkpoints);
   const frontier = new MerkleFrontier();
   const result: LedgerAudit = { ok: true, receipts: 0, checkpoints: 0, packages: 0, packagesRemoved: 0 };
   const stop = (failure: LedgerAuditFailure): LedgerAudit => ({ ...result, ok: false, failure });
+  /** Checks every checkpoint of the tree's current size; one of a smaller size was skipped: it is checked against nothing. */
+  const checkDue = async (): Promise<LedgerAuditFailure | undefined> => {
+    for (let next = await pending.peek(); next && next.treeSize <= frontier.size; next = await pending.peek()) {
+      pending.shift();
+      const failure = next.treeSize === frontier.size
+        ? await checkCheckpoint(next, frontier.root(), options)
+        : { kind: 'checkpoint' as const, treeSize: next.treeSize, code: 'LEDGER_CHECKPOINT_MISMATCH', message: `The stored checkpoint of ${next.treeSize} receipts came out of order: it cannot be checked.` };
+      if (failure) return failure;
+      result.checkpoints += 1;
+    }
+    return undefined;
+  };
   let previous: ReceiptRecord | undefined;
-  while (pending[0]?.treeSize === 0) {
-    const failure = await checkCheckpoint(pending.shift()!, frontier.root(), options);
-    if (failure) return stop(failure);
-    result.checkpoints += 1;
-  }
+  const atStart = await checkDue();
+  if (atStart) return stop(atStart);
   for await (const batch of options.receipts) {
     if (batch.length === 0) continue;
     const first = batch[0]!;
@@ -102,11 +139,8 @@ export async function auditLedger(options: LedgerAuditOptions): Promise<LedgerAu
     for (const receipt of batch) {
       frontier.append([receiptLeafHash(receipt.hash)]);
       result.receipts += 1;
-      while (pending[0] && pending[0].treeSize === frontier.size) {
-        const failure = await checkCheckpoint(pending.shift()!, frontier.root(), options);
-        if (failure) return stop(failure);
-        result.checkpoints += 1;
-      }
+      const failure = await checkDue();
+      if (failure) return stop(failure);
       if (options.packageDigest && receipt.type === 'accepted' && receipt.envelopeId) {
         const digest = await options.packageDigest(receipt.envelopeId);
         if (digest === undefined) result.packagesRemoved += 1;
@@ -116,8 +150,9 @@ export async function auditLedger(options: LedgerAuditOptions): Promise<LedgerAu
       }
     }
     previous = batch.at(-1);
+    options.onProgress?.(result.receipts);
   }
-  const beyond = pending.find((c) => c.treeSize > frontier.size) ?? pending[0];
+  const beyond = await pending.peek();
   if (beyond) {
     return stop({ kind: 'checkpoint', code: 'LEDGER_CHAIN_TRUNCATED', message: `A checkpoint covers ${beyond.treeSize} receipts but the chain holds ${frontier.size}: receipts were removed from its end.`, treeSize: beyond.treeSize });
   }

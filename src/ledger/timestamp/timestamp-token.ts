@@ -191,3 +191,9 @@ export async function verifyTimestampToken(token: Uint8Array, check: TimestampCh
     tsa: { subject, fingerprint: createHash('sha256').update(signerDer).digest('hex') },
   };
 }
+
+/** The certificates a token carries (the TSA's, with certReq): DER, for an evidence bundle's certificates/tsa/. */
+export function timestampTokenCertificates(token: Uint8Array): Buffer[] {
+  const carried = (parseSignedData(token).certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  return carried.map((c) => Buffer.from(c.toSchema().toBER(false)));
+}

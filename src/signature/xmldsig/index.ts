@@ -5,3 +5,4 @@ export { canonicalize, canonicalBytes, BufferedSink, type C14nMode, type C14nOpt
 export { XmlScanError } from './xml-scanner.js';
 export { cachingValidator } from './caching-validator.js';
 export { keySigner } from './key-signer.js';
+export { packageCertificates } from './package-certificates.js';

@@ -35,6 +35,7 @@ import { configureConnection } from './connection.js';
 import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
 import { GroupCommit } from './group-commit.js';
+import { EmbeddedLedgerStore } from './ledger-tables.js';
 import { ReadBatch } from './read-batch.js';
 import { ReceiptChain } from './receipt-chain.js';
 import { migrate } from './schema.js';
@@ -72,6 +73,7 @@ export class EmbeddedStore implements Store {
   private readonly walSync: WalSync;
   private readonly reads: ReadBatch;
   readonly blobs: EmbeddedBlobStore;
+  readonly ledger: EmbeddedLedgerStore;
 
   private constructor(private readonly db: Database.Database, files: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
@@ -80,6 +82,7 @@ export class EmbeddedStore implements Store {
     this.reads = new ReadBatch(db, translate);
     this.commits = new GroupCommit(db, { translate, sync: () => this.walSync.sync() });
     this.blobs = new EmbeddedBlobStore(db, files, { write: (work) => this.write(work), read: (work) => this.read(work) });
+    this.ledger = new EmbeddedLedgerStore(db, { write: (work) => this.write(work), read: (work) => this.read(work) });
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {

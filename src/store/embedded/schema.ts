@@ -91,6 +91,27 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX envelopes_by_sender ON envelopes (from_organ_id, kind);
   `,
+  // 5: the receipt log's checkpoints (with their RFC 3161 tokens and the tree's frontier) and its cached subtrees
+  // (docs/evidence.md); the leaves are the receipts' hashes by seq, already here.
+  `
+  CREATE TABLE checkpoints (
+    tree_size      INTEGER PRIMARY KEY,
+    root           TEXT NOT NULL,
+    note           TEXT NOT NULL,
+    token          TEXT,
+    timestamped_at TEXT,
+    created_at     TEXT NOT NULL,
+    frontier       TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX checkpoints_timestamped ON checkpoints (tree_size) WHERE token IS NOT NULL;
+
+  CREATE TABLE ledger_nodes (
+    level INTEGER NOT NULL,
+    idx   INTEGER NOT NULL,
+    hash  BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

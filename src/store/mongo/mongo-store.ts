@@ -30,6 +30,7 @@ import { duplicateKeyIndex, translate } from './mongo-errors.js';
 import { GridFsBlobStore } from './gridfs-blob-store.js';
 import { ensureCollections, modelsOn, recordOf, type EnvelopeDoc, type Models } from './models.js';
 import { MongoReceiptChain } from './receipt-chain.js';
+import { MongoLedgerStore } from './mongo-ledger-store.js';
 
 export interface MongoStoreOptions {
   url: string;
@@ -65,10 +66,12 @@ class StatusMoved extends Error {
 export class MongoStore implements Store {
   private readonly models: Models;
   private readonly chain: MongoReceiptChain;
+  readonly ledger: MongoLedgerStore;
 
   private constructor(private readonly connection: Connection, readonly blobs: GridFsBlobStore, sealer: ReceiptSealer) {
     this.models = modelsOn(connection);
     this.chain = new MongoReceiptChain(this.models, sealer);
+    this.ledger = new MongoLedgerStore(connection, this.models);
   }
 
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
@@ -93,6 +96,7 @@ export class MongoStore implements Store {
       }
       const store = new MongoStore(connection, await GridFsBlobStore.open(db, options.tempDir), options.sealer);
       await ensureCollections(store.models);
+      await store.ledger.ensureCollections();
       return store;
     } catch (error) {
       await connection.close().catch(() => undefined);

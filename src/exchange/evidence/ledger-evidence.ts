@@ -1,0 +1,71 @@
+/**
+ * What the receipt log serves (docs/evidence.md, docs/api.md "The receipt log"): the latest checkpoint with its
+ * time-stamp, one receipt's inclusion proof (for a party of the receipt or an archivist), a consistency proof between
+ * two checkpoints, and a document's evidence bundle. All of it read from the store's log (store.ledger), so any
+ * gateway process serves what the maintenance worker made, warm from the persistent subtree cache.
+ */
+import { AxisError } from '../../errors/axis-error.js';
+import {
+  createLedgerProofs, createMerkleProver, receiptLeafSource,
+  type CheckpointView, type ConsistencyProofJson, type MerkleProver, type ReceiptProofView, type SignedReceipt,
+} from '../../ledger/index.js';
+import type { ReceiptExporter } from '../../ledger/signed-receipt.js';
+import { notFound } from '../exchange-error.js';
+import type { Clock, Store } from '../ports/index.js';
+import { documentEvidence, type DocumentEvidence, type SignerCertificates } from './document-evidence.js';
+
+export interface LedgerEvidenceDeps {
+  store: Store;
+  exportReceipt: ReceiptExporter;
+  /** LEDGER_ORIGIN: the log's name, the first line of its checkpoints. */
+  origin: string;
+  /** The checkpoints' Ed25519 verifier key (CheckpointSigner.noteKey.verifierKey), published with every checkpoint. */
+  noteVerifierKey: string;
+  /** The certificates a package's signature was checked with (its KeyInfo chain up to the axis's trust anchor). */
+  signerCertificates?: SignerCertificates;
+  clock?: Clock;
+}
+
+export interface LatestCheckpoint extends CheckpointView {
+  origin: string;
+  noteVerifierKey: string;
+}
+
+export interface ReceiptProof extends ReceiptProofView {
+  receiptId: string;
+  seq: number;
+  /** The receipt itself, signed: with the proof, all `edx receipt verify --proofs` needs. */
+  receipt: SignedReceipt;
+}
+
+export interface LedgerEvidence {
+  /** LEDGER_NO_CHECKPOINT until the first checkpoint is made. */
+  latestCheckpoint(): Promise<LatestCheckpoint>;
+  /** organId: the caller must be a party of the receipt (else EXCHANGE_NOT_FOUND); absent: an archivist. */
+  receiptProof(input: { receiptId: string; organId?: string }): Promise<ReceiptProof>;
+  consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofJson & { from: CheckpointView; to: CheckpointView }>;
+  /** The zip of everything about one document the caller may see (organId: a party; absent: an archivist). */
+  documentEvidence(input: { documentId: string; organId?: string }): Promise<DocumentEvidence>;
+}
+
+export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
+  const { store } = deps;
+  const leaves = receiptLeafSource(store.ledger);
+  const proofs = createLedgerProofs({ leaves, checkpoints: store.ledger, cache: store.ledger.subtrees });
+  const prover: MerkleProver = createMerkleProver({ leaves, cache: store.ledger.subtrees });
+  return {
+    async latestCheckpoint() {
+      const latest = await proofs.latestCheckpoint();
+      if (!latest) throw new AxisError('LEDGER_NO_CHECKPOINT', 'The receipt log has no checkpoint yet: the maintenance worker makes the first one after the first receipt.');
+      return { ...latest, origin: deps.origin, noteVerifierKey: deps.noteVerifierKey };
+    },
+    async receiptProof({ receiptId, organId }) {
+      const receipt = await store.getReceipt(receiptId);
+      // A receipt the caller is not party to is answered like one that does not exist.
+      if (!receipt || (organId !== undefined && !receipt.parties.includes(organId))) throw notFound('receipt');
+      return { receiptId: receipt.id, seq: receipt.seq, ...(await proofs.receiptProof(receipt.seq)), receipt: deps.exportReceipt(receipt) };
+    },
+    consistencyProof: (fromSize, toSize) => proofs.consistencyProof(fromSize, toSize),
+    documentEvidence: (input) => documentEvidence({ ...deps, prover }, input),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The receipt log's read side, composed for the gateway and the CLI (`edx evidence export`): the exchange's
+ * LedgerEvidence over the store, with the log's origin, the checkpoints' note verifier key (derived from the axis key,
+ * docs/evidence.md) and the certificates the package signatures were checked with: the chain each package carries in
+ * its KeyInfo, and the trust anchor (TRUST_ANCHORS_DIR) its verification report says it led to.
+ */
+import { createHash } from 'node:crypto';
+import type { AxisConfig } from '../config/config.js';
+import { createLedgerEvidence, type LedgerEvidence } from '../exchange/evidence/ledger-evidence.js';
+import type { SignerCertificates } from '../exchange/evidence/document-evidence.js';
+import { deriveNoteKey } from '../ledger/index.js';
+import { loadTrustAnchors } from '../pki/index.js';
+import { packageCertificates } from '../signature/xmldsig/index.js';
+import type { AxisServices } from './axis-services.js';
+
+/** The fingerprints (SHA-256 hex) of the chain a verification report records, leaf first. */
+function chainFingerprints(report: unknown): string[] {
+  const path = (report as { signature?: { chain?: { path?: unknown } } } | undefined)?.signature?.chain?.path;
+  if (!Array.isArray(path)) return [];
+  return path.flatMap((c) => {
+    const fp = (c as { sha256Fingerprint?: unknown } | undefined)?.sha256Fingerprint;
+    return typeof fp === 'string' ? [fp.replace(/:/g, '').toLowerCase()] : [];
+  });
+}
+
+export async function signerCertificatesUnder(trustAnchorsDir: string): Promise<SignerCertificates> {
+  const anchors = await loadTrustAnchors(trustAnchorsDir).catch(() => [] as Buffer[]);
+  const byFingerprint = new Map(anchors.map((der) => [createHash('sha256').update(der).digest('hex'), der]));
+  return ({ bytes, report }) => {
+    const carried = packageCertificates(bytes);
+    const known = new Set(carried.map((der) => createHash('sha256').update(der).digest('hex')));
+    const anchorsUsed = chainFingerprints(report).filter((fp) => !known.has(fp)).flatMap((fp) => byFingerprint.get(fp) ?? []);
+    return [...carried, ...anchorsUsed];
+  };
+}
+
+export async function openLedgerEvidence(config: Pick<AxisConfig, 'ledger' | 'trustAnchorsDir'>, services: Pick<AxisServices, 'store' | 'identity' | 'exportReceipt'>): Promise<LedgerEvidence> {
+  return createLedgerEvidence({
+    store: services.store,
+    exportReceipt: services.exportReceipt,
+    origin: config.ledger.origin,
+    noteVerifierKey: deriveNoteKey(config.ledger.origin, services.identity.privateKey).verifierKey,
+    signerCertificates: await signerCertificatesUnder(config.trustAnchorsDir),
+  });
+}
