@@ -70,6 +70,15 @@ const envSchema = z.object({
   SWEEP_EVERY_MS: milliseconds.optional(),
   RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
   DEAD_LETTER_WEBHOOK_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  // Issue 22: the Decree 30/2020 time limits (docs/deadlines.md) and the web UI (docs/ui.md).
+  HOLIDAYS_FILE: z.string().min(1).optional(),
+  DEADLINE_NORMAL_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(1),
+  DEADLINE_URGENT_WORKING_MINUTES: z.coerce.number().int().min(1).max(30 * 540).default(120),
+  DEADLINE_ESCALATION_WORKING_MINUTES: z.coerce.number().int().min(0).max(30 * 540).default(540),
+  DEADLINE_WATCH_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  DEADLINE_CHECK_EVERY_MS: milliseconds.default(60_000),
+  UI_SESSION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  UI_SECURE_COOKIE: z.enum(['auto', 'always']).default('auto'),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -144,6 +153,27 @@ export interface AxisConfig {
   /** Where the government SDK's protocol is served (VDXP_PATH, default /vdxp). */
   vdxpPath: string;
   workers: WorkerSettings;
+  deadlines: DeadlineSettings;
+  ui: UiSettings;
+}
+
+/** The Decree 30/2020 time limits the axis watches (src/exchange/deadlines, docs/deadlines.md). */
+export interface DeadlineSettings {
+  /** HOLIDAYS_FILE: the operator's own holidays file; undefined: the one shipped (calendars/). */
+  holidaysFile: string | undefined;
+  rules: { normalWorkingDays: number; urgentWorkingMinutes: number; escalationWorkingMinutes: number };
+  /** How many days back the watch and GET /v1/deadlines look for deliveries still without a status. */
+  watchDays: number;
+  /** How often the maintenance worker looks for passed limits (reminders, escalations). */
+  checkEveryMs: number;
+}
+
+/** The web UI at /ui (docs/ui.md). */
+export interface UiSettings {
+  /** A session ends this long after login. */
+  sessionMinutes: number;
+  /** auto: the session cookie is Secure when the request came over TLS; always: whatever the request (behind a TLS proxy). */
+  secureCookie: 'auto' | 'always';
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -196,6 +226,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     inspectThreads: e.INSPECT_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     vdxpPath: e.VDXP_PATH,
     workers: workerSettings(e),
+    deadlines: {
+      holidaysFile: e.HOLIDAYS_FILE ? path.resolve(e.HOLIDAYS_FILE) : undefined,
+      rules: { normalWorkingDays: e.DEADLINE_NORMAL_WORKING_DAYS, urgentWorkingMinutes: e.DEADLINE_URGENT_WORKING_MINUTES, escalationWorkingMinutes: e.DEADLINE_ESCALATION_WORKING_MINUTES },
+      watchDays: e.DEADLINE_WATCH_DAYS,
+      checkEveryMs: e.DEADLINE_CHECK_EVERY_MS,
+    },
+    ui: { sessionMinutes: e.UI_SESSION_MINUTES, secureCookie: e.UI_SECURE_COOKIE },
   };
 }
 

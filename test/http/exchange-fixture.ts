@@ -38,6 +38,8 @@ export interface DocumentOptions {
   subject?: string;
   business?: { type: 1 | 2 | 3; original: { organId: string; documentId: string } };
   attachments?: DocumentPackageInput['attachments'];
+  /** OtherInfo/Priority (0 thường ... 4 hỏa tốc hẹn giờ). */
+  priority?: number;
   unsigned?: boolean;
   /** Sign with another agency's certificate. */
   signAs?: TestAgency;
@@ -150,6 +152,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
         documentId: o.documentId ?? documentId(from.organId),
         code: { codeNumber: String(++counter), codeNotation: 'TEST' },
         subject: o.subject ?? 'V/v thử nghiệm trục liên thông',
+        ...(o.priority !== undefined ? { otherInfo: { priority: o.priority } } : {}),
         ...(business?.type === 1 ? { responseFor: [{ organId: business.original.organId, documentId: business.original.documentId }] } : {}),
         ...(business ? {
           business: {

@@ -67,6 +67,7 @@ const envelopeSchema = new Schema<EnvelopeDoc>({
   codeNumber: optionalText,
   codeNotation: optionalText,
   subject: optionalText,
+  priority: { type: Number },
   businessType: { type: Number },
   refersToDocumentId: optionalText,
   statusCode: optionalText,
