@@ -1,7 +1,7 @@
 /**
  * The maintenance worker: repeatable jobs (BullMQ job schedulers, so several processes share one schedule) for the
- * stuck-delivery sweeper, raw-package retention, the CRL/OCSP cache refresh and the ledger checkpoints. The last two
- * are hooks: the PKI and evidence modules hand in what to run.
+ * stuck-delivery sweeper, raw-package retention, the CRL/OCSP cache refresh, the ledger checkpoints and the Decree 30
+ * time limits. The last three are hooks: the PKI, evidence and deadline modules hand in what to run.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -18,6 +18,8 @@ export interface MaintenanceHooks {
   refreshRevocation?: () => Promise<void>;
   /** Signs and timestamps the receipt chain head (the evidence issue). */
   checkpointLedger?: () => Promise<void>;
+  /** Reminds and escalates the Decree 30 time limits that passed (src/exchange/deadlines/deadline-watch.ts). */
+  watchDeadlines?: () => Promise<unknown>;
 }
 
 export interface MaintenanceSchedule {
@@ -27,6 +29,7 @@ export interface MaintenanceSchedule {
   retentionEveryMs: number;
   revocationRefreshEveryMs: number;
   ledgerCheckpointEveryMs: number;
+  deadlineWatchEveryMs: number;
 }
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
@@ -35,6 +38,7 @@ export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
   retentionEveryMs: 3600_000,
   revocationRefreshEveryMs: 3600_000,
   ledgerCheckpointEveryMs: 3600_000,
+  deadlineWatchEveryMs: 60_000,
 };
 
 export interface MaintenanceWorkerOptions {
@@ -84,6 +88,8 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
       case 'ledger-checkpoint':
         await hooks.checkpointLedger?.();
         return { ran: Boolean(hooks.checkpointLedger) };
+      case 'deadline-watch':
+        return hooks.watchDeadlines ? hooks.watchDeadlines() : { ran: false };
     }
   };
 
@@ -94,6 +100,7 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     ['package-retention', options.schedule.retentionEveryMs, options.retention.keepRawPackagesDays !== undefined],
     ['revocation-refresh', options.schedule.revocationRefreshEveryMs, Boolean(hooks.refreshRevocation)],
     ['ledger-checkpoint', options.schedule.ledgerCheckpointEveryMs, Boolean(hooks.checkpointLedger)],
+    ['deadline-watch', options.schedule.deadlineWatchEveryMs, Boolean(hooks.watchDeadlines)],
   ];
   const schedule = async (): Promise<void> => {
     for (const [task, every, wanted] of plan) {

@@ -46,3 +46,17 @@ function utcMidnightOf(date: LocalDate): number {
   if (!isLocalDate(date)) throw new CalendarError('CALENDAR_DATE_INVALID', `"${date.slice(0, 20)}" is not a date written YYYY-MM-DD.`);
   return Date.parse(`${date}T00:00:00Z`);
 }
+
+/** An instant as people in Vietnam write it: `dd/MM/yyyy HH:mm` (with `:ss` when asked). */
+export function formatVietnamTime(instant: Date | string, options: { seconds?: boolean } = {}): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(at.getTime())) return '';
+  const shifted = new Date(at.getTime() + OFFSET_MS).toISOString();
+  const time = options.seconds ? shifted.slice(11, 19) : shifted.slice(11, 16);
+  return `${shifted.slice(8, 10)}/${shifted.slice(5, 7)}/${shifted.slice(0, 4)} ${time}`;
+}
+
+/** A local date as people in Vietnam write it: `dd/MM/yyyy`. */
+export function formatVietnamDate(date: LocalDate): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}

@@ -19,6 +19,8 @@ import { createRestDialect } from '../http/rest/index.js';
 import { createVdxpDialect } from '../http/vdxp/index.js';
 import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
+import { createArchive, type Archive } from '../exchange/archive/create-archive.js';
+import { loadWorkingCalendar } from './working-calendar.js';
 import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
 import { createSignatureChecking } from './package-signature-check.js';
@@ -28,6 +30,8 @@ import { startWorkers, type RunningWorkers } from './start-workers.js';
 export interface ComposedAxis {
   exchange: Exchange;
   deliveries: DeliveryAdmin;
+  /** Document search, receipts across agencies, statistics and the Decree 30 time limits. */
+  archive: Archive;
   startWorkers(): Promise<RunningWorkers>;
   /** BullMQ queues shown on Bull Board. */
   boardQueues: Queue[];
@@ -36,6 +40,10 @@ export interface ComposedAxis {
 
 export async function composeAxis(input: { config: AxisConfig; services: AxisServices; logger: Logger; metrics: AxisMetrics; queuePrefix?: string }): Promise<ComposedAxis> {
   const { config, services, logger, metrics } = input;
+  // The holidays file first: a file that cannot be used stops start-up before anything is opened.
+  const { calendar, warnings } = loadWorkingCalendar(config.deadlines.holidaysFile);
+  for (const warning of warnings) logger.warn(warning);
+  const deadlines = { calendar, rules: config.deadlines.rules, watchDays: config.deadlines.watchDays, checkEveryMs: config.deadlines.checkEveryMs };
   const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
   const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
   const limits = { maxBytes: config.maxPackageBytes };
@@ -55,6 +63,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   return {
     exchange,
     deliveries: createDeliveryAdmin({ store: services.store, queue }),
+    archive: createArchive({ store: services.store, calendar, rules: deadlines.rules, watchDays: deadlines.watchDays }),
     startWorkers: () => startWorkers({
       store: services.store,
       identity: services.identity,
@@ -64,6 +73,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       metrics,
       // In-process workers (ROLE=all) refresh the CRLs of the validator this gateway verifies with.
       hooks: { refreshRevocation: signatures.refreshRevocation },
+      deadlines,
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
@@ -101,6 +111,7 @@ export function composeGateway(input: {
     uploadDir: services.store.blobs.tempDir,
     maxPackageBytes: config.maxPackageBytes,
     counters,
+    archive: composed.archive,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,

@@ -19,6 +19,7 @@ import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../queue/bu
 import { createRedisRecipientGate } from '../queue/bullmq/recipient-gate.js';
 import { gateRedisOptions, openRedis, workerRedisOptions } from '../queue/bullmq/redis-options.js';
 import { DEFAULT_QUEUE_PREFIX } from '../queue/names.js';
+import { deadlineWatchHook, type DeadlineWatchSettings } from './deadline-watch-hook.js';
 import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-worker.js';
 import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from '../../workers/maintenance-worker.js';
 
@@ -50,6 +51,10 @@ export interface StartWorkersOptions {
   hooks?: MaintenanceHooks;
   alertWebhookUrl?: string;
   push?: PushClient;
+  /** The Decree 30 watch (reminders, escalations); without it the maintenance worker does not run one. */
+  deadlines?: DeadlineWatchSettings;
+  /** The clock the deadline watch judges by (tests). */
+  now?: () => Date;
 }
 
 /** The worker settings of the configuration (src/config AxisConfig.workers: QUEUE_PREFIX, DELIVERY_*, WORKER_*, ...). */
@@ -117,6 +122,10 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       },
     });
   }
+  const deadlines = options.deadlines;
+  const watchDeadlines = roles.maintenance && deadlines
+    ? deadlineWatchHook({ store: options.store, redis: open(), prefix, logger, observer: metrics.deadlineObserver, settings: deadlines, ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}), ...(options.now ? { now: options.now } : {}) })
+    : undefined;
   const maintenance = roles.maintenance
     ? await startMaintenanceWorker({
       connection: open(),
@@ -124,9 +133,9 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       store: options.store,
       deliveryQueue: queue,
       logger,
-      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...options.schedule },
+      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...(deadlines ? { deadlineWatchEveryMs: deadlines.checkEveryMs } : {}), ...options.schedule },
       retention: options.retention ?? { keepRawPackagesDays: undefined },
-      hooks: options.hooks ?? {},
+      hooks: { ...options.hooks, ...(watchDeadlines ? { watchDeadlines } : {}) },
     })
     : undefined;
 

@@ -3,6 +3,7 @@
  * /metrics; `createMetrics()` gives a fresh one (tests, or a process that wants its own).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeadlineObserver } from '../exchange/deadlines/deadline-alert.js';
 import type { DeliveryObserver } from '../exchange/delivery/delivery-observer.js';
 import type { QueueDepth } from '../exchange/ports/index.js';
 
@@ -17,6 +18,10 @@ export interface AxisMetrics {
   readonly acceptToDelivered: Histogram<'mode'>;
   /** The delivery use-case's observer, feeding the counters above. */
   readonly deliveryObserver: DeliveryObserver;
+  /** Decree 30 time limits: reminders and escalations raised, deliveries past their limit now. */
+  readonly deadlineAlerts: Counter<'level'>;
+  readonly deadlinesOverdue: Gauge;
+  readonly deadlineObserver: DeadlineObserver;
   /** Reports a queue's depth at every scrape (edx_queue_depth{queue,state}). */
   watchQueue(name: string, depth: () => Promise<QueueDepth>): void;
   unwatchQueue(name: string): void;
@@ -54,6 +59,12 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
       }
     },
   });
+  const deadlineAlerts = new Counter({ name: 'edx_deadline_alerts_total', help: 'Decree 30 time limits passed without the recipient\'s status: reminders, and escalations to the operators.', labelNames: ['level'] as const, registers });
+  const deadlinesOverdue = new Gauge({ name: 'edx_deadlines_overdue', help: 'Deliveries past their Decree 30 time limit without the recipient\'s status, at the last watch.', registers });
+  const deadlineObserver: DeadlineObserver = {
+    alert: (level) => deadlineAlerts.inc({ level }),
+    overdue: (count) => deadlinesOverdue.set(count),
+  };
   const deliveryObserver: DeliveryObserver = {
     outcome: (outcome, mode) => deliveries.inc({ outcome, mode }),
     retry: (reason) => retries.inc({ reason }),
@@ -62,6 +73,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   };
   return {
     registry, packagesAccepted, packagesRejected, deliveries, retries, deadLetters, enqueueFailures, acceptToDelivered, deliveryObserver,
+    deadlineAlerts, deadlinesOverdue, deadlineObserver,
     watchQueue: (name, depth) => void watched.set(name, depth),
     unwatchQueue: (name) => void watched.delete(name),
   };

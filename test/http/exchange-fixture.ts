@@ -13,6 +13,9 @@ import type { Express } from 'express';
 import { buildDocumentPackage, buildStatusPackage, type DocumentPackageInput } from '../../src/edxml/index.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
+import { createArchive } from '../../src/exchange/archive/create-archive.js';
+import { DECREE_30_RULES } from '../../src/exchange/deadlines/status-deadline.js';
+import { shippedCalendar } from '../calendar/shipped-calendar.js';
 import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
@@ -70,6 +73,9 @@ export interface ExchangeFixture {
   queuePrefix: string;
   dataDir: string;
   archivistToken: string;
+  operatorToken: string;
+  /** The instant the archive's deadlines are judged at (undefined: now). */
+  setArchiveNow(at: Date | undefined): void;
   /** Trust anchors for the receipts this axis seals. */
   receiptTrust: X509Certificate[];
   agency(organId: string, options?: { endpointUrl?: string }): Promise<TestAgency>;
@@ -110,7 +116,13 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
     limits: { maxPackageBytes },
   });
   const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
-  const tokens = [{ role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() }];
+  const operatorToken = `operator-${randomBytes(8).toString('hex')}`;
+  const tokens = [
+    { role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() },
+    { role: 'operator' as const, digest: createHash('sha256').update(operatorToken).digest() },
+  ];
+  let archiveNow: Date | undefined;
+  const archive = createArchive({ store, calendar: shippedCalendar(), rules: DECREE_30_RULES, watchDays: 30, clock: () => archiveNow ?? new Date() });
   const app = createApp({
     logger: pino({ level: 'silent' }),
     ops: { store, redis, metrics: undefined, metricsPublic: false, tokens },
@@ -124,6 +136,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       authWindowSeconds: 300,
       uploadDir: store.blobs.tempDir,
       maxPackageBytes,
+      archive,
     }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
@@ -136,7 +149,8 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, exchange, store, agencies, systems, secretKey, redis, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust,
+    app, exchange, store, agencies, systems, secretKey, redis, queue, queuePrefix: prefix, dataDir, archivistToken, operatorToken, receiptTrust,
+    setArchiveNow(at) { archiveNow = at; },
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);

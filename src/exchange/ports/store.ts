@@ -18,6 +18,7 @@ import type {
   ReceiptRecord,
   StatusCode,
 } from '../model/index.js';
+import type { ArchiveQueries } from './archive-queries.js';
 
 export interface StoredBlob {
   /** Content address: SHA-256 (hex) of the bytes. */
@@ -118,6 +119,8 @@ export interface DeliveryChange {
 
 export interface Store {
   readonly blobs: BlobStore;
+  /** Reads for archivists, operators and reports (archive-queries.ts). */
+  readonly archive: ArchiveQueries;
 
   createAgency(agency: AgencyRecord): Promise<void>;
   getAgency(organId: string): Promise<AgencyRecord | undefined>;

@@ -69,6 +69,8 @@ const EXACT: Record<string, number> = {
   // The axis's store cannot answer now: nothing was recorded, the same request may be sent again.
   STORE_BUSY: 503,
   STORE_MONGO_UNREACHABLE: 503,
+  // The archive's reads: a range too long for its grouping.
+  ARCHIVE_PERIOD_TOO_LONG: 400,
 };
 
 const PREFIXES: [string, number][] = [

@@ -9,7 +9,9 @@ import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
+import type { Archive } from '../../exchange/archive/create-archive.js';
 import { adminRoutes } from './admin-routes.js';
+import { archiveRoutes } from './archive-routes.js';
 import type { NonceCache } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
@@ -32,10 +34,15 @@ export interface RestDialectOptions {
   uploadDir: string;
   maxPackageBytes: number;
   counters?: PackageCounters | undefined;
+  /** Document search, receipts across agencies, statistics, deadlines; undefined on a node without them (503). */
+  archive?: Archive | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
   const router = Router();
+  const auth = { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix };
+  // Before the exchange routes: GET /v1/receipts with a bearer token is the archivists' (without, the agency's own).
+  router.use(archiveRoutes({ archive: options.archive, auth, tokens: options.tokens }));
   router.use(exchangeRoutes({
     exchange: options.exchange,
     counters: options.counters,
