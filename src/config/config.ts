@@ -49,7 +49,7 @@ const envSchema = z.object({
   INSPECT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   // Where the government SDK's protocol is served: the path an agency's `service.endpoint` ends with.
   VDXP_PATH: z.string().regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, 'must be a path such as /vdxp (not / itself, no trailing /)')
-    .refine((p) => !/^\/(v1|admin|docs|healthz|readyz|metrics|openapi\.json)(\/|$)/.test(p), 'must not overlap the axis\'s own paths (/v1, /admin, /docs, ...)')
+    .refine((p) => !/^\/(v1|admin|ui|docs|healthz|readyz|metrics|openapi\.json)(\/|$)/.test(p), 'must not overlap the axis\'s own paths (/v1, /admin, /ui, /docs, ...)')
     .default('/vdxp'),
   // The delivery and maintenance workers. Unset = the defaults of src/exchange/delivery/delivery-policy.ts and src/main/start-workers.ts.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),

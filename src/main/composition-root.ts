@@ -17,6 +17,9 @@ import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
 import { createRestDialect } from '../http/rest/index.js';
 import { createVdxpDialect } from '../http/vdxp/index.js';
+import { createRedisSessionStore } from '../http/person-session.js';
+import { createUiDialect } from '../http/ui/index.js';
+import { operatorHealth } from './operator-health.js';
 import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
 import { createArchive, type Archive } from '../exchange/archive/create-archive.js';
@@ -122,11 +125,24 @@ export function composeGateway(input: {
     maxPackageBytes: config.maxPackageBytes,
     counters,
   });
+  // The web UI's sessions live in Redis, so every gateway process knows them (and /admin/queues opens with them).
+  const sessions = createRedisSessionStore({ redis, keyPrefix: `${input.prefix ?? 'edx'}:`, lifetimeMs: config.ui.sessionMinutes * 60_000 });
+  const ui = createUiDialect({
+    tokens,
+    sessions,
+    secureCookie: config.ui.secureCookie,
+    exchange: composed.exchange,
+    archive: composed.archive,
+    agencies: services.agencies,
+    systems: services.systems,
+    deliveries: composed.deliveries,
+    health: operatorHealth({ config, queues: composed.boardQueues, store: services.store }),
+  });
   return createApp({
     logger,
     ops: { store: services.store, redis, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
-    dialects: [rest, vdxp],
-    operatorPages: { router: queueBoard(composed.boardQueues), tokens },
+    dialects: [rest, vdxp, ui],
+    operatorPages: { router: queueBoard(composed.boardQueues), tokens, sessions },
   });
 }
 

@@ -47,8 +47,12 @@ describe('HOLIDAYS_FILE', () => {
     expect(() => loadWorkingCalendar(broken)).toThrow(/HOLIDAYS_FILE is not usable: .*broken\.yaml: daysOff\.0/);
   });
 
-  it('refuses deadline settings out of range, naming the variable', () => {
+  it('refuses deadline and UI settings out of range, naming the variable', () => {
     expect(() => loadConfig({ DEADLINE_URGENT_WORKING_MINUTES: '0' })).toThrow(/DEADLINE_URGENT_WORKING_MINUTES/);
     expect(() => loadConfig({ UI_SECURE_COOKIE: 'sometimes' })).toThrow(/UI_SECURE_COOKIE/);
+    expect(() => loadConfig({ UI_SESSION_MINUTES: '1' })).toThrow(/UI_SESSION_MINUTES/);
+    expect(loadConfig({}).ui).toEqual({ sessionMinutes: 480, secureCookie: 'auto' });
+    // The web UI's path is the axis's own.
+    expect(() => loadConfig({ VDXP_PATH: '/ui' })).toThrow(/VDXP_PATH must not overlap/);
   });
 });

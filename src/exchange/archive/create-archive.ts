@@ -8,6 +8,7 @@ import { listDeadlines, type DeadlineList, type DeadlineState } from '../deadlin
 import type { DeadlineRules } from '../deadlines/status-deadline.js';
 import type { SignatureVerdictReader } from './document-signature-verdict.js';
 import { searchDocuments, type DocumentSearchInput, type DocumentSearchResult } from './document-search.js';
+import { packageSignatures, type PackageSignature } from './package-signatures.js';
 import { searchReceipts, type ReceiptPage, type ReceiptSearchInput } from './receipt-search.js';
 import { computeStatistics, type StatisticsInput, type StatisticsReport } from './statistics.js';
 
@@ -26,6 +27,8 @@ export interface Archive {
   searchDocuments(input: DocumentSearchInput): Promise<DocumentSearchResult>;
   searchReceipts(input: ReceiptSearchInput): Promise<ReceiptPage>;
   statistics(input: Omit<StatisticsInput, 'now'>): Promise<StatisticsReport>;
+  /** Who signed each package about a document (the XMLDSig verdicts kept at acceptance). */
+  signatures(documentId: string): Promise<PackageSignature[]>;
   /** Deliveries still without the recipient's first status; `agency`: those awaiting that agency's status. */
   deadlines(input: { state?: DeadlineState; agency?: string; limit?: number }): Promise<DeadlineList>;
 }
@@ -38,6 +41,7 @@ export function createArchive(deps: ArchiveDeps): Archive {
     searchDocuments: (input) => searchDocuments(deps.store, input),
     searchReceipts: (input) => searchReceipts(deps.store, input),
     statistics: (input) => computeStatistics({ ...watch, ...(deps.signatureVerdict ? { signatureVerdict: deps.signatureVerdict } : {}) }, { ...input, now: now() }),
+    signatures: (documentId) => packageSignatures(deps.store, documentId),
     deadlines: (input) => listDeadlines(watch, { ...input, now: now(), watchDays: deps.watchDays }),
   };
 }
