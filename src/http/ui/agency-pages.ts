@@ -8,21 +8,23 @@ import { credentialsBox } from './credentials-view.js';
 import { csrfField } from './form-fields.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
-import { page, scrollingTable, UI_PATH, type PageInput } from './layout.js';
+import { page, stackedTable, UI_PATH, type PageInput } from './layout.js';
 import { onlyOperators } from './page-guards.js';
 import { sessionOf, uiOf } from './ui-context.js';
 
 const text = (req: Request, name: string): string => (typeof req.body?.[name] === 'string' ? req.body[name].trim() : '');
 
-function agencyRow(labels: Labels, csrf: string, a: AgencyView): Html {
+function agencyCells(labels: Labels, csrf: string, a: AgencyView): Html[] {
   const action = (path: string, label: string, kind = 'secondary', confirm?: string) => html`<form method="post" action="${UI_PATH}/agencies/${encodeURIComponent(a.organId)}/${path}"${confirm ? html` data-confirm="${confirm}"` : ''}>${csrfField(csrf)}<button type="submit" class="${kind}" aria-label="${label}: ${a.organId}">${label}</button></form>`;
-  return html`<tr>
-<td class="mono">${a.organId}</td><td>${a.name}</td>
-<td><span class="badge ${a.state === 'active' ? 'good' : 'bad'}">${a.state === 'active' ? labels.agencies.active : labels.agencies.suspended}</span></td>
-<td>${a.deliveryMode}</td><td class="mono">${a.endpointUrl ?? ''}</td>
-<td class="mono">${a.keys.map((k) => html`${k.keyId}${k.expiresAt ? html` <small>(→ ${k.expiresAt.slice(0, 10)})</small>` : ''}<br>`)}</td>
-<td><div class="row-actions">${a.state === 'active' ? action('suspend', labels.agencies.suspend, 'danger') : action('resume', labels.agencies.resume)}${action('rotate-key', labels.agencies.rotate, 'secondary', labels.agencies.confirmRotate)}</div></td>
-</tr>`;
+  return [
+    html`<span class="mono">${a.organId}</span>`,
+    html`${a.name}`,
+    html`<span class="badge ${a.state === 'active' ? 'good' : 'bad'}">${a.state === 'active' ? labels.agencies.active : labels.agencies.suspended}</span>`,
+    html`${a.deliveryMode}`,
+    html`<span class="mono">${a.endpointUrl ?? ''}</span>`,
+    html`<span class="mono">${a.keys.map((k) => html`${k.keyId}${k.expiresAt ? html` <small>(→ ${k.expiresAt.slice(0, 10)})</small>` : ''}<br>`)}</span>`,
+    html`<div class="row-actions">${a.state === 'active' ? action('suspend', labels.agencies.suspend, 'danger') : action('resume', labels.agencies.resume)}${action('rotate-key', labels.agencies.rotate, 'secondary', labels.agencies.confirmRotate)}</div>`,
+  ];
 }
 
 export function agencyPages(options: { agencies: AgencyRegistry; deliveries: DeliveryAdmin | undefined }): Router {
@@ -35,14 +37,14 @@ export function agencyPages(options: { agencies: AgencyRegistry; deliveries: Del
     const a = labels.agencies;
     const csrf = sessionOf(res).csrf;
     const agencies = await options.agencies.listAgencies();
-    const head = html`<tr><th scope="col">${a.organId}</th><th scope="col">${a.name}</th><th scope="col">${a.state}</th><th scope="col">${a.mode}</th><th scope="col">${a.endpoint}</th><th scope="col">${a.keys}</th><th scope="col">${labels.common.actions}</th></tr>`;
+    const columns = [a.organId, a.name, a.state, a.mode, a.endpoint, a.keys, labels.common.actions];
     const keep = (name: string) => (extra.notice?.kind === 'bad' ? text(req, name) : '');
     res.status(extra.status ?? 200).type('html').send(page(ui, {
       title: a.title,
       nav: 'agencies',
       ...(extra.notice ? { notice: extra.notice } : {}),
       body: html`${extra.credentials ? credentialsBox(labels, `${a.credentialsTitle}: ${extra.credentials.organId}`, [[a.keyId, 'key-id', extra.credentials.keyId], [a.secret, 'key-secret', extra.credentials.secret]]) : ''}
-${scrollingTable(a.title, head, agencies.map((x) => agencyRow(labels, csrf, x)), labels.common.scrollHint)}
+${stackedTable(a.title, columns, agencies.map((x) => agencyCells(labels, csrf, x)))}
 <h2 id="add-agency">${a.add}</h2>
 <form class="filters" method="post" action="${UI_PATH}/agencies" aria-labelledby="add-agency">${csrfField(csrf)}
 <p><label for="organId">${a.organId}</label><input id="organId" name="organId" required maxlength="64" spellcheck="false" value="${keep('organId')}"></p>

@@ -38,7 +38,7 @@ form.inline{display:inline}
 .table-wrap{position:relative;overflow-x:auto;border:1px solid var(--line);border-radius:4px;margin:.5rem 0 1rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 .table-wrap table{min-width:40rem}
-td.mono{white-space:nowrap}
+td.mono,table.stack .mono{white-space:nowrap;overflow-wrap:normal}
 caption{text-align:left;font-weight:600;padding:.5rem}
 th,td{padding:.45rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--band);white-space:nowrap}
@@ -75,7 +75,7 @@ ol.timeline .what{font-weight:600}
 .login{max-width:28rem;margin:2rem auto}
 .row-actions{display:flex;flex-wrap:wrap;gap:.4rem}
 .row-actions form{margin:0}
-@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.3rem}form.filters p{margin:.25rem 0}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}th,td{padding:.4rem}}
+@media (max-width:40rem){main{padding:.75rem}h1{font-size:1.3rem}form.filters p{margin:.25rem 0}.stack-wrap table{min-width:0}table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.stack,table.stack tbody,table.stack tr,table.stack td{display:block}table.stack tr{border-bottom:2px solid var(--line);padding:.25rem 0}table.stack td{border:none;padding:.2rem .6rem;white-space:normal}table.stack caption{display:block}table.stack .mono{white-space:normal;overflow-wrap:anywhere}table.stack td::before{content:attr(data-label);display:block;font-weight:600;font-size:.85rem;color:var(--muted)}dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.5rem}th,td{padding:.4rem}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}
 `;
 
@@ -83,6 +83,7 @@ const JS = `
 document.addEventListener('submit',function(e){var f=e.target;if(f&&f.dataset&&f.dataset.confirm&&!window.confirm(f.dataset.confirm)){e.preventDefault();}});
 document.addEventListener('click',function(e){var b=e.target&&e.target.closest?e.target.closest('button[data-copy]'):null;if(!b)return;var t=document.getElementById(b.dataset.copy);if(!t||!navigator.clipboard)return;navigator.clipboard.writeText(t.textContent||'').then(function(){b.setAttribute('aria-label',b.dataset.copied||'OK');});});
 document.querySelectorAll('[data-copy]').forEach(function(b){b.hidden=false;});
+document.querySelectorAll('.chart-wrap').forEach(function(w){w.scrollLeft=w.scrollWidth;});
 `;
 
 export interface Asset {

@@ -6,7 +6,7 @@ import { intParam } from '../archive-query.js';
 import { csrfField } from './form-fields.js';
 import { when } from './format.js';
 import { html, queryOf } from './html.js';
-import { page, scrollingTable, UI_PATH, type PageInput } from './layout.js';
+import { page, stackedTable, UI_PATH, type PageInput } from './layout.js';
 import { onlyOperators, required } from './page-guards.js';
 import { sessionOf, uiOf } from './ui-context.js';
 
@@ -24,17 +24,21 @@ export function deliveryPages(options: { deliveries: DeliveryAdmin | undefined }
     const replayed = typeof req.query['replayed'] === 'string' ? req.query['replayed'].slice(0, 200) : undefined;
     const failed = typeof req.query['failed'] === 'string' ? req.query['failed'].slice(0, 300) : undefined;
     const notice: PageInput['notice'] | undefined = replayed ? { kind: 'good', text: d.replayed(replayed) } : failed ? { kind: 'bad', text: failed } : undefined;
-    const head = html`<tr><th scope="col">${labels.receipt.documentId}</th><th scope="col">${labels.document.sender}</th><th scope="col">${d.recipient}</th><th scope="col" class="num">${d.attempts}</th><th scope="col">${d.lastError}</th><th scope="col">${d.deadSince}</th><th scope="col">${labels.common.actions}</th></tr>`;
-    const rows = dead.items.map((x) => html`<tr>
-<td class="mono">${x.documentId ?? x.envelopeId}</td><td class="mono">${x.fromOrganId ?? ''}</td><td class="mono">${x.recipientOrganId}</td>
-<td class="num">${x.attempts}</td><td>${x.lastError ?? ''}</td><td>${when(x.deadSince)}</td>
-<td><form method="post" action="${UI_PATH}/deliveries/${encodeURIComponent(x.deliveryId)}/replay">${csrfField(csrf)}<button type="submit" aria-label="${d.replay}: ${x.deliveryId}">${d.replay}</button></form></td>
-</tr>`);
+    const columns = [labels.receipt.documentId, labels.document.sender, d.recipient, d.attempts, d.lastError, d.deadSince, labels.common.actions];
+    const rows = dead.items.map((x) => [
+      html`<span class="mono">${x.documentId ?? x.envelopeId}</span>`,
+      html`<span class="mono">${x.fromOrganId ?? ''}</span>`,
+      html`<span class="mono">${x.recipientOrganId}</span>`,
+      html`${x.attempts}`,
+      html`${x.lastError ?? ''}`,
+      html`${when(x.deadSince)}`,
+      html`<form method="post" action="${UI_PATH}/deliveries/${encodeURIComponent(x.deliveryId)}/replay">${csrfField(csrf)}<button type="submit" aria-label="${d.replay}: ${x.deliveryId}">${d.replay}</button></form>`,
+    ]);
     res.type('html').send(page(ui, {
       title: d.title,
       nav: 'deliveries',
       ...(notice ? { notice } : {}),
-      body: html`${dead.items.length === 0 ? html`<p>${labels.common.noResults}</p>` : scrollingTable(d.title, head, rows, labels.common.scrollHint)}
+      body: html`${dead.items.length === 0 ? html`<p>${labels.common.noResults}</p>` : stackedTable(d.title, columns, rows)}
 ${dead.nextCursor !== undefined ? html`<p><a class="button secondary" href="${UI_PATH}/deliveries${queryOf({ after: dead.nextCursor })}">${labels.common.next}</a></p>` : ''}`,
     }));
   });

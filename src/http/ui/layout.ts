@@ -59,6 +59,14 @@ ${input.body}
   return doc.text;
 }
 
+/**
+ * A table whose rows become cards on a narrow screen (each cell under its column's name), for tables with actions:
+ * the buttons stay in reach instead of off to the right. Cells are given as [column, content] in column order.
+ */
+export function stackedTable(caption: string, columns: readonly string[], rows: readonly (readonly Html[])[]): Html {
+  return html`<div class="table-wrap stack-wrap"><table class="stack"><caption>${caption}</caption><thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead><tbody>${rows.map((cells) => html`<tr>${cells.map((cell, i) => html`<td data-label="${columns[i] ?? ''}">${cell}</td>`)}</tr>`)}</tbody></table></div>`;
+}
+
 /** A table in a box that scrolls sideways on a narrow screen. */
 export function scrollingTable(caption: string, head: Html, rows: Html | Html[], hint: string): Html {
   return html`<div class="table-wrap" role="region" aria-label="${caption}" tabindex="0"><table><caption>${caption} <span class="visually-hidden">${hint}</span></caption><thead>${head}</thead><tbody>${rows}</tbody></table></div>`;

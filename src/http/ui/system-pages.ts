@@ -7,20 +7,21 @@ import { csrfField } from './form-fields.js';
 import { when } from './format.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
-import { page, scrollingTable, UI_PATH, type PageInput } from './layout.js';
+import { page, stackedTable, UI_PATH, type PageInput } from './layout.js';
 import { onlyOperators } from './page-guards.js';
 import { sessionOf, uiOf } from './ui-context.js';
 
 const text = (req: Request, name: string): string => (typeof req.body?.[name] === 'string' ? req.body[name].trim() : '');
 
-function systemRow(labels: Labels, csrf: string, s: SystemView): Html {
+function systemCells(labels: Labels, csrf: string, s: SystemView): Html[] {
   const action = (path: string, label: string, kind = 'secondary', confirm?: string) => html`<form method="post" action="${UI_PATH}/systems/${encodeURIComponent(s.systemId)}/${path}"${confirm ? html` data-confirm="${confirm}"` : ''}>${csrfField(csrf)}<button type="submit" class="${kind}" aria-label="${label}: ${s.systemId}">${label}</button></form>`;
-  return html`<tr>
-<td class="mono">${s.systemId}</td><td class="mono">${s.agencies.join(', ')}</td>
-<td><span class="badge ${s.state === 'active' ? 'good' : 'bad'}">${s.state === 'active' ? labels.agencies.active : labels.agencies.suspended}</span></td>
-<td>${when(s.updatedAt)}</td>
-<td><div class="row-actions">${s.state === 'active' ? action('suspend', labels.agencies.suspend, 'danger') : action('resume', labels.agencies.resume)}${action('rotate-secret', labels.systems.rotate, 'secondary', labels.systems.confirmRotate)}</div></td>
-</tr>`;
+  return [
+    html`<span class="mono">${s.systemId}</span>`,
+    html`<span class="mono">${s.agencies.join(', ')}</span>`,
+    html`<span class="badge ${s.state === 'active' ? 'good' : 'bad'}">${s.state === 'active' ? labels.agencies.active : labels.agencies.suspended}</span>`,
+    html`${when(s.updatedAt)}`,
+    html`<div class="row-actions">${s.state === 'active' ? action('suspend', labels.agencies.suspend, 'danger') : action('resume', labels.agencies.resume)}${action('rotate-secret', labels.systems.rotate, 'secondary', labels.systems.confirmRotate)}</div>`,
+  ];
 }
 
 export function systemPages(options: { systems: SystemRegistry }): Router {
@@ -33,14 +34,14 @@ export function systemPages(options: { systems: SystemRegistry }): Router {
     const s = labels.systems;
     const csrf = sessionOf(res).csrf;
     const systems = await options.systems.listSystems();
-    const head = html`<tr><th scope="col">${s.systemId}</th><th scope="col">${labels.nav.agencies}</th><th scope="col">${labels.agencies.state}</th><th scope="col">${labels.common.time}</th><th scope="col">${labels.common.actions}</th></tr>`;
+    const columns = [s.systemId, labels.nav.agencies, labels.agencies.state, labels.common.time, labels.common.actions];
     const keep = (name: string) => (extra.notice?.kind === 'bad' ? text(req, name) : '');
     res.status(extra.status ?? 200).type('html').send(page(ui, {
       title: s.title,
       nav: 'systems',
       ...(extra.notice ? { notice: extra.notice } : {}),
       body: html`${extra.credentials ? credentialsBox(labels, `${labels.agencies.credentialsTitle}: ${extra.credentials.systemId}`, [[s.systemId, 'system-id', extra.credentials.systemId], [labels.agencies.secret, 'system-secret', extra.credentials.secret]]) : ''}
-${systems.length === 0 ? html`<p>${labels.common.noResults}</p>` : scrollingTable(s.title, head, systems.map((x) => systemRow(labels, csrf, x)), labels.common.scrollHint)}
+${systems.length === 0 ? html`<p>${labels.common.noResults}</p>` : stackedTable(s.title, columns, systems.map((x) => systemCells(labels, csrf, x)))}
 <h2 id="add-system">${s.add}</h2>
 <form class="filters" method="post" action="${UI_PATH}/systems" aria-labelledby="add-system">${csrfField(csrf)}
 <p><label for="systemId">${s.systemId}</label><input id="systemId" name="systemId" required maxlength="64" spellcheck="false" value="${keep('systemId')}"></p>
