@@ -126,6 +126,26 @@ describe('a session', () => {
     expect(again.text).toContain('value="Bộ Tư pháp (2)"');
   });
 
+  it('manages connected systems: added with a secret shown once, suspended, resumed, rotated', async () => {
+    const operator = await loggedIn(ui, f.operatorToken);
+    const added = await operator.agent.post('/ui/systems').type('form').send({ _csrf: operator.csrf, systemId: 'vxp.hub.07', agencies: `${A.organId}, ${B.organId}` });
+    expect(added.status).toBe(201);
+    const secret = /id="system-secret">([^<]+)</.exec(added.text)![1]!;
+    expect(secret).toHaveLength(44);
+    expect(await f.systems.getSystem('vxp.hub.07')).toMatchObject({ agencies: [A.organId, B.organId], state: 'active' });
+    expect((await operator.agent.get('/ui/systems')).text).not.toContain(secret);
+    expect((await operator.agent.post('/ui/systems/vxp.hub.07/suspend').type('form').send({ _csrf: operator.csrf })).status).toBe(303);
+    expect((await f.systems.getSystem('vxp.hub.07')).state).toBe('suspended');
+    expect((await operator.agent.post('/ui/systems/vxp.hub.07/resume').type('form').send({ _csrf: operator.csrf })).status).toBe(303);
+    const rotated = await operator.agent.post('/ui/systems/vxp.hub.07/rotate-secret').type('form').send({ _csrf: operator.csrf });
+    const newSecret = /id="system-secret">([^<]+)</.exec(rotated.text)![1]!;
+    expect(newSecret).not.toBe(secret);
+    expect((await f.systems.resolveSystem('vxp.hub.07'))?.secret.toString('utf8')).toBe(newSecret);
+    const unknown = await operator.agent.post('/ui/systems').type('form').send({ _csrf: operator.csrf, systemId: 'vxp.hub.08', agencies: '000.00.00.Z99' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain('AGENCY_NOT_FOUND');
+  });
+
   it('ends at logout (with the form token), and the old cookie opens nothing', async () => {
     const archivist = await loggedIn(ui, f.archivistToken);
     // A logout without the form token (another site's) does not end the session.

@@ -106,9 +106,16 @@ export function createUiDialect(options: UiDialectOptions): HttpDialect {
   return { name: 'ui', mountPath: UI_PATH, router };
 }
 
+/** The UI's own reading of the axis's codes: not found, the store away for now, or a request it cannot do. */
+function statusOfCode(code: string): number {
+  if (code.endsWith('_NOT_FOUND')) return 404;
+  if (code.startsWith('STORE_') || code === 'SERVICE_UNAVAILABLE') return 503;
+  return 400;
+}
+
 /** Errors as a page in the person's language; the code and the request id let support find the log line. */
 const errorPage: ErrorRequestHandler = (error: unknown, req, res, _next) => {
-  const status = error instanceof HttpError ? error.status : isAxisError(error) ? (error.code.endsWith('_NOT_FOUND') ? 404 : 400) : 500;
+  const status = error instanceof HttpError ? error.status : isAxisError(error) ? statusOfCode(error.code) : 500;
   if (status >= 500) logFor(req)?.error({ err: error }, 'UI page failed');
   const ui = (res.locals['ui'] as UiRequest | undefined) ?? { language: 'vi' as const, labels: labelsFor('vi'), session: undefined, here: UI_PATH };
   const code = isAxisError(error) ? error.code : 'INTERNAL_ERROR';
