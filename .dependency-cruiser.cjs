@@ -7,7 +7,7 @@
  */
 const RANKS = [
   ['errors'],
-  ['config', 'edxml'],
+  ['config', 'edxml', 'calendar'],
   ['pki'],
   ['signature'],
   ['ledger'],
@@ -46,9 +46,9 @@ module.exports = {
     },
     {
       name: 'libraries-stay-pure',
-      comment: 'edxml, signature and pki take bytes and return typed results: they know nothing of HTTP, storage, queues or use-cases.',
+      comment: 'edxml, signature, pki and calendar take bytes and return typed results: they know nothing of HTTP, storage, queues or use-cases.',
       severity: 'error',
-      from: { path: '^src/(edxml|signature|pki)/' },
+      from: { path: '^src/(edxml|signature|pki|calendar)/' },
       to: { path: '^src/(http|store|queue|push|exchange|ledger|main|config|cli|observability)/|^workers/' },
     },
     {

@@ -35,6 +35,7 @@ const FAMILIES: Family[] = [
   { prefixes: ['INSPECTOR_'], title: 'Package inspection', where: 'The threads that check packages.', surface: 'rest' },
   { prefixes: ['STORE_'], title: 'The store', where: 'The embedded or MongoDB store (docs/storage.md).', surface: 'rest' },
   { prefixes: ['AGENCY_', 'SYSTEM_', 'DELIVERY_'], title: 'Operators', where: 'The operator API (`/v1/admin`) and `edx admin`: agencies, connected systems, dead-letter deliveries.', surface: 'rest' },
+  { prefixes: ['ARCHIVE_', 'CALENDAR_', 'DEADLINE_', 'UI_'], title: 'Archive, statistics, time limits and the web UI', where: 'Archivists\' and operators\' reads (`/v1/documents`, `/v1/statistics`, `/v1/deadlines`, docs/deadlines.md) and the web UI (docs/ui.md).', surface: 'rest' },
   { prefixes: ['LEDGER_'], title: 'The ledger', where: 'The axis identity, receipts, checkpoints and time-stamps (docs/evidence.md).', surface: 'rest' },
   { prefixes: ['VDXP_'], title: 'The government SDK\'s protocol', where: 'Only `/vdxp` (docs/vdxp.md): always HTTP 200 with `status: FAIL` and this code in `ErrorCode`.', surface: 'vdxp' },
   { prefixes: ['RECEIPT_', 'EVIDENCE_'], title: 'Offline verification', where: 'Verdicts of `edx receipt verify` and of evidence bundles: reports, never an HTTP answer.', surface: 'offline' },

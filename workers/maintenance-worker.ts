@@ -1,7 +1,7 @@
 /**
  * The maintenance worker: repeatable jobs (BullMQ job schedulers, so several processes share one schedule) for the
- * stuck-delivery sweeper, raw-package retention, the CRL/OCSP cache refresh and the ledger checkpoints. The last two
- * are hooks: the PKI and evidence modules hand in what to run.
+ * stuck-delivery sweeper, raw-package retention, the CRL/OCSP cache refresh, the ledger checkpoints and the Decree 30
+ * time limits. The last three are hooks: the PKI, evidence and deadline modules hand in what to run.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,6 +20,8 @@ export interface MaintenanceHooks {
   checkpointLedger?: () => Promise<object | void>;
   /** Whether enough receipts wait for a checkpoint to make one now (CHECKPOINT_EVERY_RECEIPTS), asked every poll. */
   ledgerCheckpointDue?: () => Promise<boolean>;
+  /** Reminds and escalates the Decree 30 time limits that passed (src/exchange/deadlines/deadline-watch.ts). */
+  watchDeadlines?: () => Promise<unknown>;
 }
 
 export interface MaintenanceSchedule {
@@ -31,6 +33,7 @@ export interface MaintenanceSchedule {
   ledgerCheckpointEveryMs: number;
   /** How often ledgerCheckpointDue is asked. */
   ledgerCheckpointPollMs: number;
+  deadlineWatchEveryMs: number;
 }
 
 export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
@@ -40,6 +43,7 @@ export const DEFAULT_MAINTENANCE_SCHEDULE: MaintenanceSchedule = {
   revocationRefreshEveryMs: 3600_000,
   ledgerCheckpointEveryMs: 3600_000,
   ledgerCheckpointPollMs: 1000,
+  deadlineWatchEveryMs: 60_000,
 };
 
 export interface MaintenanceWorkerOptions {
@@ -88,6 +92,8 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
         return { ran: Boolean(hooks.refreshRevocation) };
       case 'ledger-checkpoint':
         return { ran: Boolean(hooks.checkpointLedger), ...(await hooks.checkpointLedger?.()) };
+      case 'deadline-watch':
+        return hooks.watchDeadlines ? hooks.watchDeadlines() : { ran: false };
     }
   };
 
@@ -98,6 +104,7 @@ export async function startMaintenanceWorker(options: MaintenanceWorkerOptions):
     ['package-retention', options.schedule.retentionEveryMs, options.retention.keepRawPackagesDays !== undefined],
     ['revocation-refresh', options.schedule.revocationRefreshEveryMs, Boolean(hooks.refreshRevocation)],
     ['ledger-checkpoint', options.schedule.ledgerCheckpointEveryMs, Boolean(hooks.checkpointLedger)],
+    ['deadline-watch', options.schedule.deadlineWatchEveryMs, Boolean(hooks.watchDeadlines)],
   ];
   const schedule = async (): Promise<void> => {
     for (const [task, every, wanted] of plan) {

@@ -67,7 +67,7 @@ const envSchema = z.object({
   INSPECT_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   // Where the government SDK's protocol is served: the path an agency's `service.endpoint` ends with.
   VDXP_PATH: z.string().regex(/^\/[A-Za-z0-9._~/-]*[A-Za-z0-9._~-]$/, 'must be a path such as /vdxp (not / itself, no trailing /)')
-    .refine((p) => !/^\/(v1|admin|docs|healthz|readyz|metrics|openapi\.json)(\/|$)/.test(p), 'must not overlap the axis\'s own paths (/v1, /admin, /docs, ...)')
+    .refine((p) => !/^\/(v1|admin|ui|docs|healthz|readyz|metrics|openapi\.json)(\/|$)/.test(p), 'must not overlap the axis\'s own paths (/v1, /admin, /ui, /docs, ...)')
     .default('/vdxp'),
   // The delivery and maintenance workers. Unset = the defaults of src/exchange/delivery/delivery-policy.ts and src/main/start-workers.ts.
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"').optional(),
@@ -104,6 +104,15 @@ const envSchema = z.object({
   TSA_TIMEOUT_MS: milliseconds.default(10_000),
   EVIDENCE_MAX_UNTIMESTAMPED_MS: milliseconds.optional(),
   EVIDENCE_FAIL_CLOSED: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  // The Decree 30/2020 time limits (docs/deadlines.md) and the web UI (docs/ui.md).
+  HOLIDAYS_FILE: z.string().min(1).optional(),
+  DEADLINE_NORMAL_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(1),
+  DEADLINE_URGENT_WORKING_MINUTES: z.coerce.number().int().min(1).max(30 * 540).default(120),
+  DEADLINE_ESCALATION_WORKING_MINUTES: z.coerce.number().int().min(0).max(30 * 540).default(540),
+  DEADLINE_WATCH_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  DEADLINE_CHECK_EVERY_MS: milliseconds.default(60_000),
+  UI_SESSION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  UI_SECURE_COOKIE: z.enum(['auto', 'always']).default('auto'),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -188,6 +197,27 @@ export interface AxisConfig {
   uploadIdleTimeoutMs: number;
   /** The receipt log's checkpoints, their time-stamps and what happens when evidence cannot be kept (docs/evidence.md). */
   ledger: LedgerSettings;
+  deadlines: DeadlineSettings;
+  ui: UiSettings;
+}
+
+/** The Decree 30/2020 time limits the axis watches (src/exchange/deadlines, docs/deadlines.md). */
+export interface DeadlineSettings {
+  /** HOLIDAYS_FILE: the operator's own holidays file; undefined: the one shipped (calendars/). */
+  holidaysFile: string | undefined;
+  rules: { normalWorkingDays: number; urgentWorkingMinutes: number; escalationWorkingMinutes: number };
+  /** How many days back the watch and GET /v1/deadlines look for deliveries still without a status. */
+  watchDays: number;
+  /** How often the maintenance worker looks for passed limits (reminders, escalations). */
+  checkEveryMs: number;
+}
+
+/** The web UI at /ui (docs/ui.md). */
+export interface UiSettings {
+  /** A session ends this long after login. */
+  sessionMinutes: number;
+  /** auto: the session cookie is Secure when the request came over TLS; always: whatever the request (behind a TLS proxy). */
+  secureCookie: 'auto' | 'always';
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -245,6 +275,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
     agencyLimits: { requestsPerMinute: e.AGENCY_REQUESTS_PER_MINUTE, dailyBytes: e.AGENCY_DAILY_BYTES },
     uploadIdleTimeoutMs: e.UPLOAD_IDLE_TIMEOUT_MS,
     ledger: ledgerSettings(e),
+    deadlines: {
+      holidaysFile: e.HOLIDAYS_FILE ? path.resolve(e.HOLIDAYS_FILE) : undefined,
+      rules: { normalWorkingDays: e.DEADLINE_NORMAL_WORKING_DAYS, urgentWorkingMinutes: e.DEADLINE_URGENT_WORKING_MINUTES, escalationWorkingMinutes: e.DEADLINE_ESCALATION_WORKING_MINUTES },
+      watchDays: e.DEADLINE_WATCH_DAYS,
+      checkEveryMs: e.DEADLINE_CHECK_EVERY_MS,
+    },
+    ui: { sessionMinutes: e.UI_SESSION_MINUTES, secureCookie: e.UI_SECURE_COOKIE },
   };
 }
 

@@ -36,6 +36,7 @@ export function envelopeOf(input: EnvelopeInput): EnvelopeRecord {
     ...(pkg.codeNumber ? { codeNumber: pkg.codeNumber } : {}),
     ...(pkg.codeNotation ? { codeNotation: pkg.codeNotation } : {}),
     ...(pkg.subject ? { subject: pkg.subject } : {}),
+    ...(pkg.priority !== undefined ? { priority: pkg.priority } : {}),
     ...(pkg.kind === 'edoc' ? { businessType: pkg.businessType ?? 0 } : {}),
     ...(input.refersToDocumentId ? { refersToDocumentId: input.refersToDocumentId } : {}),
     ...(pkg.statusCode ? { statusCode: pkg.statusCode } : {}),

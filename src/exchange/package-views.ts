@@ -22,6 +22,8 @@ export interface PackageSummary {
   codeNumber?: string;
   codeNotation?: string;
   subject?: string;
+  /** OtherInfo/Priority, 0 thường ... 4 hỏa tốc hẹn giờ. */
+  priority?: number;
   size: number;
   sha256: string;
   acceptedAt: string;
@@ -51,6 +53,7 @@ export function summaryOf(e: EnvelopeRecord): PackageSummary {
     ...(e.codeNumber ? { codeNumber: e.codeNumber } : {}),
     ...(e.codeNotation ? { codeNotation: e.codeNotation } : {}),
     ...(e.subject ? { subject: e.subject } : {}),
+    ...(e.priority !== undefined ? { priority: e.priority } : {}),
     size: e.size,
     sha256: e.sha256,
     acceptedAt: e.acceptedAt,

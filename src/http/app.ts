@@ -8,6 +8,7 @@ import type { TokenDigest } from '../config/tokens.js';
 import type { HttpDialect } from './dialect.js';
 import { opsRoutes, type OpsRoutesOptions } from './ops-routes.js';
 import { requirePerson } from './person-auth.js';
+import { requirePersonOrSession, type SessionStore } from './person-session.js';
 import { noCodeStatuses, problemHandler, sendProblem } from './problem.js';
 import { requestLog } from './request-log.js';
 
@@ -16,8 +17,8 @@ export interface GatewayOptions {
   /** Probes (/healthz, /readyz), /metrics and the API documentation. */
   ops: OpsRoutesOptions;
   dialects: readonly HttpDialect[];
-  /** Pages for operators (Bull Board), mounted at /admin behind operator bearer tokens. */
-  operatorPages?: { router: Router; tokens: readonly TokenDigest[] } | undefined;
+  /** Pages for operators (Bull Board), mounted at /admin behind operator bearer tokens, or the web UI's session. */
+  operatorPages?: { router: Router; tokens: readonly TokenDigest[]; sessions?: SessionStore | undefined } | undefined;
 }
 
 export function createApp(options: GatewayOptions): Express {
@@ -29,7 +30,8 @@ export function createApp(options: GatewayOptions): Express {
   app.use(requestLog(options.logger));
   app.use(opsRoutes(options.ops));
   for (const dialect of options.dialects) app.use(dialect.mountPath, dialect.router);
-  if (options.operatorPages) app.use('/admin', requirePerson(options.operatorPages.tokens, ['operator']), options.operatorPages.router);
+  const pages = options.operatorPages;
+  if (pages) app.use('/admin', pages.sessions ? requirePersonOrSession(pages.tokens, pages.sessions, ['operator']) : requirePerson(pages.tokens, ['operator']), pages.router);
 
   app.use((req, res) => sendProblem(req, res, 404, 'NOT_FOUND', 'There is no such endpoint.'));
   app.use(problemHandler(noCodeStatuses));

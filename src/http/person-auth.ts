@@ -44,3 +44,15 @@ export function personOr(tokens: readonly TokenDigest[], roles: readonly PersonR
   const person = requirePerson(tokens, roles);
   return (req: Request, res: Response, next: NextFunction) => (req.get('authorization') ? person(req, res, next) : otherwise(req, res, next));
 }
+
+/** The role a presented token (typed into the UI's login form) carries, compared as bearer tokens are. */
+export function roleOfToken(token: string, tokens: readonly TokenDigest[]): PersonRole | undefined {
+  if (token.length === 0 || token.length > 512) return undefined;
+  const digest = createHash('sha256').update(token, 'utf8').digest();
+  let role: PersonRole | undefined;
+  for (const known of tokens) {
+    // No early exit: every configured digest is compared.
+    if (known.digest.length === digest.length && timingSafeEqual(known.digest, digest) && role === undefined) role = known.role;
+  }
+  return role;
+}

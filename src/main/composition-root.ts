@@ -18,8 +18,13 @@ import { createApp } from '../http/app.js';
 import { queueBoard } from '../http/queue-board.js';
 import { createRestDialect } from '../http/rest/index.js';
 import { createVdxpDialect } from '../http/vdxp/index.js';
+import { createRedisSessionStore } from '../http/person-session.js';
+import { createUiDialect } from '../http/ui/index.js';
+import { operatorHealth } from './operator-health.js';
 import type { AxisMetrics } from '../observability/metrics.js';
 import { createBullmqDeliveryQueue } from '../queue/bullmq/delivery-queue.js';
+import { createArchive, type Archive } from '../exchange/archive/create-archive.js';
+import { loadWorkingCalendar } from './working-calendar.js';
 import type { AxisServices } from './axis-services.js';
 import { createInspectorPool } from './inspector-pool.js';
 import { createEvidenceMonitor, type EvidenceMonitor } from '../ledger/index.js';
@@ -35,6 +40,8 @@ import { startWorkers, type RunningWorkers } from './start-workers.js';
 export interface ComposedAxis {
   exchange: Exchange;
   deliveries: DeliveryAdmin;
+  /** Document search, receipts across agencies, statistics and the Decree 30 time limits. */
+  archive: Archive;
   startWorkers(): Promise<RunningWorkers>;
   /** BullMQ queues shown on Bull Board. */
   boardQueues: Queue[];
@@ -49,6 +56,10 @@ export interface ComposedAxis {
 
 export async function composeAxis(input: { config: AxisConfig; services: AxisServices; logger: Logger; metrics: AxisMetrics; queuePrefix?: string }): Promise<ComposedAxis> {
   const { config, services, logger, metrics } = input;
+  // The holidays file first: a file that cannot be used stops start-up before anything is opened.
+  const { calendar, warnings } = loadWorkingCalendar(config.deadlines.holidaysFile);
+  for (const warning of warnings) logger.warn(warning);
+  const deadlines = { calendar, rules: config.deadlines.rules, watchDays: config.deadlines.watchDays, checkEveryMs: config.deadlines.checkEveryMs };
   const queue = createBullmqDeliveryQueue({ redisUrl: config.redisUrl, logger, ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}) });
   const signatures = await createSignatureChecking(config, (message) => logger.warn(message));
   const limits = { maxBytes: config.maxPackageBytes };
@@ -76,6 +87,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
   return {
     exchange,
     deliveries: createDeliveryAdmin({ store: services.store, queue }),
+    archive: createArchive({ store: services.store, calendar, rules: deadlines.rules, watchDays: deadlines.watchDays }),
     startWorkers: async () => startWorkers({
       // The receipt log's checkpoints, time-stamped (docs/evidence.md): the maintenance worker makes them.
       ledger: await openLedgerCheckpointing({ config, store: services.store, identity: services.identity, logger, metrics }),
@@ -87,6 +99,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       metrics,
       // In-process workers (ROLE=all) refresh the CRLs of the validator this gateway verifies with.
       hooks: { refreshRevocation: signatures.refreshRevocation },
+      deadlines,
       ...(input.queuePrefix ? { prefix: input.queuePrefix } : {}),
     }),
     boardQueues: queue.queues,
@@ -144,6 +157,7 @@ export function composeGateway(input: {
     rateLimit,
     axisCertificates: services.axisCertificates,
     evidence: composed.ledger,
+    archive: composed.archive,
   });
   const vdxp = createVdxpDialect({
     mountPath: config.vdxpPath,
@@ -156,11 +170,24 @@ export function composeGateway(input: {
     counters,
     rateLimit,
   });
+  // The web UI's sessions live in Redis, so every gateway process knows them (and /admin/queues opens with them).
+  const sessions = createRedisSessionStore({ redis, keyPrefix: `${input.prefix ?? 'edx'}:`, lifetimeMs: config.ui.sessionMinutes * 60_000 });
+  const ui = createUiDialect({
+    tokens,
+    sessions,
+    secureCookie: config.ui.secureCookie,
+    exchange: composed.exchange,
+    archive: composed.archive,
+    agencies: services.agencies,
+    systems: services.systems,
+    deliveries: composed.deliveries,
+    health: operatorHealth({ config, queues: composed.boardQueues, store: services.store }),
+  });
   return createApp({
     logger,
     ops: { store: services.store, redis, evidence: composed.evidence, metrics: metrics.registry, metricsPublic: config.metricsPublic, tokens },
-    dialects: [rest, vdxp],
-    operatorPages: { router: queueBoard(composed.boardQueues), tokens },
+    dialects: [rest, vdxp, ui],
+    operatorPages: { router: queueBoard(composed.boardQueues), tokens, sessions },
   });
 }
 

@@ -20,6 +20,7 @@ import { createBullmqDeliveryQueue, type BullmqDeliveryQueue } from '../queue/bu
 import { createRedisRecipientGate } from '../queue/bullmq/recipient-gate.js';
 import { gateRedisOptions, openRedis, workerRedisOptions } from '../queue/bullmq/redis-options.js';
 import { DEFAULT_QUEUE_PREFIX } from '../queue/names.js';
+import { deadlineWatchHook, type DeadlineWatchSettings } from './deadline-watch-hook.js';
 import { startDeliveryWorker, type RunningWorker } from '../../workers/delivery-worker.js';
 import type { LedgerCheckpointing } from './ledger-checkpointing.js';
 import { DEFAULT_MAINTENANCE_SCHEDULE, startMaintenanceWorker, type MaintenanceHooks, type MaintenanceSchedule, type RunningMaintenance } from '../../workers/maintenance-worker.js';
@@ -56,6 +57,10 @@ export interface StartWorkersOptions {
   push?: PushClient;
   /** Where the default push client may push; else `config.pushEndpoints`; else https to public addresses only. */
   pushEndpoints?: PushEndpointRules;
+  /** The Decree 30 watch (reminders, escalations); without it the maintenance worker does not run one. */
+  deadlines?: DeadlineWatchSettings;
+  /** The clock the deadline watch judges by (tests). */
+  now?: () => Date;
 }
 
 /** The worker settings of the configuration (src/config AxisConfig.workers: QUEUE_PREFIX, DELIVERY_*, WORKER_*, ...). */
@@ -123,6 +128,10 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       },
     });
   }
+  const deadlines = options.deadlines;
+  const watchDeadlines = roles.maintenance && deadlines
+    ? deadlineWatchHook({ store: options.store, redis: open(), prefix, logger, observer: metrics.deadlineObserver, settings: deadlines, ...(options.alertWebhookUrl ? { webhookUrl: options.alertWebhookUrl } : {}), ...(options.now ? { now: options.now } : {}) })
+    : undefined;
   const maintenance = roles.maintenance
     ? await startMaintenanceWorker({
       connection: open(),
@@ -130,9 +139,14 @@ export async function startWorkers(input: StartWorkersOptions): Promise<RunningW
       store: options.store,
       deliveryQueue: queue,
       logger,
-      schedule: { ...DEFAULT_MAINTENANCE_SCHEDULE, ...(options.ledger ? { ledgerCheckpointEveryMs: options.ledger.everyMs } : {}), ...options.schedule },
+      schedule: {
+        ...DEFAULT_MAINTENANCE_SCHEDULE,
+        ...(options.ledger ? { ledgerCheckpointEveryMs: options.ledger.everyMs } : {}),
+        ...(deadlines ? { deadlineWatchEveryMs: deadlines.checkEveryMs } : {}),
+        ...options.schedule,
+      },
       retention: options.retention ?? { keepRawPackagesDays: undefined },
-      hooks: { ...options.ledger?.hooks, ...options.hooks },
+      hooks: { ...options.ledger?.hooks, ...options.hooks, ...(watchDeadlines ? { watchDeadlines } : {}) },
     })
     : undefined;
 

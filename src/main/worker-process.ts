@@ -10,6 +10,7 @@ import { isAxisError } from '../errors/axis-error.js';
 import { openAxisServices } from './axis-services.js';
 import { openLedgerCheckpointing } from './ledger-checkpointing.js';
 import { startWorkers } from './start-workers.js';
+import { loadWorkingCalendar } from './working-calendar.js';
 
 type WorkerRole = 'delivery' | 'maintenance';
 
@@ -17,6 +18,9 @@ export async function runWorkerProcess(role: WorkerRole): Promise<void> {
   try {
     const config = loadConfig(process.env);
     const logger = pino({ level: config.logLevel, base: { role: `worker:${role}`, pid: process.pid } });
+    // The maintenance worker watches the Decree 30 time limits in the working calendar of HOLIDAYS_FILE.
+    const calendar = role === 'maintenance' ? loadWorkingCalendar(config.deadlines.holidaysFile) : undefined;
+    for (const warning of calendar?.warnings ?? []) logger.warn(warning);
     const services = await openAxisServices(config);
     // The worker settings (QUEUE_PREFIX, DELIVERY_*, ...) arrive in config.workers, which startWorkers reads.
     const running = await startWorkers({
@@ -27,6 +31,7 @@ export async function runWorkerProcess(role: WorkerRole): Promise<void> {
       roles: { delivery: role === 'delivery', maintenance: role === 'maintenance' },
       // The maintenance worker makes the receipt log's checkpoints (docs/evidence.md).
       ...(role === 'maintenance' ? { ledger: await openLedgerCheckpointing({ config, store: services.store, identity: services.identity, logger }) } : {}),
+      ...(calendar ? { deadlines: { calendar: calendar.calendar, rules: config.deadlines.rules, watchDays: config.deadlines.watchDays, checkEveryMs: config.deadlines.checkEveryMs } } : {}),
     });
     logger.info({ prefix: config.workers.prefix ?? 'edx' }, `${role} worker started`);
     let stopping = false;

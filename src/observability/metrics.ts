@@ -3,6 +3,7 @@
  * /metrics; `createMetrics()` gives a fresh one (tests, or a process that wants its own).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeadlineObserver } from '../exchange/deadlines/deadline-alert.js';
 import type { DeliveryObserver } from '../exchange/delivery/delivery-observer.js';
 import type { QueueDepth } from '../exchange/ports/index.js';
 import type { CheckpointRun, EvidenceStatus } from '../ledger/index.js';
@@ -20,6 +21,10 @@ export interface AxisMetrics {
   readonly acceptToDelivered: Histogram<'mode'>;
   /** The delivery use-case's observer, feeding the counters above. */
   readonly deliveryObserver: DeliveryObserver;
+  /** Decree 30 time limits: reminders and escalations raised, deliveries past their limit now. */
+  readonly deadlineAlerts: Counter<'level'>;
+  readonly deadlinesOverdue: Gauge;
+  readonly deadlineObserver: DeadlineObserver;
   /** Reports a queue's depth at every scrape (edx_queue_depth{queue,state}). */
   watchQueue(name: string, depth: () => Promise<QueueDepth>): void;
   unwatchQueue(name: string): void;
@@ -80,6 +85,12 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   evidenceGauge('edx_evidence_degraded', '1 while evidence is degraded (a receipt has waited longer than EVIDENCE_MAX_UNTIMESTAMPED_MS): alert on it.', (s) => (s.state === 'degraded' ? 1 : 0));
   evidenceGauge('edx_ledger_checkpoint_size', 'Receipts covered by the latest checkpoint.', (s) => s.checkpointSize);
   evidenceGauge('edx_ledger_timestamped_size', 'Receipts covered by the latest time-stamped checkpoint.', (s) => s.timestampedSize);
+  const deadlineAlerts = new Counter({ name: 'edx_deadline_alerts_total', help: 'Decree 30 time limits passed without the recipient\'s status: reminders, and escalations to the operators.', labelNames: ['level'] as const, registers });
+  const deadlinesOverdue = new Gauge({ name: 'edx_deadlines_overdue', help: 'Deliveries past their Decree 30 time limit without the recipient\'s status, at the last watch.', registers });
+  const deadlineObserver: DeadlineObserver = {
+    alert: (level) => deadlineAlerts.inc({ level }),
+    overdue: (count) => deadlinesOverdue.set(count),
+  };
   const deliveryObserver: DeliveryObserver = {
     outcome: (outcome, mode) => deliveries.inc({ outcome, mode }),
     retry: (reason) => retries.inc({ reason }),
@@ -88,6 +99,7 @@ export function createMetrics(options: { registry?: Registry; defaultMetrics?: b
   };
   return {
     registry, packagesAccepted, packagesRejected, deliveries, retries, deadLetters, enqueueFailures, rateLimited, acceptToDelivered, deliveryObserver,
+    deadlineAlerts, deadlinesOverdue, deadlineObserver,
     watchQueue: (name, depth) => void watched.set(name, depth),
     unwatchQueue: (name) => void watched.delete(name),
     ledgerCheckpointRun(run) {

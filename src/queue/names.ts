@@ -5,7 +5,7 @@
 
 /** One job per delivery: "look at delivery X now". Its id is the delivery id, so it cannot be enqueued twice. */
 export const DELIVERY_QUEUE = 'edx-delivery';
-/** Repeatable housekeeping: sweeper, retention, revocation refresh, ledger checkpoints. */
+/** Repeatable housekeeping: sweeper, retention, revocation refresh, ledger checkpoints, the Decree 30 time limits. */
 export const MAINTENANCE_QUEUE = 'edx-maintenance';
 
 /** Default BullMQ key prefix; tests use a unique one per run so they never see each other's jobs. */
@@ -17,10 +17,10 @@ export interface DeliveryJobData {
   unexpectedErrors?: number;
 }
 
-export type MaintenanceTask = 'sweep-stuck-deliveries' | 'package-retention' | 'revocation-refresh' | 'ledger-checkpoint';
+export type MaintenanceTask = 'sweep-stuck-deliveries' | 'package-retention' | 'revocation-refresh' | 'ledger-checkpoint' | 'deadline-watch';
 
 export const MAINTENANCE_TASKS: readonly MaintenanceTask[] = [
-  'sweep-stuck-deliveries', 'package-retention', 'revocation-refresh', 'ledger-checkpoint',
+  'sweep-stuck-deliveries', 'package-retention', 'revocation-refresh', 'ledger-checkpoint', 'deadline-watch',
 ];
 
 export interface MaintenanceJobData {

@@ -13,6 +13,9 @@ import type { Express } from 'express';
 import { buildDocumentPackage, buildStatusPackage, type DocumentPackageInput } from '../../src/edxml/index.js';
 import { createAgencyRegistry, type AgencyCredentials, type AgencyRegistry } from '../../src/exchange/agencies/agency-registry.js';
 import { createExchangeUseCases } from '../../src/exchange/create-exchange.js';
+import { createArchive } from '../../src/exchange/archive/create-archive.js';
+import { DECREE_30_RULES } from '../../src/exchange/deadlines/status-deadline.js';
+import { shippedCalendar } from '../calendar/shipped-calendar.js';
 import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-package-inspector.js';
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
@@ -40,6 +43,8 @@ export interface DocumentOptions {
   subject?: string;
   business?: { type: 1 | 2 | 3; original: { organId: string; documentId: string } };
   attachments?: DocumentPackageInput['attachments'];
+  /** OtherInfo/Priority (0 thường ... 4 hỏa tốc hẹn giờ). */
+  priority?: number;
   unsigned?: boolean;
   /** Sign with another agency's certificate. */
   signAs?: TestAgency;
@@ -70,6 +75,9 @@ export interface ExchangeFixture {
   queuePrefix: string;
   dataDir: string;
   archivistToken: string;
+  operatorToken: string;
+  /** The instant the archive's deadlines are judged at (undefined: now). */
+  setArchiveNow(at: Date | undefined): void;
   /** Trust anchors for the receipts this axis seals. */
   receiptTrust: X509Certificate[];
   /** The test PKI the agencies' and officials' certificates come from (signing.pki). */
@@ -114,7 +122,13 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
     limits: { maxPackageBytes },
   });
   const archivistToken = `archivist-${randomBytes(8).toString('hex')}`;
-  const tokens = [{ role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() }];
+  const operatorToken = `operator-${randomBytes(8).toString('hex')}`;
+  const tokens = [
+    { role: 'archivist' as const, digest: createHash('sha256').update(archivistToken).digest() },
+    { role: 'operator' as const, digest: createHash('sha256').update(operatorToken).digest() },
+  ];
+  let archiveNow: Date | undefined;
+  const archive = createArchive({ store, calendar: shippedCalendar(), rules: DECREE_30_RULES, watchDays: 30, clock: () => archiveNow ?? new Date() });
   // Every answer of the tests on this fixture is checked against schemas/openapi.yaml (close() fails otherwise).
   const openapi = openApiRecorder();
   const app = createApp({
@@ -131,6 +145,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       uploadDir: store.blobs.tempDir,
       maxPackageBytes,
       axisCertificates: describeAxisCertificates(identity, []),
+      archive,
     }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
@@ -143,7 +158,8 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   };
 
   const fixture: ExchangeFixture = {
-    app, exchange, store, agencies, systems, secretKey, redis, signing, queue, queuePrefix: prefix, dataDir, archivistToken, receiptTrust, identity,
+    app, exchange, store, agencies, systems, secretKey, redis, signing, queue, queuePrefix: prefix, dataDir, archivistToken, operatorToken, receiptTrust, identity,
+    setArchiveNow(at) { archiveNow = at; },
     async agency(organId, opts = {}) {
       const { credentials } = await agencies.addAgency({ organId, name: `Cơ quan ${organId}`, ...(opts.endpointUrl ? { endpointUrl: opts.endpointUrl } : {}) });
       const signer = await signing.agencySigner(organId);
@@ -159,6 +175,7 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
         documentId: o.documentId ?? documentId(from.organId),
         code: { codeNumber: String(++counter), codeNotation: 'TEST' },
         subject: o.subject ?? 'V/v thử nghiệm trục liên thông',
+        ...(o.priority !== undefined ? { otherInfo: { priority: o.priority } } : {}),
         ...(business?.type === 1 ? { responseFor: [{ organId: business.original.organId, documentId: business.original.documentId }] } : {}),
         ...(business ? {
           business: {

@@ -13,6 +13,7 @@ import { INLINE_PACKAGE_MAX_BYTES } from '../../src/store/embedded/embedded-blob
 import { SCHEMA_VERSION } from '../../src/store/embedded/schema.js';
 import { openStore } from '../../src/store/open-store.js';
 import { storeContract } from './contract.js';
+import { archiveQueriesContract } from './archive-contract.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { bundle, G22, H41 } from './records.js';
 import { setUpStep } from '../support/delivery-step.js';
@@ -22,6 +23,16 @@ const run = promisify(execFile);
 describe('embedded store: the store contract', () => {
   storeContract(async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'edx-store-embedded-'));
+    return {
+      open: (sealer) => openStore({ dataDir, sealer }),
+      destroy: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  });
+});
+
+describe('embedded store: the archive reads', () => {
+  archiveQueriesContract(async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'edx-store-archive-'));
     return {
       open: (sealer) => openStore({ dataDir, sealer }),
       destroy: () => rm(dataDir, { recursive: true, force: true }),
@@ -269,11 +280,15 @@ describe('embedded store: on disk', () => {
     // Back to schema 1, as the first release left it.
     const db = new Database(path.join(older, 'axis.sqlite'));
     db.exec('DROP INDEX receipts_by_envelope; CREATE INDEX receipts_by_envelope ON receipts (envelope_id, type) WHERE envelope_id IS NOT NULL; DROP TABLE inline_packages; DROP TABLE systems; DROP INDEX envelopes_by_sender; DROP TABLE checkpoints; DROP TABLE ledger_nodes;');
+    db.exec('DROP INDEX envelopes_by_accepted; DROP INDEX envelopes_by_kind_accepted; DROP INDEX receipts_by_type_at; ALTER TABLE receipts DROP COLUMN at;');
     db.pragma('user_version = 1');
     db.close();
 
     const reopened = await openStore({ dataDir: older, sealer: createReceiptSealer(identity) });
     expect((await reopened.listReceipts({ envelopeId: b.envelope.id, limit: 5 })).map((r) => r.type)).toEqual(['accepted']);
+    // Receipts written before the archive's reads existed are found by type and time like new ones.
+    const at = b.receipt.at;
+    expect((await reopened.archive.searchReceipts({ type: 'accepted', atFrom: at, atTo: new Date(Date.parse(at) + 1).toISOString(), limit: 5 })).map((r) => r.envelopeId)).toEqual([b.envelope.id]);
     await reopened.close();
     const check = new Database(path.join(older, 'axis.sqlite'), { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);

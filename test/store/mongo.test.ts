@@ -19,6 +19,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { ReceiptRecord } from '../../src/exchange/model/index.js';
 import { agency, bundle, G22 } from './records.js';
 import { storeContract } from './contract.js';
+import { archiveQueriesContract } from './archive-contract.js';
 
 // Runs only where a MongoDB server is configured (MONGODB_URL): none can be installed on these machines, so
 // without it this suite is reported as skipped, not passed.
@@ -39,6 +40,21 @@ function withDatabase(base: string, database: string): string {
 describe.skipIf(!url)('MongoDB store: the store contract', () => {
   storeContract(async () => {
     const databaseUrl = withDatabase(url!, `edx_contract_${randomBytes(6).toString('hex')}`);
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'edx-store-mongo-'));
+    return {
+      open: (sealer) => openStore({ mongodbUrl: databaseUrl, dataDir, sealer }),
+      destroy: async () => {
+        const connection = await mongoose.createConnection(databaseUrl).asPromise();
+        await connection.dropDatabase();
+        await connection.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  });
+});
+describe.skipIf(!url)('MongoDB store: the archive reads', () => {
+  archiveQueriesContract(async () => {
+    const databaseUrl = withDatabase(url!, `edx_archive_${randomBytes(6).toString('hex')}`);
     const dataDir = await mkdtemp(path.join(tmpdir(), 'edx-store-mongo-'));
     return {
       open: (sealer) => openStore({ mongodbUrl: databaseUrl, dataDir, sealer }),
@@ -104,11 +120,11 @@ describe('MongoDB store: without a server', () => {
   it('declares the indexes the queries use', () => {
     const models = modelsOn(mongoose.createConnection());
     const names = (model: mongoose.Model<any>) => model.schema.indexes().map(([, options]) => options.name);
-    expect(names(models.envelopes)).toEqual(['envelopes_dedupe_key', 'envelopes_by_document', 'envelopes_by_refers_to', 'envelopes_by_sender_document', 'envelopes_by_sender']);
+    expect(names(models.envelopes)).toEqual(['envelopes_dedupe_key', 'envelopes_by_document', 'envelopes_by_refers_to', 'envelopes_by_sender_document', 'envelopes_by_sender', 'envelopes_by_accepted', 'envelopes_by_kind_accepted']);
     expect(models.envelopes.schema.indexes()[0]).toEqual([{ dedupeKey: 1 }, expect.objectContaining({ unique: true })]);
     expect(names(models.deliveries)).toEqual(['deliveries_seq', 'deliveries_inbox', 'deliveries_by_recipient', 'deliveries_by_state', 'deliveries_by_envelope']);
     expect(models.deliveries.schema.indexes()[1]![0]).toEqual({ recipientOrganId: 1, state: 1, seq: 1 });
-    expect(names(models.receipts)).toEqual(['receipts_seq', 'receipts_by_party', 'receipts_by_document', 'receipts_by_envelope']);
+    expect(names(models.receipts)).toEqual(['receipts_seq', 'receipts_by_party', 'receipts_by_document', 'receipts_by_envelope', 'receipts_by_type_at']);
     expect(names(models.statuses)).toEqual(['statuses_key']);
   });
 

@@ -22,6 +22,11 @@ export function referencesOf(pkg: EdocPackage): string[] {
   }
 }
 
+/** OtherInfo/Priority as QCVN 102 defines it (0 to 4); anything else the field profile let through is not kept. */
+function isPriority(value: number | undefined): value is number {
+  return value !== undefined && Number.isInteger(value) && value >= 0 && value <= 4;
+}
+
 export function inspectionOf(checked: CheckedPackage, signature: SignatureReport, documents?: DocumentSignaturesReport): InspectedPackage {
   const pkg = checked.package;
   const warnings = checked.warnings.map((w) => ({ code: w.code, message: w.message }));
@@ -45,6 +50,7 @@ export function inspectionOf(checked: CheckedPackage, signature: SignatureReport
     ...(pkg.code?.codeNumber ? { codeNumber: pkg.code.codeNumber } : {}),
     ...(pkg.code?.codeNotation ? { codeNotation: pkg.code.codeNotation } : {}),
     ...(pkg.subject ? { subject: pkg.subject } : {}),
+    ...(isPriority(pkg.otherInfo?.priority) ? { priority: pkg.otherInfo.priority } : {}),
     businessType: pkg.business?.businessDocType ?? 0,
     references: referencesOf(pkg),
     warnings,

@@ -14,6 +14,8 @@ export interface EnvelopeRecord {
   codeNumber?: string;
   codeNotation?: string;
   subject?: string;
+  /** OtherInfo/Priority of a document (0 thường ... 4 hỏa tốc hẹn giờ), when the package gives it: what its time limit depends on. */
+  priority?: number;
   businessType?: BusinessType;
   /** The DocumentId of the original this package answers, revokes, updates or replaces. */
   refersToDocumentId?: string;

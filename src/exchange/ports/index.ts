@@ -4,6 +4,7 @@
  */
 export type { AcceptBundle, AcceptOutcome, BlobStore, DeliveryChange, DeliveryPatch, DeliveryQuery, ReceiptQuery, SentEnvelopeQuery, Store, StoredBlob } from './store.js';
 export type { DeliveryQueue, QueueDepth } from './delivery-queue.js';
+export type { AcceptedEnvelopeQuery, ArchiveQueries, EnvelopePage, EnvelopePosition, ReceiptSearch } from './archive-queries.js';
 export type { GateDecision, RecipientGate, RecipientLimits } from './recipient-gate.js';
 export type { NetworkFailure, PushClient, PushRequest, PushResult } from './push-client.js';
 export { systemClock, type Clock } from './clock.js';

@@ -17,6 +17,8 @@ export interface InspectedPackage {
   codeNumber?: string;
   codeNotation?: string;
   subject?: string;
+  /** Document packages: OtherInfo/Priority, 0 thường to 4 hỏa tốc hẹn giờ (the Decree 30 time limit depends on it). */
+  priority?: number;
   /** Document packages: 0 new, 1 revoke, 2 update, 3 replace (absent Bussiness counts as 0). */
   businessType?: BusinessType;
   /**

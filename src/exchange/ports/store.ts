@@ -19,6 +19,7 @@ import type {
   ReceiptRecord,
   StatusCode,
 } from '../model/index.js';
+import type { ArchiveQueries } from './archive-queries.js';
 
 export interface StoredBlob {
   /** Content address: SHA-256 (hex) of the bytes. */
@@ -121,6 +122,8 @@ export interface Store {
   readonly blobs: BlobStore;
   /** The transparency log over the receipt chain (src/ledger's own port): leaves, checkpoints, the subtree cache. */
   readonly ledger: LedgerStore;
+  /** Reads for archivists, operators and reports (archive-queries.ts). */
+  readonly archive: ArchiveQueries;
 
   createAgency(agency: AgencyRecord): Promise<void>;
   getAgency(organId: string): Promise<AgencyRecord | undefined>;

@@ -61,6 +61,9 @@ const EXACT: Record<string, number> = {
   AUTH_BODY_DIGEST_MISMATCH: 401,
   AUTH_AGENCY_SUSPENDED: 403,
   AUTH_FORBIDDEN: 403,
+  // The web UI's session: a form without its anti-forgery token, a change asked from another site.
+  AUTH_CSRF: 403,
+  AUTH_CROSS_SITE: 403,
   AGENCY_NOT_FOUND: 404,
   AGENCY_KEY_NOT_FOUND: 404,
   AGENCY_EXISTS: 409,
@@ -89,6 +92,8 @@ const EXACT: Record<string, number> = {
   PKI_TRUST_UNREADABLE: 503,
   PKI_TRUST_EMPTY: 503,
   XML_ENCODING_UNSUPPORTED: 400,
+  // The archive's reads: a range too long for its grouping.
+  ARCHIVE_PERIOD_TOO_LONG: 400,
 };
 
 const PREFIXES: [string, number][] = [

@@ -12,8 +12,10 @@ import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js'
 import type { HttpDialect } from '../dialect.js';
 import { problemHandler } from '../problem.js';
 import type { AxisCertificates } from '../../ledger/axis-certificates.js';
+import type { Archive } from '../../exchange/archive/create-archive.js';
 import { adminRoutes } from './admin-routes.js';
 import { axisRoutes } from './axis-routes.js';
+import { archiveRoutes } from './archive-routes.js';
 import type { NonceCache } from './agency-auth.js';
 import { restRetryForCode, restStatusForCode } from './error-status.js';
 import type { PackageCounters } from '../package-counters.js';
@@ -45,14 +47,19 @@ export interface RestDialectOptions {
   axisCertificates?: AxisCertificates | undefined;
   /** The receipt log: checkpoints, proofs, evidence bundles (undefined: those routes answer 503). */
   evidence?: LedgerEvidence | undefined;
+  /** Document search, receipts across agencies, statistics, deadlines; undefined on a node without them (503). */
+  archive?: Archive | undefined;
 }
 
 export function createRestDialect(options: RestDialectOptions): HttpDialect {
   const router = Router();
+  const auth = { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix };
+  // Before the exchange routes: GET /v1/receipts with a bearer token is the archivists' (without, the agency's own).
+  router.use(archiveRoutes({ archive: options.archive, auth, tokens: options.tokens }));
   router.use(exchangeRoutes({
     exchange: options.exchange,
     counters: options.counters,
-    auth: { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix },
+    auth,
     tokens: options.tokens,
     uploadDir: options.uploadDir,
     maxPackageBytes: options.maxPackageBytes,
@@ -61,7 +68,7 @@ export function createRestDialect(options: RestDialectOptions): HttpDialect {
   }));
   router.use(ledgerRoutes({
     evidence: options.evidence,
-    auth: { keys: options.agencies, nonces: options.nonces, windowSeconds: options.authWindowSeconds, keyPrefix: options.nonceKeyPrefix },
+    auth,
     tokens: options.tokens,
   }));
   router.use(adminRoutes({ agencies: options.agencies, deliveries: options.deliveries, tokens: options.tokens }));

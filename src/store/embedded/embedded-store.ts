@@ -31,6 +31,7 @@ import {
   type ReceiptSealer,
   type StatusCode,
 } from '../../exchange/model/index.js';
+import { EmbeddedArchiveQueries } from './archive-queries.js';
 import { configureConnection } from './connection.js';
 import { EmbeddedBlobStore, INLINE_PACKAGE_MAX_BYTES } from './embedded-blob-store.js';
 import { FileBlobStore } from './file-blob-store.js';
@@ -74,6 +75,7 @@ export class EmbeddedStore implements Store {
   private readonly reads: ReadBatch;
   readonly blobs: EmbeddedBlobStore;
   readonly ledger: EmbeddedLedgerStore;
+  readonly archive: EmbeddedArchiveQueries;
 
   private constructor(private readonly db: Database.Database, files: FileBlobStore, sealer: ReceiptSealer, dataDir: string) {
     this.sql = prepareStatements(db);
@@ -83,6 +85,7 @@ export class EmbeddedStore implements Store {
     this.commits = new GroupCommit(db, { translate, sync: () => this.walSync.sync() });
     this.blobs = new EmbeddedBlobStore(db, files, { write: (work) => this.write(work), read: (work) => this.read(work) });
     this.ledger = new EmbeddedLedgerStore(db, { write: (work) => this.write(work), read: (work) => this.read(work) });
+    this.archive = new EmbeddedArchiveQueries(db, (work) => this.read(work));
   }
 
   static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {

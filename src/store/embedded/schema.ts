@@ -112,6 +112,14 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (level, idx)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 6: the archive's reads (archive-queries.ts): envelopes in acceptance order, receipts by type and time. `at` is
+  // read from the body (a virtual column), so the writers and the receipts already written stay as they are.
+  `
+  CREATE INDEX envelopes_by_accepted ON envelopes (accepted_at, id);
+  CREATE INDEX envelopes_by_kind_accepted ON envelopes (kind, accepted_at, id);
+  ALTER TABLE receipts ADD COLUMN at TEXT GENERATED ALWAYS AS (json_extract(body, '$.at')) VIRTUAL;
+  CREATE INDEX receipts_by_type_at ON receipts (type, at, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -67,6 +67,7 @@ const envelopeSchema = new Schema<EnvelopeDoc>({
   codeNumber: optionalText,
   codeNotation: optionalText,
   subject: optionalText,
+  priority: { type: Number },
   businessType: { type: Number },
   refersToDocumentId: optionalText,
   statusCode: optionalText,
@@ -84,6 +85,9 @@ envelopeSchema.index({ documentId: 1, chainSeq: 1 }, { name: 'envelopes_by_docum
 envelopeSchema.index({ refersToDocumentId: 1, chainSeq: 1 }, { name: 'envelopes_by_refers_to' });
 envelopeSchema.index({ fromOrganId: 1, documentId: 1, kind: 1, chainSeq: 1 }, { name: 'envelopes_by_sender_document' });
 envelopeSchema.index({ fromOrganId: 1, kind: 1, chainSeq: -1 }, { name: 'envelopes_by_sender' });
+// The archive's reads (archive-queries.ts): envelopes in acceptance order, all kinds or one.
+envelopeSchema.index({ acceptedAt: -1, _id: -1 }, { name: 'envelopes_by_accepted' });
+envelopeSchema.index({ kind: 1, acceptedAt: -1, _id: -1 }, { name: 'envelopes_by_kind_accepted' });
 
 const deliverySchema = new Schema<DeliveryDoc>({
   _id: text,
@@ -137,6 +141,7 @@ receiptSchema.index({ seq: 1 }, { unique: true, name: 'receipts_seq' });
 receiptSchema.index({ parties: 1, seq: 1 }, { name: 'receipts_by_party' });
 receiptSchema.index({ documentId: 1, seq: 1 }, { name: 'receipts_by_document' });
 receiptSchema.index({ envelopeId: 1, seq: 1 }, { name: 'receipts_by_envelope' });
+receiptSchema.index({ type: 1, at: 1, seq: 1 }, { name: 'receipts_by_type_at' });
 
 const counterSchema = new Schema<CounterDoc>({
   _id: text,

@@ -26,6 +26,7 @@ import {
   type ReceiptSealer,
   type StatusCode,
 } from '../../exchange/model/index.js';
+import { MongoArchiveQueries } from './archive-queries.js';
 import { duplicateKeyIndex, translate } from './mongo-errors.js';
 import { GridFsBlobStore } from './gridfs-blob-store.js';
 import { ensureCollections, modelsOn, recordOf, type EnvelopeDoc, type Models } from './models.js';
@@ -67,11 +68,13 @@ export class MongoStore implements Store {
   private readonly models: Models;
   private readonly chain: MongoReceiptChain;
   readonly ledger: MongoLedgerStore;
+  readonly archive: MongoArchiveQueries;
 
   private constructor(private readonly connection: Connection, readonly blobs: GridFsBlobStore, sealer: ReceiptSealer) {
     this.models = modelsOn(connection);
     this.chain = new MongoReceiptChain(this.models, sealer);
     this.ledger = new MongoLedgerStore(connection, this.models);
+    this.archive = new MongoArchiveQueries(this.models);
   }
 
   static async open(options: MongoStoreOptions): Promise<MongoStore> {

@@ -1,0 +1,57 @@
+/**
+ * The web UI over the real exchange, archive and embedded store (exchange-fixture.ts), with its sessions in real
+ * Redis, mounted as the gateway mounts it (with Bull Board behind the same sessions), for the UI's HTTP-level tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { Router, type Express } from 'express';
+import { pino } from 'pino';
+import { createArchive } from '../../src/exchange/archive/create-archive.js';
+import { DECREE_30_RULES } from '../../src/exchange/deadlines/status-deadline.js';
+import { createDeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
+import { createApp } from '../../src/http/app.js';
+import { createRedisSessionStore, type SessionStore } from '../../src/http/person-session.js';
+import { createUiDialect } from '../../src/http/ui/index.js';
+import { createHash } from 'node:crypto';
+import { shippedCalendar } from '../calendar/shipped-calendar.js';
+import type { ExchangeFixture } from '../http/exchange-fixture.js';
+
+export interface UiApp {
+  app: Express;
+  sessions: SessionStore;
+  archivistToken: string;
+  operatorToken: string;
+  prefix: string;
+}
+
+export function buildUiApp(f: ExchangeFixture, options: { lifetimeMs?: number; secureCookie?: 'auto' | 'always' } = {}): UiApp {
+  const prefix = `${f.queuePrefix}:ui-${randomBytes(3).toString('hex')}:`;
+  const tokens = [
+    { role: 'archivist' as const, digest: createHash('sha256').update(f.archivistToken).digest() },
+    { role: 'operator' as const, digest: createHash('sha256').update(f.operatorToken).digest() },
+  ];
+  const sessions = createRedisSessionStore({ redis: f.redis, keyPrefix: prefix, lifetimeMs: options.lifetimeMs ?? 60 * 60_000 });
+  const archive = createArchive({ store: f.store, calendar: shippedCalendar(), rules: DECREE_30_RULES, watchDays: 30 });
+  const ui = createUiDialect({
+    tokens,
+    sessions,
+    secureCookie: options.secureCookie ?? 'auto',
+    exchange: f.exchange,
+    archive,
+    agencies: f.agencies,
+    systems: f.systems,
+    deliveries: createDeliveryAdmin({ store: f.store, queue: f.queue }),
+    health: {
+      trust: async () => ({ dir: '/nowhere', revocationPolicy: 'require', anchors: [], problem: 'test', checkedAt: new Date().toISOString() }),
+      queues: async () => [{ name: 'edx-delivery', counts: await f.queue.queue.getJobCounts('waiting', 'active', 'delayed', 'failed') }],
+      deliveriesByState: () => f.store.countDeliveriesByState(),
+    },
+  });
+  const board = Router().get('/queues', (_req, res) => { res.type('html').send('<title>Bull Board</title>'); }).post('/queues/api/clean', (_req, res) => { res.json({ ok: true }); });
+  const app = createApp({
+    logger: pino({ level: 'silent' }),
+    ops: { store: f.store, redis: f.redis, metrics: undefined, metricsPublic: false, tokens },
+    dialects: [ui],
+    operatorPages: { router: board, tokens, sessions },
+  });
+  return { app, sessions, archivistToken: f.archivistToken, operatorToken: f.operatorToken, prefix };
+}
