@@ -178,6 +178,7 @@ export function composeGateway(input: {
     secureCookie: config.ui.secureCookie,
     exchange: composed.exchange,
     archive: composed.archive,
+    evidence: composed.ledger,
     agencies: services.agencies,
     systems: services.systems,
     deliveries: composed.deliveries,

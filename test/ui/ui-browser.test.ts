@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentAt } from '../archive/archive-records.js';
 import { waitFor } from '../support/wait-for.js';
 import { A, B, C, openBrowser, startBrowserAxis, type Browser, type BrowserAxis } from './browser-axis.js';
+import { unzipSync } from 'fflate';
 
 let axis: BrowserAxis;
 let browser: Browser;
@@ -85,6 +86,12 @@ describe('the web UI in a browser', () => {
     expect(csv.startsWith('\uFEFFseq,receipt_id,type,')).toBe(true);
     const types = csv.trimEnd().split('\r\n').slice(1).map((line) => line.split(',')[2]);
     expect(types).toEqual(['accepted', 'fetched', 'acknowledged', 'accepted', 'accepted']);
+
+    // Its evidence bundle: a zip (edx-evidence/1) with the bilingual README an outsider checks it by.
+    const [bundle] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải hồ sơ chứng cứ (.zip)' }).click()]);
+    const zip = unzipSync(await readFile((await bundle.path())!));
+    expect(Object.keys(zip)).toContain('README.txt');
+    expect(Object.keys(zip).some((name) => name.startsWith('packages/'))).toBe(true);
 
     // The deadlines page shows the late delivery, by agency.
     await page.getByRole('link', { name: 'Hạn xử lý' }).click();

@@ -4,6 +4,7 @@ import type { Archive } from '../../exchange/archive/create-archive.js';
 import type { DocumentHit } from '../../exchange/archive/document-search.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
 import type { DocumentTimeline } from '../../exchange/document-timeline.js';
+import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 import { agencyParam, assertRange, documentCursorParam, encodeDocumentCursor, statusParam, textParam } from '../archive-query.js';
 import { HttpError } from '../problem.js';
 import { deliveryStateWord, priorityWord, statusWord, when } from './format.js';
@@ -44,7 +45,7 @@ ${statusField(labels, req)}
 </form>`;
 }
 
-export function documentPages(options: { exchange: Exchange | undefined; archive: Archive | undefined }): Router {
+export function documentPages(options: { exchange: Exchange | undefined; archive: Archive | undefined; evidence?: LedgerEvidence | undefined }): Router {
   const router = Router();
   router.get('/documents', onlyArchivists, async (req, res) => {
     const ui = uiOf(res);
@@ -75,12 +76,23 @@ ${next ? html`<p>${result.items.length < 50 ? html`${labels.common.moreExamined(
     if (documentId.length === 0 || documentId.length > 200) throw new HttpError(404, 'EXCHANGE_NOT_FOUND', labels.document.notFound);
     const timeline = await required(options.exchange).timeline({ documentId });
     const signatures = await required(options.archive).signatures(documentId);
-    res.type('html').send(page(ui, { title: `${labels.document.pageTitle} ${documentId}`, nav: 'documents', body: documentBody(labels, timeline, signaturesSection(labels, signatures)) }));
+    res.type('html').send(page(ui, { title: `${labels.document.pageTitle} ${documentId}`, nav: 'documents', body: documentBody(labels, timeline, signaturesSection(labels, signatures), options.evidence !== undefined) }));
+  });
+  // The document's evidence bundle, as an archivist gets it from GET /v1/documents/{id}/evidence (docs/evidence.md).
+  router.get('/documents/:documentId/evidence.zip', onlyArchivists, async (req, res) => {
+    const documentId = String(req.params['documentId'] ?? '');
+    if (documentId.length === 0 || documentId.length > 200) throw new HttpError(404, 'EXCHANGE_NOT_FOUND', uiOf(res).labels.document.notFound);
+    const bundle = await required(options.evidence).documentEvidence({ documentId });
+    res.status(200).set({
+      'Content-Type': 'application/zip',
+      'Content-Disposition': `attachment; filename="${bundle.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+      'Cache-Control': 'no-store',
+    }).send(Buffer.from(bundle.bytes));
   });
   return router;
 }
 
-function documentBody(labels: Labels, timeline: DocumentTimeline, signatures: Html): Html {
+function documentBody(labels: Labels, timeline: DocumentTimeline, signatures: Html, evidence: boolean): Html {
   const original = timeline.packages.find((p) => p.kind === 'edoc' && p.documentId === timeline.documentId) ?? timeline.packages[0];
   const events = timelineEvents(labels, timeline);
   const packages = new Map(timeline.packages.map((p) => [p.packageId, p]));
@@ -112,5 +124,8 @@ ${scrollingTable(labels.document.deliveries, deliveryHead, timeline.deliveries.m
 ${timeline.statuses.length === 0 ? html`<p>${labels.common.noStatus}</p>` : scrollingTable(labels.document.statuses, statusHead, timeline.statuses.map((s) => html`<tr><td class="mono">${s.recipientOrganId}</td><td>${statusWord(labels, s.code)}</td><td>${when(s.updatedAt)}</td></tr>`), labels.common.scrollHint)}
 ${signatures}
 <h2>${labels.document.evidence}</h2>
-<p class="notice warn">${labels.document.evidencePlaceholder}</p>`;
+${evidence
+    ? html`<p><a class="button secondary" href="${documentPath(timeline.documentId)}/evidence.zip" download>${labels.document.evidenceDownload}</a></p>
+<p>${labels.document.evidenceVerify} <code>edx evidence verify FILE.zip --trust DIR</code></p>`
+    : html`<p class="notice warn">${labels.document.evidenceUnavailable}</p>`}`;
 }

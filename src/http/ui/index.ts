@@ -30,6 +30,7 @@ import { receiptPages } from './receipt-pages.js';
 import { statisticsPages } from './statistics-pages.js';
 import { systemPages } from './system-pages.js';
 import { isSessionToken, uiOf, type UiRequest } from './ui-context.js';
+import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 
 export interface UiDialectOptions {
   tokens: readonly TokenDigest[];
@@ -37,6 +38,8 @@ export interface UiDialectOptions {
   secureCookie: 'auto' | 'always';
   exchange: Exchange | undefined;
   archive: Archive | undefined;
+  /** The receipt log (evidence bundles to download); undefined on a node without it. */
+  evidence?: LedgerEvidence | undefined;
   agencies: AgencyRegistry;
   systems: SystemRegistry;
   deliveries: DeliveryAdmin | undefined;
@@ -93,7 +96,7 @@ export function createUiDialect(options: UiDialectOptions): HttpDialect {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  router.use(documentPages({ exchange: options.exchange, archive: options.archive }));
+  router.use(documentPages({ exchange: options.exchange, archive: options.archive, evidence: options.evidence }));
   router.use(receiptPages({ archive: options.archive }));
   router.use(statisticsPages({ archive: options.archive }));
   router.use(deadlinePages({ archive: options.archive }));
