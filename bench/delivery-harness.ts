@@ -143,9 +143,9 @@ export { until } from './wait-until.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A delivery worker as its own process (workers/delivery.ts under tsx), on the same data directory and prefix. */
+/** A delivery worker as its own process (src/main/worker-process.ts delivery, under tsx), on the same data directory and prefix. */
 export function spawnDeliveryWorker(input: { dataDir: string; prefix: string; redisUrl: string; env?: Record<string, string> }): { child: ChildProcess; started: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers', 'delivery.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'main', 'worker-process.ts'), 'delivery'], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', DATA_DIR: input.dataDir, REDIS_URL: input.redisUrl, LOG_LEVEL: 'info', QUEUE_PREFIX: input.prefix, ...LOOPBACK_PUSH_ENV, ...input.env },
     stdio: ['ignore', 'pipe', 'inherit'],

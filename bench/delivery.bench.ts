@@ -233,7 +233,7 @@ async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 
   const gateway = await startBenchGateway({ ROLE: roles === 'split' ? 'gateway' : 'all', ...workerEnv });
   // split: the delivery worker in a process of its own on the same data directory (ROLE=workers deployments).
   const worker = roles === 'split'
-    ? startProcess(['dist/workers/delivery.js'], { DATA_DIR: gateway.dataDir, LOG_LEVEL: 'error', REDIS_URL, ...workerEnv })
+    ? startProcess(['dist/src/main/worker-process.js', 'delivery'], { DATA_DIR: gateway.dataDir, LOG_LEVEL: 'error', REDIS_URL, ...workerEnv })
     : undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   try {
