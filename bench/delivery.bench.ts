@@ -29,7 +29,7 @@ import { createPushEndpointPolicy } from '../src/exchange/agencies/push-endpoint
 import { startWorkers } from '../src/main/start-workers.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { AGENCY_A, AGENCY_B, contextSwitchesOf, cpuSecondsOf, signedPackages, startBenchGateway, startProcess, stopProcess, type Credentials, type SignedPackage } from './gateway-harness.js';
-import { accept, addAgency, dropPrefix, LOOPBACK_PUSH_RULES, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
+import { accept, addAgency, dropPrefix, LOOPBACK_PUSH_ENV, LOOPBACK_PUSH_RULES, openBenchAxis, packageBytes, percentile, SENDER, spawnDeliveryWorker, startBenchReceiver, until, type BenchReceiver } from './delivery-harness.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const SIZE = 20 * 1024;
@@ -229,7 +229,7 @@ async function redisCpuSeconds(): Promise<number> {
  */
 async function runGatewayCase(packages: number, receiver: BenchReceiver, roles: 'one process' | 'split', connections: number): Promise<GatewayCaseResult> {
   const prefix = `edxbench-${randomUUID().slice(0, 8)}`;
-  const workerEnv = { ...(process.env['INSPECT_THREADS'] ? { INSPECT_THREADS: process.env['INSPECT_THREADS'] } : {}), QUEUE_PREFIX: prefix, DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_RATE: '0' };
+  const workerEnv = { ...(process.env['INSPECT_THREADS'] ? { INSPECT_THREADS: process.env['INSPECT_THREADS'] } : {}), ...LOOPBACK_PUSH_ENV, QUEUE_PREFIX: prefix, DELIVERY_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_CONCURRENCY: String(CONCURRENCY), DELIVERY_RECIPIENT_RATE: '0' };
   const gateway = await startBenchGateway({ ROLE: roles === 'split' ? 'gateway' : 'all', ...workerEnv });
   // split: the delivery worker in a process of its own on the same data directory (ROLE=workers deployments).
   const worker = roles === 'split'
