@@ -6,14 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../src/ledger/index.js';
+import { listenOnLoopback } from '../support/loopback-url.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
 
 interface Run { code: number | null; stdout: string; stderr: string; json: unknown }
@@ -43,18 +42,12 @@ function edx(args: string[], options: { as?: TestAgency; env?: Record<string, st
   });
 }
 
-async function listen(s: http.Server): Promise<string> {
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-}
-
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
   f = await buildExchangeFixture();
   server = http.createServer(f.app);
-  url = await listen(server);
+  url = await listenOnLoopback(server);
   A = await f.agency('000.00.00.H40');
   B = await f.agency('000.00.12.H40');
 });
@@ -192,7 +185,7 @@ describe('edx client: the command and its settings', () => {
 
   it('an axis that cannot be reached: exit 3 CLIENT_UNREACHABLE', async () => {
     const closed = http.createServer();
-    const gone = await listen(closed);
+    const gone = await listenOnLoopback(closed);
     await new Promise((resolve) => closed.close(resolve));
     const run = await edx(['inbox'], { as: A, url: gone });
     expect(run.code).toBe(3);
@@ -230,7 +223,7 @@ describe('edx client behind a proxy that misbehaves', () => {
       });
       req.pipe(upstream);
     });
-    proxyUrl = await listen(proxy);
+    proxyUrl = await listenOnLoopback(proxy);
     const sent = await f.send(A, await f.documentFrom(A, { to: [B.organId] }));
     packageId = sent.body.packageId as string;
   });

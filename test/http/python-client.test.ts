@@ -5,14 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../src/ledger/index.js';
+import { listenOnLoopback } from '../support/loopback-url.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
 
 const script = path.resolve(import.meta.dirname, '..', '..', 'docs', 'examples', 'edx_client.py');
@@ -43,9 +42,8 @@ function python(args: string[], as: TestAgency, env: Record<string, string> = {}
 
 beforeAll(async () => {
   f = await buildExchangeFixture();
-  server = http.createServer(f.app).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = http.createServer(f.app);
+  url = await listenOnLoopback(server);
   A = await f.agency('000.00.00.H40');
   B = await f.agency('000.00.12.H40');
 });

@@ -47,3 +47,15 @@ export interface DeliveryRecord {
 export function revisionOf(delivery: Pick<DeliveryRecord, 'revision'>): number {
   return delivery.revision ?? 0;
 }
+
+/** The words of the glossary (../shared/GLOSSARY.md) for where a delivery stands, shown to people (web UI, the SDK's lists). */
+export const DELIVERY_STATE_WORDS: Readonly<Record<DeliveryState, string>> = {
+  pending: 'Đang chờ chuyển',
+  retrying: 'Đang gửi lại',
+  delivered: 'Đã chuyển',
+  available: 'Chờ tải về',
+  fetched: 'Đã tải về',
+  acknowledged: 'Đã xác nhận',
+  dead: 'Không chuyển được',
+  withheld: 'Đã thu hồi',
+};

@@ -2,13 +2,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AgencyCredentials, AgencyRegistry, AgencyView } from '../../exchange/agencies/agency-registry.js';
 import type { DeliveryAdmin } from '../../exchange/delivery/dead-letters.js';
-import { isAxisError } from '../../errors/axis-error.js';
 import { logFor } from '../request-log.js';
 import { credentialsBox } from './credentials-view.js';
 import { csrfField } from './form-fields.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
 import { page, stackedTable, UI_PATH, type PageInput } from './layout.js';
+import { showingMistakes } from './operator-mistake.js';
 import { onlyOperators } from './page-guards.js';
 import { sessionOf, uiOf } from './ui-context.js';
 
@@ -56,15 +56,7 @@ ${stackedTable(a.title, columns, agencies.map((x) => agencyCells(labels, csrf, x
     }));
   }
 
-  /** An operator's mistake (a code taken, a bad URL) is shown on the page with the form as typed; anything else fails. */
-  async function attempt(req: Request, res: Response, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (!isAxisError(error) || error.code.startsWith('STORE_')) throw error;
-      await render(req, res, { status: error.code.endsWith('_NOT_FOUND') ? 404 : 400, notice: { kind: 'bad', text: html`<code>${error.code}</code>: ${error.message}` } });
-    }
-  }
+  const attempt = showingMistakes(render);
 
   router.get('/agencies', async (req, res) => {
     const done = typeof req.query['done'] === 'string' ? req.query['done'] : undefined;

@@ -1,6 +1,5 @@
 /** Operators: the connected systems (the government SDK's clients); add, suspend, resume, rotate a secret (shown once). */
 import { Router, type Request, type Response } from 'express';
-import { isAxisError } from '../../errors/axis-error.js';
 import type { SystemCredentials, SystemRegistry, SystemView } from '../../exchange/systems/system-registry.js';
 import { credentialsBox } from './credentials-view.js';
 import { csrfField } from './form-fields.js';
@@ -8,6 +7,7 @@ import { when } from './format.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
 import { page, stackedTable, UI_PATH, type PageInput } from './layout.js';
+import { showingMistakes } from './operator-mistake.js';
 import { onlyOperators } from './page-guards.js';
 import { sessionOf, uiOf } from './ui-context.js';
 
@@ -51,14 +51,7 @@ ${systems.length === 0 ? html`<p>${labels.common.noResults}</p>` : stackedTable(
     }));
   }
 
-  async function attempt(req: Request, res: Response, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (!isAxisError(error) || error.code.startsWith('STORE_')) throw error;
-      await render(req, res, { status: error.code.endsWith('_NOT_FOUND') ? 404 : 400, notice: { kind: 'bad', text: html`<code>${error.code}</code>: ${error.message}` } });
-    }
-  }
+  const attempt = showingMistakes(render);
 
   router.get('/systems', (req, res) => render(req, res));
   router.post('/systems', (req, res) => attempt(req, res, async () => {

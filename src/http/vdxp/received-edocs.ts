@@ -4,11 +4,11 @@
  * documents (`edoc`) or statuses (`status`); without it both are listed.
  */
 import type { Exchange } from '../../exchange/create-exchange.js';
-import type { EnvelopeKind } from '../../exchange/model/index.js';
 import type { InboxItem } from '../../exchange/receive-package.js';
 import type { VdxpCaller } from './vdxp-auth.js';
 import type { ReplyObject } from './vdxp-reply.js';
-import { DELIVERY_STATE_WORDS, vietnamTime } from './vdxp-words.js';
+import { DELIVERY_STATE_WORDS, type EnvelopeKind } from '../../exchange/model/index.js';
+import { vietnamTime } from './vdxp-words.js';
 
 /** The most one list answers: the SDK has no paging; what is acknowledged leaves the list, and the rest follows. */
 export const RECEIVED_LIST_MAX = 500;

@@ -7,7 +7,8 @@ import type { SentPackage } from '../../exchange/sent-packages.js';
 import type { VdxpCaller } from './vdxp-auth.js';
 import { kindOf } from './received-edocs.js';
 import type { ReplyObject } from './vdxp-reply.js';
-import { DELIVERY_STATE_WORDS, vietnamTime } from './vdxp-words.js';
+import { DELIVERY_STATE_WORDS } from '../../exchange/model/index.js';
+import { vietnamTime } from './vdxp-words.js';
 
 export const SENT_LIST_MAX = 200;
 

@@ -1,5 +1,4 @@
-/** How the SDK's lists show times and states: `yyyy-MM-dd HH:mm:ss` in Vietnam's time, states in Vietnamese. */
-import type { DeliveryState } from '../../exchange/model/index.js';
+/** How the SDK's lists show times: `yyyy-MM-dd HH:mm:ss` in Vietnam's time (states in the glossary's words: DELIVERY_STATE_WORDS). */
 
 // Swedish writes dates as ISO 8601 does (yyyy-MM-dd HH:mm:ss), which is the shape the SDK's examples show.
 const VIETNAM_TIME = new Intl.DateTimeFormat('sv-SE', {
@@ -11,15 +10,3 @@ export function vietnamTime(iso: string | undefined): string | undefined {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? undefined : VIETNAM_TIME.format(at);
 }
-
-/** The words of the glossary (../shared/GLOSSARY.md) for where a delivery stands. */
-export const DELIVERY_STATE_WORDS: Readonly<Record<DeliveryState, string>> = {
-  pending: 'Đang chờ chuyển',
-  retrying: 'Đang gửi lại',
-  delivered: 'Đã chuyển',
-  available: 'Chờ tải về',
-  fetched: 'Đã tải về',
-  acknowledged: 'Đã xác nhận',
-  dead: 'Không chuyển được',
-  withheld: 'Đã thu hồi',
-};

@@ -1,3 +1,5 @@
+import { DELIVERY_STATE_WORDS } from '../../../exchange/model/index.js';
+
 /**
  * The web UI's words in Vietnamese (the default language), from the project's glossary (../shared/GLOSSARY.md). Every
  * label of the UI is here; en.ts has the same keys in English. Its shape is the `Labels` type both follow.
@@ -119,16 +121,7 @@ export const vi = {
     '16': 'Từ chối cập nhật, lấy lại',
   } as Record<string, string>,
   priorities: ['Thường', 'Khẩn', 'Thượng khẩn', 'Hỏa tốc', 'Hỏa tốc hẹn giờ'],
-  deliveryStates: {
-    pending: 'Đang chờ chuyển',
-    retrying: 'Đang gửi lại',
-    delivered: 'Đã chuyển',
-    available: 'Chờ tải về',
-    fetched: 'Đã tải về',
-    acknowledged: 'Đã xác nhận',
-    dead: 'Không chuyển được',
-    withheld: 'Đã thu hồi',
-  } as Record<string, string>,
+  deliveryStates: DELIVERY_STATE_WORDS as Record<string, string>,
   receipt: {
     title: 'Biên nhận',
     seq: 'Số thứ tự',
