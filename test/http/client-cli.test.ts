@@ -4,7 +4,6 @@
  * progress of large transfers, `fetch -o` byte for byte with mode 0600, and each exit code, including a proxy that
  * alters one byte of a download (4, nothing kept), cuts one short (3, nothing kept) or answers 503 (3).
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -12,10 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../src/ledger/index.js';
+import { runClient, type ClientRun as Run } from '../support/run-client.js';
 import { listenOnLoopback } from '../support/loopback-url.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
-
-interface Run { code: number | null; stdout: string; stderr: string; json: unknown }
 
 let f: ExchangeFixture;
 let server: http.Server;
@@ -26,20 +24,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'edx-client-cli-'));
 
 /** Runs `edx client ...` as the agency `as` (its credentials in the environment), asynchronously: the gateway is in this process. */
 function edx(args: string[], options: { as?: TestAgency; env?: Record<string, string>; url?: string } = {}): Promise<Run> {
-  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', EDX_URL: options.url ?? url, ...(options.as ? { EDX_KEY_ID: options.as.creds.keyId, EDX_SECRET: options.as.creds.secret } : {}), ...options.env };
-  const child = spawn(process.execPath, ['bin/edx.js', 'client', ...args], { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      let json: unknown;
-      try { json = JSON.parse(stdout); } catch { json = undefined; }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+  return runClient(process.execPath, ['bin/edx.js', 'client', ...args], { EDX_URL: options.url ?? url, ...(options.as ? { EDX_KEY_ID: options.as.creds.keyId, EDX_SECRET: options.as.creds.secret } : {}), ...options.env });
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

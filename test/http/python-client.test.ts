@@ -3,7 +3,6 @@
  * gateway listening on a port: send, inbox, fetch byte for byte (mode 0600), ack, timeline with a "/" in the
  * DocumentId, receipts, a refusal's exit code, and its refusal of a secret given as an argument.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceipt } from '../../src/ledger/index.js';
+import { runClient, type ClientRun as Run } from '../support/run-client.js';
 import { listenOnLoopback } from '../support/loopback-url.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from './exchange-fixture.js';
 
@@ -22,22 +22,8 @@ let url: string;
 let A: TestAgency;
 let B: TestAgency;
 
-interface Run { code: number | null; stdout: string; stderr: string; json: unknown }
-
 function python(args: string[], as: TestAgency, env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn('python3', [script, ...args], { env: { PATH: process.env['PATH'] ?? '', EDX_URL: url, EDX_KEY_ID: as.creds.keyId, EDX_SECRET: as.creds.secret, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => {
-      let json: unknown;
-      try { json = JSON.parse(stdout); } catch { json = undefined; }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
+  return runClient('python3', [script, ...args], { EDX_URL: url, EDX_KEY_ID: as.creds.keyId, EDX_SECRET: as.creds.secret, ...env });
 }
 
 beforeAll(async () => {
