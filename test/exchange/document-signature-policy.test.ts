@@ -4,6 +4,7 @@
  * policy (envelope, document, either, none) deciding; hostile attachments refused before anything is stored.
  */
 import { createHash } from 'node:crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handZip } from '../edxml/zip-fixtures.js';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from '../http/exchange-fixture.js';
@@ -67,6 +68,11 @@ describe('policy document: the PDF signed by the competent official and sealed b
       { file: 'quyet-dinh.pdf', who: 'Nguyễn Văn An', role: 'official', verdict: 'valid' },
       { file: 'quyet-dinh.pdf', who: 'UBND tỉnh Hà Nam', role: 'agency-seal', verdict: 'valid' },
     ]);
+    // The statistics read the verdict recorded at acceptance: the one document A sent carries both.
+    const stats = await request(f.app).get(`/v1/statistics?groupBy=day&agency=${A.organId}`).set('Authorization', `Bearer ${f.operatorToken}`);
+    expect(stats.status).toBe(200);
+    const today = stats.body.rows.filter((r: { agency: string }) => r.agency === A.organId).at(-1);
+    expect(today).toMatchObject({ documentsSent: 1, officialSignatures: { state: 'known', documents: 1, signed: 1, share: 1 }, agencySeals: { state: 'known', documents: 1, signed: 1, share: 1 } });
   });
 
   it('refuses a revoked official, a decision changed after signing, and an official without the seal, each with its code and a rejected receipt', async () => {

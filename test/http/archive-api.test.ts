@@ -128,7 +128,7 @@ describe('GET /v1/statistics', () => {
       const res = await get('/v1/statistics?groupBy=day', who);
       expect(res.status).toBe(200);
       const today = res.body.totals.at(-1);
-      expect(today).toMatchObject({ agency: '*', documentsSent: 2, documentsReceived: 2, statuses: { '01': 1 }, officialSignatures: { state: 'unknown' } });
+      expect(today).toMatchObject({ agency: '*', documentsSent: 2, documentsReceived: 2, statuses: { '01': 1 }, officialSignatures: { state: 'known', documents: 2, signed: 0, share: 0 }, agencySeals: { state: 'known', documents: 2, signed: 0 } });
       expect(res.body.rows.find((r: { agency: string; period: string }) => r.agency === C.organId && r.period === today.period)).toMatchObject({ documentsReceived: 1, documentsSent: 0 });
     }
     const csv = await get(`/v1/statistics?groupBy=year&agency=${A.organId}&format=csv`, operator());

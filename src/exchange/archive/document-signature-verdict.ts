@@ -1,8 +1,9 @@
 /**
- * Whether a document's PDFs carry a valid official's signature and an agency seal: the signatures-inside-documents
- * check decides it per document and will record its verdict on the envelope. Until that check exists, no envelope has
- * one and every share in the statistics says `unknown`; once it does, this reader is the one place to point at it.
+ * Whether a document's PDFs carry a valid official's signature and an agency seal, as the signatures-inside-documents
+ * check recorded it on the envelope when the package was accepted (the report's `documents` part). Envelopes accepted
+ * before that check existed have no such part: they have no verdict, and the statistics count them as unknown.
  */
+import type { DocumentSignaturesReport } from '../../signature/documents/index.js';
 import type { EnvelopeRecord } from '../model/index.js';
 
 export interface DocumentSignatureVerdict {
@@ -14,5 +15,9 @@ export interface DocumentSignatureVerdict {
 
 export type SignatureVerdictReader = (envelope: EnvelopeRecord) => DocumentSignatureVerdict | undefined;
 
-/** No verdict is recorded yet (the document-signature checks have not landed): every share is unknown. */
-export const noSignatureVerdict: SignatureVerdictReader = () => undefined;
+/** The verdict recorded at acceptance; undefined for an envelope whose documents were never checked. */
+export const recordedSignatureVerdict: SignatureVerdictReader = (envelope) => {
+  const summary = (envelope.verification as { documents?: Pick<DocumentSignaturesReport, 'summary'> } | null | undefined)?.documents?.summary;
+  if (summary === undefined) return undefined;
+  return { officialSignature: summary.officials > 0, agencySeal: summary.agencySeals > 0 };
+};

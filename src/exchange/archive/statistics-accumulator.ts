@@ -5,7 +5,7 @@
 import type { StatusCode } from '../model/index.js';
 import type { DocumentSignatureVerdict } from './document-signature-verdict.js';
 
-/** `unknown` until the document-signature checks give verdicts; then the share of the documents that have one. */
+/** The share of the documents whose recorded verdict says signed; `unknown` when none of them has a verdict recorded. */
 export type SignatureShare = { state: 'unknown' } | { state: 'known'; documents: number; signed: number; share: number };
 
 export interface TimeToStatus {

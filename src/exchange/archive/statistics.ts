@@ -12,7 +12,7 @@ import type { EnvelopePosition, Store } from '../ports/index.js';
 import { statusDeadline, type DeadlineRules } from '../deadlines/status-deadline.js';
 import { statusKey, statusTimesOf } from '../deadlines/status-times.js';
 import { deliveredAtOf } from '../deadlines/watched-deliveries.js';
-import { noSignatureVerdict, type SignatureVerdictReader } from './document-signature-verdict.js';
+import { recordedSignatureVerdict, type SignatureVerdictReader } from './document-signature-verdict.js';
 import { StatisticsAccumulator, type StatisticsRow } from './statistics-accumulator.js';
 
 export interface StatisticsInput {
@@ -48,7 +48,7 @@ const SCAN_PAGE = 500;
 export const MAX_PERIODS = 1000;
 
 export async function computeStatistics(deps: StatisticsDeps, input: StatisticsInput): Promise<StatisticsReport> {
-  const verdictOf = deps.signatureVerdict ?? noSignatureVerdict;
+  const verdictOf = deps.signatureVerdict ?? recordedSignatureVerdict;
   const periods = periodsBetween(input.from, input.to, input.groupBy, MAX_PERIODS + 1);
   if (periods.length > MAX_PERIODS) {
     throw new AxisError('ARCHIVE_PERIOD_TOO_LONG', `The statistics would have more than ${MAX_PERIODS} periods: group by a longer period (week, month, quarter, year) or ask for a shorter range.`, { max: MAX_PERIODS });
