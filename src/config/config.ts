@@ -113,6 +113,8 @@ const envSchema = z.object({
   DEADLINE_CHECK_EVERY_MS: milliseconds.default(60_000),
   UI_SESSION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   UI_SECURE_COOKIE: z.enum(['auto', 'always']).default('auto'),
+  // An uploaded bundle is held in memory while it is checked: 1 MiB to 1 GiB (the verifier's own ceiling).
+  UI_EVIDENCE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024 ** 2).max(1024 ** 3).default(128 * 1024 ** 2),
 });
 
 export type Role = 'all' | 'gateway' | 'workers';
@@ -218,6 +220,8 @@ export interface UiSettings {
   sessionMinutes: number;
   /** auto: the session cookie is Secure when the request came over TLS; always: whatever the request (behind a TLS proxy). */
   secureCookie: 'auto' | 'always';
+  /** The largest evidence bundle an archivist may upload to have it checked (bigger: `edx evidence verify`). */
+  evidenceUploadMaxBytes: number;
 }
 
 /** Exit code 2 and one line naming the variable: see `src/main/start.ts`. */
@@ -281,7 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AxisConfig {
       watchDays: e.DEADLINE_WATCH_DAYS,
       checkEveryMs: e.DEADLINE_CHECK_EVERY_MS,
     },
-    ui: { sessionMinutes: e.UI_SESSION_MINUTES, secureCookie: e.UI_SECURE_COOKIE },
+    ui: { sessionMinutes: e.UI_SESSION_MINUTES, secureCookie: e.UI_SECURE_COOKIE, evidenceUploadMaxBytes: e.UI_EVIDENCE_UPLOAD_MAX_BYTES },
   };
 }
 

@@ -179,6 +179,7 @@ export function composeGateway(input: {
     exchange: composed.exchange,
     archive: composed.archive,
     evidence: composed.ledger,
+    evidenceUploadMaxBytes: config.ui.evidenceUploadMaxBytes,
     agencies: services.agencies,
     systems: services.systems,
     deliveries: composed.deliveries,

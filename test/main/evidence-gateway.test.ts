@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   devTrustDir, loadTrustAnchors, parseSignedNote, receiptLeafHash, verifyConsistency, verifyEvidenceBundle, verifyProvenReceipt,
@@ -16,7 +17,7 @@ import {
 } from '../../src/ledger/index.js';
 import { waitFor } from '../support/wait-for.js';
 import { refVerifyInclusion } from '../ledger/rfc9162-reference.js';
-import { H40, ORIGIN, S12, S13, startEvidenceAxis, type EvidenceAxis } from './evidence-fixture.js';
+import { ARCHIVIST_TOKEN, H40, ORIGIN, S12, S13, startEvidenceAxis, type EvidenceAxis } from './evidence-fixture.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'edx-evidence-e2e-'));
 let a: EvidenceAxis;
@@ -187,6 +188,27 @@ describe('the receipt log through the gateway', () => {
     const archivist = await a.archivist(`/v1/documents/${encodeURIComponent(first.documentId)}/evidence`);
     expect(archivist.status).toBe(200);
     expect((await verifyEvidenceBundle(Buffer.from(await archivist.arrayBuffer()), { trustAnchors: trust })).result).toBe('valid');
+  });
+
+  it('an archivist uploads the bundle to the web UI and reads VALID, every part checked against the axis\'s roots', async () => {
+    const own = (await a.clients.h40.call<{ items: SignedReceipt[] }>('GET', '/v1/receipts?limit=500')).body;
+    await checkpointCovering(Math.max(...own.items.map((r) => r.receipt.seq)));
+    const agent = request.agent(a.baseUrl);
+    const form = await agent.get('/ui/login');
+    const login = await agent.post('/ui/login').type('form').send({ _login: /name="_login" value="([^"]+)"/.exec(form.text)![1], token: ARCHIVIST_TOKEN });
+    expect(login.status).toBe(303);
+    const page = await agent.get('/ui/evidence');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const zip = await agent.get(`/ui/documents/${encodeURIComponent(first.documentId)}/evidence.zip`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(zip.status).toBe(200);
+    const checked = await agent.post('/ui/evidence').field('_csrf', csrf).attach('bundle', zip.body as Buffer, 'ho-so.zip');
+    expect(checked.status).toBe(200);
+    expect(checked.text).toMatch(/<strong class="verdict valid">HỢP LỆ: cả \d+ phần của bộ chứng cứ đều đúng như trục đã lập\.<\/strong>/);
+    expect(checked.text).not.toMatch(/<tr class="part (altered|could-not-check)">/);
+    expect(checked.text).toMatch(/<tr class="part valid">.*?<td class="mono">checkpoints\//);
   });
 
   it('edx evidence export writes the same bundle from the store, 0600, and the log stays intact for edx ledger verify', async () => {

@@ -8,6 +8,8 @@ import { pino } from 'pino';
 import { createArchive } from '../../src/exchange/archive/create-archive.js';
 import { DECREE_30_RULES } from '../../src/exchange/deadlines/status-deadline.js';
 import { createDeliveryAdmin } from '../../src/exchange/delivery/dead-letters.js';
+import { createLedgerEvidence } from '../../src/exchange/evidence/ledger-evidence.js';
+import { createReceiptExporter, deriveNoteKey } from '../../src/ledger/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createRedisSessionStore, type SessionStore } from '../../src/http/person-session.js';
 import { createUiDialect } from '../../src/http/ui/index.js';
@@ -23,7 +25,9 @@ export interface UiApp {
   prefix: string;
 }
 
-export function buildUiApp(f: ExchangeFixture, options: { lifetimeMs?: number; secureCookie?: 'auto' | 'always' } = {}): UiApp {
+const ORIGIN = 'test.truc.gov.vn/edx-axis/receipts';
+
+export function buildUiApp(f: ExchangeFixture, options: { lifetimeMs?: number; secureCookie?: 'auto' | 'always'; evidenceUploadMaxBytes?: number } = {}): UiApp {
   const prefix = `${f.queuePrefix}:ui-${randomBytes(3).toString('hex')}:`;
   const tokens = [
     { role: 'archivist' as const, digest: createHash('sha256').update(f.archivistToken).digest() },
@@ -31,12 +35,23 @@ export function buildUiApp(f: ExchangeFixture, options: { lifetimeMs?: number; s
   ];
   const sessions = createRedisSessionStore({ redis: f.redis, keyPrefix: prefix, lifetimeMs: options.lifetimeMs ?? 60 * 60_000 });
   const archive = createArchive({ store: f.store, calendar: shippedCalendar(), rules: DECREE_30_RULES, watchDays: 30 });
+  const noteVerifierKey = deriveNoteKey(ORIGIN, f.identity.privateKey).verifierKey;
+  // The receipt log over the same store, checking uploaded bundles against the roots of the receipts this axis seals.
+  const evidence = createLedgerEvidence({
+    store: f.store,
+    exportReceipt: createReceiptExporter(f.identity),
+    origin: ORIGIN,
+    noteVerifierKey,
+    bundleTrust: async () => ({ trustAnchors: f.receiptTrust, noteVerifierKeys: [noteVerifierKey], origin: ORIGIN }),
+  });
   const ui = createUiDialect({
     tokens,
     sessions,
     secureCookie: options.secureCookie ?? 'auto',
     exchange: f.exchange,
     archive,
+    evidence,
+    ...(options.evidenceUploadMaxBytes ? { evidenceUploadMaxBytes: options.evidenceUploadMaxBytes } : {}),
     agencies: f.agencies,
     systems: f.systems,
     deliveries: createDeliveryAdmin({ store: f.store, queue: f.queue }),

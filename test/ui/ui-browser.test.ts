@@ -1,6 +1,7 @@
 /**
  * The web UI in a real browser (Debian's chromium driven by playwright-core) against a whole running axis: an
- * archivist logs in, finds a document sent in this test, opens its timeline, exports its receipts as CSV, sees a late
+ * archivist logs in, finds a document sent in this test, opens its timeline, exports its receipts as CSV, downloads
+ * its evidence bundle and has it checked by upload, sees a late
  * delivery on the deadlines page and logs out; an operator replays a dead letter and opens Bull Board with the same
  * session. Screenshots of every page, at 1280 and 360 px wide, are kept under test-artifacts/ui/.
  */
@@ -92,6 +93,19 @@ describe('the web UI in a browser', () => {
     const zip = unzipSync(await readFile((await bundle.path())!));
     expect(Object.keys(zip)).toContain('README.txt');
     expect(Object.keys(zip).some((name) => name.startsWith('packages/'))).toBe(true);
+
+    // Brought back to the axis, the bundle is checked part by part (the document's page links the form).
+    await page.getByRole('link', { name: 'Kiểm tra hồ sơ chứng cứ' }).last().click();
+    await page.waitForURL(/\/ui\/evidence$/);
+    await page.getByLabel(/^Tệp hồ sơ chứng cứ/).setInputFiles((await bundle.path())!);
+    await page.getByRole('button', { name: 'Kiểm tra', exact: true }).click();
+    const verdict = page.locator('strong.verdict');
+    await verdict.waitFor();
+    // Valid once the log's next checkpoint covers its receipts; until then "could not check": never "altered".
+    expect(await verdict.getAttribute('class')).toMatch(/^verdict (valid|could-not-check)$/);
+    expect(await page.locator('tr.part.altered').count()).toBe(0);
+    expect(await page.locator('tr.part.valid').count()).toBeGreaterThan(0);
+    await browser.snap('03b-evidence-check');
 
     // The deadlines page shows the late delivery, by agency.
     await page.getByRole('link', { name: 'Hạn xử lý' }).click();

@@ -10,8 +10,9 @@ import type { Command } from 'commander';
 import { loadConfig, type AxisConfig } from '../../config/config.js';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { Store } from '../../exchange/ports/index.js';
-import { auditLedger, checkpointBatches, deriveNoteKey, devTrustDir, loadTrustAnchors, receiptBatches, type LedgerAudit } from '../../ledger/index.js';
+import { auditLedger, checkpointBatches, deriveNoteKey, loadTrustAnchors, receiptBatches, type LedgerAudit } from '../../ledger/index.js';
 import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
+import { axisTrustAnchorsDir } from '../../main/ledger-evidence-services.js';
 import { tsaTrustAnchorsDir } from '../../main/timestamp-authority.js';
 
 export interface LedgerVerifyOptions {
@@ -42,7 +43,7 @@ export function describeFailure(audit: LedgerAudit): string {
 }
 
 export async function runLedgerVerify(services: Pick<AxisServices, 'store' | 'identity'>, config: Pick<AxisConfig, 'axisP12' | 'trustAnchorsDir' | 'dataDir' | 'ledger'>, options: LedgerVerifyOptions = {}): Promise<LedgerAudit> {
-  const trustDir = options.trust ?? (config.axisP12 ? config.trustAnchorsDir : devTrustDir(config.dataDir));
+  const trustDir = options.trust ?? axisTrustAnchorsDir(config);
   const [trustAnchors, tsaTrustAnchors] = await Promise.all([loadTrustAnchors(trustDir), loadTrustAnchors(options.tsaTrust ?? tsaTrustAnchorsDir(config))]);
   const { store, identity } = services;
   let lastReport = Date.now();

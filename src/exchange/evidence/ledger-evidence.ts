@@ -2,12 +2,14 @@
  * What the receipt log serves (docs/evidence.md, docs/api.md "The receipt log"): the latest checkpoint with its
  * time-stamp, one receipt's inclusion proof (for a party of the receipt or an archivist), a consistency proof between
  * two checkpoints, and a document's evidence bundle. All of it read from the store's log (store.ledger), so any
- * gateway process serves what the maintenance worker made, warm from the persistent subtree cache.
+ * gateway process serves what the maintenance worker made, warm from the persistent subtree cache. It also checks a
+ * bundle someone brings back (the web UI's upload), with the same verifier `edx evidence verify` runs offline.
  */
 import { AxisError } from '../../errors/axis-error.js';
 import {
-  createLedgerProofs, createMerkleProver, receiptLeafSource,
-  type CheckpointView, type ConsistencyProofJson, type MerkleProver, type ReceiptProofView, type SignedReceipt,
+  createLedgerProofs, createMerkleProver, receiptLeafSource, verifyEvidenceBundle,
+  type CheckpointView, type ConsistencyProofJson, type EvidenceTrust, type EvidenceVerdict, type MerkleProver, type ReceiptProofView,
+  type SignedReceipt,
 } from '../../ledger/index.js';
 import type { ReceiptExporter } from '../../ledger/signed-receipt.js';
 import { notFound } from '../exchange-error.js';
@@ -23,6 +25,11 @@ export interface LedgerEvidenceDeps {
   noteVerifierKey: string;
   /** The certificates a package's signature was checked with (its KeyInfo chain up to the axis's trust anchor). */
   signerCertificates?: SignerCertificates;
+  /**
+   * What a bundle brought back is checked against: the roots of every axis identity and of the TSA, and the note
+   * verifier key, read afresh for each check (never anything the bundle says about itself).
+   */
+  bundleTrust: () => Promise<EvidenceTrust>;
   clock?: Clock;
 }
 
@@ -46,6 +53,8 @@ export interface LedgerEvidence {
   consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofJson & { from: CheckpointView; to: CheckpointView }>;
   /** The zip of everything about one document the caller may see (organId: a party; absent: an archivist). */
   documentEvidence(input: { documentId: string; organId?: string }): Promise<DocumentEvidence>;
+  /** A bundle's verdict (valid, altered naming the part, could not check); never throws for a bad bundle. */
+  verifyBundle(zip: Uint8Array): Promise<EvidenceVerdict>;
 }
 
 export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
@@ -67,5 +76,17 @@ export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
     },
     consistencyProof: (fromSize, toSize) => proofs.consistencyProof(fromSize, toSize),
     documentEvidence: (input) => documentEvidence({ ...deps, prover }, input),
+    async verifyBundle(zip) {
+      let trust: EvidenceTrust;
+      try {
+        trust = await deps.bundleTrust();
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        const vi = 'Trục không đọc được chứng thư gốc tin cậy để kiểm tra: báo cho quản trị vận hành.';
+        const en = `The axis cannot read the trust anchors to check against (${why}): tell the operators.`;
+        return { result: 'could-not-check', summary: { vi: `CHƯA KIỂM TRA ĐƯỢC: ${vi}`, en: `COULD NOT CHECK: ${en}` }, parts: [{ part: 'bundle', kind: 'bundle', status: 'could-not-check', code: 'EVIDENCE_TRUST_UNREADABLE', vi, en }] };
+      }
+      return verifyEvidenceBundle(zip, trust);
+    },
   };
 }

@@ -39,6 +39,7 @@ form.inline{display:inline}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 .table-wrap table{min-width:40rem}
 td.mono,table.stack .mono{white-space:nowrap;overflow-wrap:normal}
+tr.part td,tr.part td.mono{white-space:normal;overflow-wrap:anywhere}tr.part td.code{white-space:nowrap;overflow-wrap:normal}
 caption{text-align:left;font-weight:600;padding:.5rem}
 th,td{padding:.45rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:var(--band);white-space:nowrap}
@@ -48,7 +49,7 @@ code,.mono{font-family:ui-monospace,"Cascadia Mono",Consolas,monospace;font-size
 .badge.good{color:var(--good);background:var(--good-band)}
 .badge.bad{color:var(--bad);background:var(--bad-band)}
 .badge.warn{color:var(--warn);background:var(--warn-band)}
-.notice{padding:.75rem 1rem;border-left:5px solid var(--brand);background:var(--band);margin:1rem 0}
+.notice{padding:.75rem 1rem;border-left:5px solid var(--brand);background:var(--band);margin:1rem 0;overflow-wrap:anywhere}
 .notice.bad{border-color:var(--bad);background:var(--bad-band)}
 .notice.good{border-color:var(--good);background:var(--good-band)}
 .notice.warn{border-color:var(--warn);background:var(--warn-band)}

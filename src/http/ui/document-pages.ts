@@ -126,6 +126,6 @@ ${signatures}
 <h2>${labels.document.evidence}</h2>
 ${evidence
     ? html`<p><a class="button secondary" href="${documentPath(timeline.documentId)}/evidence.zip" download>${labels.document.evidenceDownload}</a></p>
-<p>${labels.document.evidenceVerify} <code>edx evidence verify FILE.zip --trust DIR</code></p>`
+<p>${labels.document.evidenceVerify} <code>edx evidence verify FILE.zip --trust DIR</code> · <a href="${UI_PATH}/evidence">${labels.nav.evidence}</a></p>`
     : html`<p class="notice warn">${labels.document.evidenceUnavailable}</p>`}`;
 }

@@ -16,11 +16,13 @@ import type { HttpDialect } from '../dialect.js';
 import { cookieOf, SESSION_COOKIE, type SessionStore } from '../person-session.js';
 import { HttpError } from '../problem.js';
 import { logFor } from '../request-log.js';
+import { closeIfBodyUnread } from '../unread-body.js';
 import { ASSETS } from './assets.js';
 import { agencyPages } from './agency-pages.js';
 import { deadlinePages } from './deadline-pages.js';
 import { deliveryPages } from './delivery-pages.js';
 import { documentPages } from './document-pages.js';
+import { EVIDENCE_CHECK_PATH, evidencePages } from './evidence-pages.js';
 import { healthPages, type OperatorHealth } from './health-pages.js';
 import { html } from './html.js';
 import { labelsFor, LANGUAGE_COOKIE, languageOf } from './labels/labels.js';
@@ -38,13 +40,17 @@ export interface UiDialectOptions {
   secureCookie: 'auto' | 'always';
   exchange: Exchange | undefined;
   archive: Archive | undefined;
-  /** The receipt log (evidence bundles to download); undefined on a node without it. */
+  /** The receipt log (evidence bundles to download, and to check when an archivist uploads one); undefined on a node without it. */
   evidence?: LedgerEvidence | undefined;
+  /** UI_EVIDENCE_UPLOAD_MAX_BYTES (default 128 MiB). */
+  evidenceUploadMaxBytes?: number;
   agencies: AgencyRegistry;
   systems: SystemRegistry;
   deliveries: DeliveryAdmin | undefined;
   health: OperatorHealth;
 }
+
+const DEFAULT_EVIDENCE_UPLOAD_MAX_BYTES = 128 * 1024 ** 2;
 
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
 
@@ -90,7 +96,9 @@ export function createUiDialect(options: UiDialectOptions): HttpDialect {
       if (req.method === 'GET') return res.redirect(303, `${UI_PATH}/login?next=${encodeURIComponent(`${UI_PATH}${req.url}`)}`);
       return next(new HttpError(401, 'AUTH_MISSING', 'Log in first.'));
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !isSessionToken(req.body?.['_csrf'], session.csrf)) {
+    // The bundle upload reads its multipart body itself, and its form token before any byte of the file.
+    const readsOwnToken = req.method === 'POST' && req.path === EVIDENCE_CHECK_PATH && req.is('multipart/form-data');
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !readsOwnToken && !isSessionToken(req.body?.['_csrf'], session.csrf)) {
       return next(new HttpError(403, 'AUTH_CSRF', 'This form is not from this session: reload the page and send it again.'));
     }
     res.set('Cache-Control', 'no-store');
@@ -100,6 +108,7 @@ export function createUiDialect(options: UiDialectOptions): HttpDialect {
   router.use(receiptPages({ archive: options.archive }));
   router.use(statisticsPages({ archive: options.archive }));
   router.use(deadlinePages({ archive: options.archive }));
+  router.use(evidencePages({ evidence: options.evidence, maxUploadBytes: options.evidenceUploadMaxBytes ?? DEFAULT_EVIDENCE_UPLOAD_MAX_BYTES }));
   router.use(agencyPages({ agencies: options.agencies, deliveries: options.deliveries }));
   router.use(systemPages({ systems: options.systems }));
   router.use(deliveryPages({ deliveries: options.deliveries }));
@@ -124,6 +133,8 @@ const errorPage: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const code = isAxisError(error) ? error.code : 'INTERNAL_ERROR';
   const detail = status >= 500 ? 'The axis could not complete the request; it has been logged.' : (error as Error).message;
   if (res.headersSent) return res.destroy();
+  // A refused upload is not read to its end.
+  closeIfBodyUnread(req, res);
   res.status(status).set('Cache-Control', 'no-store').type('html').send(page(ui, {
     title: `${ui.labels.common.error} ${status}`,
     nav: 'login',

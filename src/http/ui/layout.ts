@@ -4,11 +4,11 @@ import { SCRIPT, STYLESHEET } from './assets.js';
 import { html, queryOf, type Html } from './html.js';
 import type { UiRequest } from './ui-context.js';
 
-export type NavKey = 'documents' | 'receipts' | 'statistics' | 'deadlines' | 'agencies' | 'systems' | 'deliveries' | 'health' | 'login';
+export type NavKey = 'documents' | 'receipts' | 'statistics' | 'deadlines' | 'evidence' | 'agencies' | 'systems' | 'deliveries' | 'health' | 'login';
 
 /** What each role may open, in the order the navigation lists it. */
 export const PAGES_OF: Record<PersonRole, readonly Exclude<NavKey, 'login'>[]> = {
-  archivist: ['documents', 'receipts', 'statistics', 'deadlines'],
+  archivist: ['documents', 'receipts', 'statistics', 'deadlines', 'evidence'],
   operator: ['statistics', 'deadlines', 'agencies', 'systems', 'deliveries', 'health'],
 };
 
