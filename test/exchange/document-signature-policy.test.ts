@@ -11,6 +11,7 @@ import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from '../
 import { minimalPdf } from '../fixtures/pdf/minimal-pdf.js';
 import { openPdfsigSigner, type PdfsigSigner } from '../fixtures/pdf/pdfsig-signer.js';
 import { changePageText } from '../fixtures/pdf/tamper.js';
+import { buildUiApp, loggedIn } from '../ui/ui-app.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -73,6 +74,12 @@ describe('policy document: the PDF signed by the competent official and sealed b
     expect(stats.status).toBe(200);
     const today = stats.body.rows.filter((r: { agency: string }) => r.agency === A.organId).at(-1);
     expect(today).toMatchObject({ documentsSent: 1, officialSignatures: { state: 'known', documents: 1, signed: 1, share: 1 }, agencySeals: { state: 'known', documents: 1, signed: 1, share: 1 } });
+    // An archivist reads on the document's page who signed the PDF, in which role, and the verdict.
+    const { agent } = await loggedIn(buildUiApp(f), f.archivistToken);
+    const page = (await agent.get(`/ui/documents/${encodeURIComponent(documentId)}`)).text;
+    const pdfRows = page.slice(page.indexOf('Chữ ký số trong tệp PDF</h3>'));
+    expect(pdfRows).toMatch(/quyet-dinh\.pdf<\/td>\s*<td>Nguyễn Văn An<\/td>\s*<td>Chữ ký số cá nhân<\/td>\s*<td><span class="badge good">Hợp lệ<\/span> <code>PDF_OK<\/code>/);
+    expect(pdfRows).toMatch(/<td>UBND tỉnh Hà Nam(<br><span class="mono">000\.00\.00\.H40<\/span>)?<\/td>\s*<td>Chữ ký số của cơ quan, tổ chức<\/td>\s*<td><span class="badge good">Hợp lệ/);
   });
 
   it('refuses a revoked official, a decision changed after signing, and an official without the seal, each with its code and a rejected receipt', async () => {

@@ -9,7 +9,7 @@ import { unzipSync, zipSync } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from '../http/exchange-fixture.js';
-import { buildUiApp, type UiApp } from './ui-app.js';
+import { buildUiApp, loggedIn, type UiApp } from './ui-app.js';
 
 let f: ExchangeFixture;
 let A: TestAgency;
@@ -19,15 +19,6 @@ let bundle: Buffer;
 const documentId = '000.00.00.H40,2026/03/17,8/UBND-VP';
 
 type Agent = ReturnType<typeof request.agent>;
-
-async function loggedIn(app: UiApp, token: string): Promise<{ agent: Agent; csrf: string }> {
-  const agent = request.agent(app.app);
-  const form = await agent.get('/ui/login');
-  const res = await agent.post('/ui/login').type('form').send({ _login: /name="_login" value="([^"]+)"/.exec(form.text)![1], token });
-  expect(res.status).toBe(303);
-  const page = await agent.get(res.headers['location']!);
-  return { agent, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
-}
 
 /** The page's form as a browser sends it: the form token first, then the file. */
 function upload(agent: Agent, csrf: string | undefined, bytes: Buffer, name = 'ho-so.zip') {

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router, type Express } from 'express';
+import request from 'supertest';
+import { expect } from 'vitest';
 import { pino } from 'pino';
 import { createArchive } from '../../src/exchange/archive/create-archive.js';
 import { DECREE_30_RULES } from '../../src/exchange/deadlines/status-deadline.js';
@@ -69,4 +71,17 @@ export function buildUiApp(f: ExchangeFixture, options: { lifetimeMs?: number; s
     operatorPages: { router: board, tokens, sessions },
   });
   return { app, sessions, archivistToken: f.archivistToken, operatorToken: f.operatorToken, prefix };
+}
+
+/** A browser: the login form, then the token; its cookies kept, and the session's form token read off the next page. */
+export async function loggedIn(app: UiApp, token: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string; cookie: string }> {
+  const agent = request.agent(app.app);
+  const form = await agent.get('/ui/login');
+  const login = /name="_login" value="([^"]+)"/.exec(form.text)![1]!;
+  const res = await agent.post('/ui/login').type('form').send({ _login: login, token });
+  expect(res.status).toBe(303);
+  const cookie = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('edx_session='))!;
+  const page = await agent.get(res.headers['location']!);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  return { agent, csrf, cookie: String(cookie) };
 }

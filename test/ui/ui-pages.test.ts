@@ -7,26 +7,13 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from '../http/exchange-fixture.js';
 import { waitFor } from '../support/wait-for.js';
-import { buildUiApp, type UiApp } from './ui-app.js';
+import { buildUiApp, loggedIn, type UiApp } from './ui-app.js';
 
 let f: ExchangeFixture;
 let A: TestAgency;
 let B: TestAgency;
 let ui: UiApp;
 const documentId = '000.00.00.H40,2026/03/16,7/UBND-VP';
-
-/** A browser: the login form, then the token; its cookies kept. */
-async function loggedIn(app: UiApp, token: string): Promise<{ agent: ReturnType<typeof request.agent>; csrf: string; cookie: string }> {
-  const agent = request.agent(app.app);
-  const form = await agent.get('/ui/login');
-  const login = /name="_login" value="([^"]+)"/.exec(form.text)![1]!;
-  const res = await agent.post('/ui/login').type('form').send({ _login: login, token });
-  expect(res.status).toBe(303);
-  const cookie = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('edx_session='))!;
-  const page = await agent.get(res.headers['location']!);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  return { agent, csrf, cookie: String(cookie) };
-}
 
 beforeAll(async () => {
   f = await buildExchangeFixture();
@@ -216,6 +203,28 @@ describe('pages', () => {
     const bad = await archivist.agent.get('/ui/documents?from=31%2F02%2F2026');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('HTTP_QUERY_INVALID');
+  });
+
+  it('keep two senders\' documents of one DocumentId apart: the page asks which sender, and each page shows its own', async () => {
+    const shared = '000.00.00.H40,2026/03/18,9/UBND-VP';
+    const C = await f.agency('000.00.13.H40');
+    expect((await f.send(A, await f.documentFrom(A, { to: [B.organId], documentId: shared, subject: 'Văn bản của H40' }))).status).toBe(202);
+    expect((await f.send(C, await f.documentFrom(C, { to: [B.organId], documentId: shared, subject: 'Văn bản của H40.13' }))).status).toBe(202);
+    const archivist = await loggedIn(ui, f.archivistToken);
+    const ask = await archivist.agent.get(`/ui/documents/${encodeURIComponent(shared)}`);
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('Nhiều cơ quan đã gửi văn bản có cùng mã này');
+    for (const sender of [A.organId, C.organId]) expect(ask.text).toContain(`href="/ui/documents/${encodeURIComponent(shared)}?from=${sender}"`);
+    const fromC = await archivist.agent.get(`/ui/documents/${encodeURIComponent(shared)}?from=${C.organId}`);
+    expect(fromC.status).toBe(200);
+    expect(fromC.text).toContain('Văn bản của H40.13');
+    expect(fromC.text).not.toContain('Văn bản của H40<');
+    // Only C's package in the signatures table: one row for the one package.
+    const signatures = fromC.text.slice(fromC.text.indexOf('Chữ ký số trên gói tin (XMLDSig) <span'), fromC.text.indexOf('Chữ ký số trong tệp PDF</h3>'));
+    expect(signatures.match(/<td class="mono">000\.00\.(00|13)\.H40<\/td>/g)).toEqual([`<td class="mono">${C.organId}</td>`]);
+    // The search links each hit to its own sender's page.
+    const hits = await archivist.agent.get('/ui/documents?q=H40');
+    expect(hits.text).toContain(`href="/ui/documents/${encodeURIComponent(shared)}?from=${A.organId}"`);
   });
 
   it('switch to English and back, returning to the same page', async () => {

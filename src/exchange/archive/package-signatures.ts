@@ -1,8 +1,8 @@
 /**
- * Who signed each package about a document, as the axis judged it when it accepted the package (the XMLDSig verdict
- * kept in the envelope's verification report): for the document's page. The signatures inside its PDFs come with the
- * signatures-inside-documents checks (document-signature-verdict.ts).
+ * Who signed each package about a document, as the axis judged it when it accepted the package: the XMLDSig verdict
+ * and the signatures inside its PDFs, both kept in the envelope's verification report. For the document's page.
  */
+import type { DocumentFileSignatures, DocumentSignaturesReport } from '../../signature/documents/index.js';
 import type { EnvelopeRecord } from '../model/index.js';
 import type { Store } from '../ports/index.js';
 
@@ -21,6 +21,8 @@ export interface PackageSignature {
     signingTime?: string;
     signer?: { subject: string; issuer: string; notAfter: string; organId?: string; sha256Fingerprint: string };
   };
+  /** The package's files and the signatures inside them; absent for a package accepted before that check existed. */
+  documentFiles?: DocumentFileSignatures[];
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -51,6 +53,7 @@ export async function packageSignatures(store: Store, documentId: string): Promi
   const envelopes = await store.listEnvelopesForDocument(documentId);
   return envelopes.map((e) => {
     const signature = signatureOf(e.verification);
+    const documents = (e.verification as { documents?: DocumentSignaturesReport } | null | undefined)?.documents;
     return {
       packageId: e.id,
       kind: e.kind,
@@ -59,6 +62,7 @@ export async function packageSignatures(store: Store, documentId: string): Promi
       from: e.fromOrganId,
       acceptedAt: e.acceptedAt,
       ...(signature ? { signature } : {}),
+      ...(Array.isArray(documents?.files) ? { documentFiles: documents.files } : {}),
     };
   });
 }

@@ -28,7 +28,7 @@ export function deadlinePages(options: { archive: Archive | undefined }): Router
     const archivist = ui.session?.role === 'archivist';
     const head = html`<tr><th scope="col">${labels.document.documentId}</th><th scope="col">${labels.document.subject}</th><th scope="col">${labels.document.sender}</th><th scope="col">${labels.document.priority}</th><th scope="col">${d.deliveredAt}</th><th scope="col">${d.dueAt}</th><th scope="col">${d.state}</th></tr>`;
     const row = (i: DeadlineItem) => html`<tr>
-<td>${archivist ? html`<a class="mono" href="${documentPath(i.documentId)}">${i.documentId}</a>` : html`<span class="mono">${i.documentId}</span>`}</td>
+<td>${archivist ? html`<a class="mono" href="${documentPath(i.documentId, i.sender)}">${i.documentId}</a>` : html`<span class="mono">${i.documentId}</span>`}</td>
 <td>${i.subject ?? ''}</td><td class="mono">${i.sender}</td><td>${priorityWord(labels, i.priority)}</td>
 <td>${when(i.deliveredAt)}</td><td>${when(i.dueAt)}</td>
 <td>${i.state === 'overdue' ? html`<span class="badge bad">${d.overdue}</span>` : html`<span class="badge warn">${d.due}</span>`}${i.escalated ? html` <span class="badge bad">${d.escalated}</span>` : ''}</td>

@@ -7,6 +7,7 @@ import type { DocumentTimeline } from '../../exchange/document-timeline.js';
 import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 import { agencyParam, assertRange, documentCursorParam, encodeDocumentCursor, statusParam, textParam } from '../archive-query.js';
 import { HttpError } from '../problem.js';
+import { isAxisError } from '../../errors/axis-error.js';
 import { deliveryStateWord, priorityWord, statusWord, when } from './format.js';
 import { html, queryOf, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
@@ -17,13 +18,14 @@ import { signaturesSection } from './signature-view.js';
 import { timelineEvents } from './timeline-view.js';
 import { uiOf } from './ui-context.js';
 
-export function documentPath(documentId: string): string {
-  return `${UI_PATH}/documents/${encodeURIComponent(documentId)}`;
+/** A document's page; `from` names its sender (a DocumentId is unique per sender only). */
+export function documentPath(documentId: string, from?: string): string {
+  return `${UI_PATH}/documents/${encodeURIComponent(documentId)}${from ? queryOf({ from }) : ''}`;
 }
 
 function hitRow(labels: Labels, d: DocumentHit): Html {
   return html`<tr>
-<td><a href="${documentPath(d.documentId)}" class="mono">${d.documentId}</a>${d.revokedAt ? html` <span class="badge bad">${labels.document.revoked}</span>` : ''}</td>
+<td><a href="${documentPath(d.documentId, d.from)}" class="mono">${d.documentId}</a>${d.revokedAt ? html` <span class="badge bad">${labels.document.revoked}</span>` : ''}</td>
 <td>${d.codeNumber && d.codeNotation ? `${d.codeNumber}/${d.codeNotation}` : d.codeNumber ?? ''}</td>
 <td>${d.subject ?? ''}</td>
 <td class="mono">${d.from}</td>
@@ -74,8 +76,25 @@ ${next ? html`<p>${result.items.length < 50 ? html`${labels.common.moreExamined(
     const { labels } = ui;
     const documentId = String(req.params['documentId'] ?? '');
     if (documentId.length === 0 || documentId.length > 200) throw new HttpError(404, 'EXCHANGE_NOT_FOUND', labels.document.notFound);
-    const timeline = await required(options.exchange).timeline({ documentId });
-    const signatures = await required(options.archive).signatures(documentId);
+    const from = textParam(req, 'from', 64);
+    let timeline: DocumentTimeline;
+    try {
+      timeline = await required(options.exchange).timeline({ documentId, ...(from ? { from } : {}) });
+    } catch (error) {
+      if (!isAxisError(error) || error.code !== 'EXCHANGE_REFERENCE_AMBIGUOUS') throw error;
+      // Two agencies sent a document under this DocumentId: two documents, and the archivist picks one.
+      const senders = (error.details?.['senders'] as string[] | undefined) ?? [];
+      res.type('html').send(page(ui, {
+        title: `${labels.document.pageTitle} ${documentId}`,
+        nav: 'documents',
+        body: html`<p>${labels.document.severalSenders}</p>
+<ul>${senders.map((sender) => html`<li><a class="mono" href="${documentPath(documentId, sender)}">${sender}</a></li>`)}</ul>`,
+      }));
+      return;
+    }
+    // The packages of this sender's document only (another sender's document of the same DocumentId is another page).
+    const shown = new Set(timeline.packages.map((p) => p.packageId));
+    const signatures = (await required(options.archive).signatures(documentId)).filter((s) => shown.has(s.packageId));
     res.type('html').send(page(ui, { title: `${labels.document.pageTitle} ${documentId}`, nav: 'documents', body: documentBody(labels, timeline, signaturesSection(labels, signatures), options.evidence !== undefined) }));
   });
   // The document's evidence bundle, as an archivist gets it from GET /v1/documents/{id}/evidence (docs/evidence.md).

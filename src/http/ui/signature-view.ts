@@ -1,5 +1,6 @@
-/** A document's signatures on its page: each package's XMLDSig verdict and signer; the PDFs' until they are checked. */
+/** A document's signatures on its page: each package's XMLDSig verdict and signer, then the signatures inside its PDFs. */
 import type { PackageSignature } from '../../exchange/archive/package-signatures.js';
+import type { DocumentSignature } from '../../signature/documents/index.js';
 import { when } from './format.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
@@ -19,5 +20,30 @@ export function signaturesSection(labels: Labels, signatures: readonly PackageSi
   return html`<h2>${labels.document.signers}</h2>
 ${scrollingTable(labels.document.envelopeSignature, head, rows, labels.common.scrollHint)}
 <h3>${labels.document.pdfSignatures}</h3>
-<p>${labels.document.pdfSignaturesUnknown}</p>`;
+${pdfSignatures(labels, signatures)}`;
+}
+
+const VERDICT_BADGE: Record<DocumentSignature['verdict'], string> = { valid: 'good', invalid: 'bad', 'could-not-check': 'warn' };
+
+/** One row per signature inside a PDF (an unsigned PDF gets one row saying so), package by package. */
+function pdfSignatures(labels: Labels, signatures: readonly PackageSignature[]): Html {
+  const d = labels.document;
+  const checked = signatures.filter((s) => s.documentFiles !== undefined);
+  if (checked.length === 0) return html`<p>${d.pdfSignaturesUnknown}</p>`;
+  const head = html`<tr><th scope="col">${d.file}</th><th scope="col">${d.signedBy}</th><th scope="col">${d.role}</th><th scope="col">${d.verdict}</th><th scope="col">${d.signedAt}</th><th scope="col">${d.issuer}</th></tr>`;
+  const rows = checked.flatMap((s) => (s.documentFiles ?? []).filter((f) => f.kind === 'pdf').flatMap((file) => {
+    if (file.signatures.length === 0) {
+      return [html`<tr><td class="mono">${file.name}</td><td colspan="5"><span class="badge warn">${file.status === 'unreadable' ? d.pdfUnreadable : d.unsigned}</span>${file.code ? html` <code>${file.code}</code>` : ''}</td></tr>`];
+    }
+    return file.signatures.map((sig) => html`<tr>
+<td class="mono">${file.name}</td>
+<td>${sig.who ?? ''}${sig.agencyOrganId ? html`<br><span class="mono">${sig.agencyOrganId}</span>` : ''}</td>
+<td>${d.roles[sig.role] ?? sig.role}</td>
+<td><span class="badge ${VERDICT_BADGE[sig.verdict] ?? 'warn'}">${d.verdicts[sig.verdict] ?? sig.verdict}</span> <code>${sig.code}</code></td>
+<td>${when(sig.signingTime)}</td>
+<td>${sig.certificate?.issuer ?? ''}</td>
+</tr>`);
+  }));
+  if (rows.length === 0) return html`<p>${d.noPdf}</p>`;
+  return scrollingTable(d.pdfSignatures, head, rows, labels.common.scrollHint);
 }
