@@ -12,6 +12,7 @@ import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLedgerVerify } from '../../src/cli/commands/ledger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { signPush, verifyPushSignature } from '../../src/exchange/delivery/push-signature.js';
 import { axisRoutes } from '../../src/http/rest/axis-routes.js';
@@ -118,6 +119,14 @@ describe('a change of the axis identity', () => {
     const fresh = await second.store.appendReceipt({ type: 'rejected', subjectSha256: 'ef'.repeat(32), parties: ['000.00.00.H40'], at: new Date().toISOString(), detail: { code: 'EDXML_EMPTY', size: 0 } });
     expect(fresh.signerFingerprint).toBe(second.identity.fingerprint);
     expect(verifyReceipt(second.exportReceipt(fresh), { trustAnchors: [new X509Certificate(pki.root.certificate)] })).toMatchObject({ valid: true });
+
+    // edx ledger verify walks the whole chain across the change: each receipt with the identity that sealed it.
+    const both = mkdtempSync(path.join(tmpdir(), 'edx-axis-roots-'));
+    writeFileSync(path.join(both, 'dev-root.pem'), readFileSync(path.join(devTrustDir(dataDir), readdirSync(devTrustDir(dataDir)).find((n) => n.endsWith('.pem'))!)));
+    writeFileSync(path.join(both, 'new-root.pem'), new X509Certificate(pki.root.certificate).toString());
+    const audit = await runLedgerVerify(second, loadConfig({ ...env, AXIS_P12: p12, AXIS_P12_PASSWORD: pki.password }), { trust: both });
+    rmSync(both, { recursive: true, force: true });
+    expect(audit).toMatchObject({ ok: true, receipts: 2 });
 
     // Both are served to agencies by the route.
     const app = express().use(axisRoutes({ certificates: listed }));

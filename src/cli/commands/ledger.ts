@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { loadConfig, type AxisConfig } from '../../config/config.js';
 import { isAxisError } from '../../errors/axis-error.js';
 import type { Store } from '../../exchange/ports/index.js';
-import { auditLedger, checkpointBatches, deriveNoteKey, loadTrustAnchors, receiptBatches, type LedgerAudit } from '../../ledger/index.js';
+import { auditLedger, checkpointBatches, deriveNoteKey, identityHistoryDir, loadTrustAnchors, readAxisIdentityHistory, receiptBatches, type LedgerAudit } from '../../ledger/index.js';
 import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
 import { axisTrustAnchorsDir } from '../../main/ledger-evidence-services.js';
 import { tsaTrustAnchorsDir } from '../../main/timestamp-authority.js';
@@ -46,12 +46,16 @@ export async function runLedgerVerify(services: Pick<AxisServices, 'store' | 'id
   const trustDir = options.trust ?? axisTrustAnchorsDir(config);
   const [trustAnchors, tsaTrustAnchors] = await Promise.all([loadTrustAnchors(trustDir), loadTrustAnchors(options.tsaTrust ?? tsaTrustAnchorsDir(config))]);
   const { store, identity } = services;
+  // Receipts and checkpoints sealed before a change of AXIS_P12 verify with the identity that signed them (its public
+  // chain is kept in the identity history); its note key is gone with its private key, so its checkpoints are
+  // checked by their X.509 line.
+  const earlier = (await readAxisIdentityHistory(identityHistoryDir(config.dataDir))).filter((e) => e.fingerprint !== identity.fingerprint);
   let lastReport = Date.now();
   return auditLedger({
     receipts: receiptBatches(store.ledger, options.batchSize ?? 1000),
     checkpoints: checkpointBatches(store.ledger),
     origin: config.ledger.origin,
-    certificates: identity.chainDer,
+    certificates: [...identity.chainDer, ...earlier.flatMap((e) => e.chainDer)],
     trustAnchors,
     tsaTrustAnchors,
     noteVerifierKeys: [deriveNoteKey(config.ledger.origin, identity.privateKey).verifierKey],
