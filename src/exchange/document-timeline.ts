@@ -50,10 +50,14 @@ export function documentSenderOf(envelope: EnvelopeRecord): string {
   return envelope.toOrganIds[0] ?? envelope.fromOrganId;
 }
 
-export async function timeline(ctx: ExchangeContext, input: TimelineInput): Promise<DocumentTimeline> {
-  const viewer = input.organId;
+/**
+ * The envelopes of one document the viewer may see (viewer undefined: an archivist): the document named by its sender,
+ * or the one sender the viewer can see (EXCHANGE_REFERENCE_AMBIGUOUS naming them when there are several).
+ */
+export async function documentEnvelopes(store: Pick<ExchangeContext['store'], 'listEnvelopesForDocument'>, input: { documentId: string; from?: string | undefined; viewer?: string | undefined }): Promise<{ from: string; envelopes: EnvelopeRecord[] }> {
+  const { viewer } = input;
   const isParty = (e: EnvelopeRecord) => viewer === undefined || e.fromOrganId === viewer || e.toOrganIds.includes(viewer);
-  const visible = (await ctx.store.listEnvelopesForDocument(input.documentId)).filter(isParty);
+  const visible = (await store.listEnvelopesForDocument(input.documentId)).filter(isParty);
   const senders = [...new Set(visible.map(documentSenderOf))].sort();
   if (input.from === undefined && senders.length > 1) {
     throw new ExchangeError('EXCHANGE_REFERENCE_AMBIGUOUS', `Several agencies sent a document ${input.documentId}: name its sender (from=ORGANID, one of ${senders.join(', ')}).`, { documentId: input.documentId, senders });
@@ -61,6 +65,12 @@ export async function timeline(ctx: ExchangeContext, input: TimelineInput): Prom
   const from = input.from ?? senders[0];
   const envelopes = visible.filter((e) => documentSenderOf(e) === from);
   if (from === undefined || envelopes.length === 0) throw notFound('document');
+  return { from, envelopes };
+}
+
+export async function timeline(ctx: ExchangeContext, input: TimelineInput): Promise<DocumentTimeline> {
+  const viewer = input.organId;
+  const { from, envelopes } = await documentEnvelopes(ctx.store, { documentId: input.documentId, from: input.from, viewer });
 
   const deliveries: DeliveryRecord[] = [];
   const receipts = new Map<string, ReceiptRecord>();

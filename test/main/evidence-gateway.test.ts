@@ -185,8 +185,11 @@ describe('the receipt log through the gateway', () => {
     // Only parties and archivists: S13 gets "not found", the archivist the whole document.
     const stranger = await a.clients.s13.request<{ code: string }>('GET', `/v1/documents/${encodeURIComponent(first.documentId)}/evidence`);
     expect([stranger.status, stranger.body.code]).toEqual([404, 'EXCHANGE_NOT_FOUND']);
-    const archivist = await a.archivist(`/v1/documents/${encodeURIComponent(first.documentId)}/evidence`);
+    const archivist = await a.archivist(`/v1/documents/${encodeURIComponent(first.documentId)}/evidence?from=${H40}`);
     expect(archivist.status).toBe(200);
+    // Named by another sender, it is another (here: no) document; a malformed sender is the caller's mistake.
+    expect((await a.archivist(`/v1/documents/${encodeURIComponent(first.documentId)}/evidence?from=${S13}`)).status).toBe(404);
+    expect((await a.archivist(`/v1/documents/${encodeURIComponent(first.documentId)}/evidence?from=a%2Fb`)).status).toBe(400);
     expect((await verifyEvidenceBundle(Buffer.from(await archivist.arrayBuffer()), { trustAnchors: trust })).result).toBe('valid');
   });
 

@@ -3,6 +3,7 @@
  * brake, the session cookie's attributes, its lifetime and logout, the anti-forgery token on every change, the role
  * of every page, Bull Board opened by the same session, escaping of what agencies wrote, and the security headers.
  */
+import { unzipSync } from 'fflate';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExchangeFixture, type ExchangeFixture, type TestAgency } from '../http/exchange-fixture.js';
@@ -222,6 +223,19 @@ describe('pages', () => {
     // Only C's package in the signatures table: one row for the one package.
     const signatures = fromC.text.slice(fromC.text.indexOf('Chữ ký số trên gói tin (XMLDSig) <span'), fromC.text.indexOf('Chữ ký số trong tệp PDF</h3>'));
     expect(signatures.match(/<td class="mono">000\.00\.(00|13)\.H40<\/td>/g)).toEqual([`<td class="mono">${C.organId}</td>`]);
+    // Its evidence bundle is C's document alone; without a sender the axis will not guess.
+    expect(fromC.text).toContain(`href="/ui/documents/${encodeURIComponent(shared)}/evidence.zip?from=${C.organId}"`);
+    const zip = await archivist.agent.get(`/ui/documents/${encodeURIComponent(shared)}/evidence.zip?from=${C.organId}`).buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(zip.status).toBe(200);
+    const manifest = JSON.parse(Buffer.from(unzipSync(zip.body as Buffer)['manifest.json']!).toString('utf8')) as { packages: { envelopeId: string }[] };
+    const cEnvelopes = (await f.store.listEnvelopesForDocument(shared)).filter((e) => e.fromOrganId === C.organId).map((e) => e.id);
+    expect(manifest.packages.map((p) => p.envelopeId)).toEqual(cEnvelopes);
+    const unnamed = await archivist.agent.get(`/ui/documents/${encodeURIComponent(shared)}/evidence.zip`);
+    expect(unnamed.text).toContain('EXCHANGE_REFERENCE_AMBIGUOUS');
+
     // The search links each hit to its own sender's page.
     const hits = await archivist.agent.get('/ui/documents?q=H40');
     expect(hits.text).toContain(`href="/ui/documents/${encodeURIComponent(shared)}?from=${A.organId}"`);

@@ -1,6 +1,6 @@
 /**
- * `edx evidence export DOCUMENT_ID -o FILE.zip`: a document's evidence bundle from the same store as the server (as an
- * archivist sees it: every package, receipt and proof about the document), written 0600.
+ * `edx evidence export DOCUMENT_ID -o FILE.zip [--from ORGANID]`: a document's evidence bundle from the same store as
+ * the server (as an archivist sees it: every package, receipt and proof about the sender's document), written 0600.
  * `edx evidence verify FILE.zip --trust DIR [--json]`: checks a bundle offline and explains the result in plain words
  * (Vietnamese, then English). Exit 0 valid, 1 altered (naming the part), 2 could not check.
  */
@@ -64,13 +64,14 @@ export function registerEvidenceCommands(program: Command): void {
     .command('export')
     .argument('<documentId>', 'the DocumentId (as in the timeline)')
     .requiredOption('-o, --output <file>', 'where to write the zip (created 0600)')
+    .option('--from <organId>', 'the agency that sent the document, when several used this DocumentId')
     .description('Write a document\'s evidence bundle from the store (DATA_DIR / MONGODB_URL, like edx admin)')
-    .action(async (documentId: string, opts: { output: string }) => {
+    .action(async (documentId: string, opts: { output: string; from?: string }) => {
       let services: AxisServices | undefined;
       try {
         const config = loadConfig();
         services = await openAxisServices(config);
-        const bundle = await (await openLedgerEvidence(config, services)).documentEvidence({ documentId });
+        const bundle = await (await openLedgerEvidence(config, services)).documentEvidence({ documentId, ...(opts.from ? { from: opts.from } : {}) });
         await writeFile(opts.output, bundle.bytes, { mode: 0o600 });
         // An existing file keeps its mode through writeFile: the bundle holds documents, so it is made 0600 either way.
         await chmod(opts.output, 0o600);

@@ -11,8 +11,8 @@ import {
   type CheckpointRecord, type ConsistencyProof, type InclusionProof, type MerkleProver,
 } from '../../ledger/index.js';
 import type { ReceiptExporter } from '../../ledger/signed-receipt.js';
-import type { EnvelopeRecord, ReceiptRecord } from '../model/index.js';
-import { notFound } from '../exchange-error.js';
+import type { ReceiptRecord } from '../model/index.js';
+import { documentEnvelopes } from '../document-timeline.js';
 import type { Clock, Store } from '../ports/index.js';
 
 /** The certificates a package's signature was checked with, DER: its KeyInfo chain and the anchor it led to. */
@@ -54,17 +54,20 @@ function safeName(documentId: string): string {
   return documentId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'document';
 }
 
-export async function documentEvidence(deps: Deps, input: { documentId: string; organId?: string }): Promise<DocumentEvidence> {
+export async function documentEvidence(deps: Deps, input: { documentId: string; from?: string; organId?: string }): Promise<DocumentEvidence> {
   const { store } = deps;
   const viewer = input.organId;
-  const isParty = (e: EnvelopeRecord) => viewer === undefined || e.fromOrganId === viewer || e.toOrganIds.includes(viewer);
-  const envelopes = (await store.listEnvelopesForDocument(input.documentId)).filter(isParty);
-  if (envelopes.length === 0) throw notFound('document');
+  // One sender's document: another agency's document under the same DocumentId is another bundle.
+  const { from, envelopes } = await documentEnvelopes(store, { documentId: input.documentId, from: input.from, viewer });
+  const own = new Set(envelopes.map((e) => e.id));
 
   const scope = viewer !== undefined ? { organId: viewer } : {};
   const bySeq = new Map<number, ReceiptRecord>();
   for (const envelope of envelopes) for (const r of await receiptsOf(store, { envelopeId: envelope.id, ...scope })) bySeq.set(r.seq, r);
-  for (const r of await receiptsOf(store, { documentId: input.documentId, ...scope })) bySeq.set(r.seq, r);
+  // Receipts that name the DocumentId without an envelope (a refused package of it) belong to the sender's document.
+  for (const r of await receiptsOf(store, { documentId: input.documentId, ...scope })) {
+    if (r.envelopeId ? own.has(r.envelopeId) : r.parties.includes(from)) bySeq.set(r.seq, r);
+  }
   const receipts = [...bySeq.values()].filter((r) => viewer === undefined || r.parties.includes(viewer)).sort((a, b) => a.seq - b.seq);
 
   // Each receipt is proven against the latest time-stamped checkpoint when it covers it (a proof that stands alone),

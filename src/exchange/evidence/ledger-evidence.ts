@@ -51,8 +51,11 @@ export interface LedgerEvidence {
   /** organId: the caller must be a party of the receipt (else EXCHANGE_NOT_FOUND); absent: an archivist. */
   receiptProof(input: { receiptId: string; organId?: string }): Promise<ReceiptProof>;
   consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofJson & { from: CheckpointView; to: CheckpointView }>;
-  /** The zip of everything about one document the caller may see (organId: a party; absent: an archivist). */
-  documentEvidence(input: { documentId: string; organId?: string }): Promise<DocumentEvidence>;
+  /**
+   * The zip of everything about one document the caller may see (organId: a party; absent: an archivist). from: its
+   * sender; absent: the one sender the caller can see, else EXCHANGE_REFERENCE_AMBIGUOUS.
+   */
+  documentEvidence(input: { documentId: string; from?: string; organId?: string }): Promise<DocumentEvidence>;
   /** A bundle's verdict (valid, altered naming the part, could not check); never throws for a bad bundle. */
   verifyBundle(zip: Uint8Array): Promise<EvidenceVerdict>;
 }

@@ -2,7 +2,6 @@
 import { rm } from 'node:fs/promises';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { isAxisError } from '../../errors/axis-error.js';
-import { isOrganId } from '../../edxml/organ-id.js';
 import type { TokenDigest } from '../../config/tokens.js';
 import type { Exchange } from '../../exchange/create-exchange.js';
 import { RECEIPT_TYPES, type ReceiptType } from '../../exchange/model/index.js';
@@ -16,6 +15,7 @@ import { HttpError, sendProblem } from '../problem.js';
 import { logFor } from '../request-log.js';
 import { agencyAuth, agencyOf, assertBodyDigest, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
 import { restStatusForCode } from './error-status.js';
+import { senderParam } from './sender-param.js';
 
 export interface ExchangeRoutesOptions {
   exchange: Exchange | undefined;
@@ -182,12 +182,7 @@ export function exchangeRoutes(options: ExchangeRoutesOptions): Router {
     if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
       throw new HttpError(404, 'EXCHANGE_NOT_FOUND', 'No such document for this agency.');
     }
-    // A DocumentId is unique per sender only: `from` says whose document (docs/api.md).
-    const from = req.query['from'];
-    if (from !== undefined && (typeof from !== 'string' || !isOrganId(from, 'identifier'))) {
-      throw new HttpError(400, 'HTTP_QUERY_INVALID', 'Query parameter "from" must be the OrganId of the agency that sent the document.');
-    }
-    const sender = from !== undefined ? { from } : {};
+    const sender = senderParam(req);
     if (personOf(res)) {
       res.json(await exchange().timeline({ documentId, ...sender }));
       return;

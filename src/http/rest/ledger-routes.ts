@@ -9,6 +9,7 @@ import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js'
 import { personOf, personOr } from '../person-auth.js';
 import { HttpError } from '../problem.js';
 import { agencyAuth, agencyOf, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
+import { senderParam } from './sender-param.js';
 
 export interface LedgerRoutesOptions {
   /** Undefined on a node without the log's use-cases (its routes answer 503). */
@@ -69,7 +70,7 @@ export function ledgerRoutes(options: LedgerRoutesOptions): Router {
     if (typeof documentId !== 'string' || documentId.length === 0 || documentId.length > 200) {
       throw new HttpError(404, 'EXCHANGE_NOT_FOUND', 'No such document for this agency.');
     }
-    const bundle = await evidence().documentEvidence({ documentId, ...(organId !== undefined ? { organId } : {}) });
+    const bundle = await evidence().documentEvidence({ documentId, ...senderParam(req), ...(organId !== undefined ? { organId } : {}) });
     res.set({
       'Content-Type': 'application/zip',
       'Content-Disposition': `attachment; filename="${bundle.fileName}"`,

@@ -101,7 +101,8 @@ ${next ? html`<p>${result.items.length < 50 ? html`${labels.common.moreExamined(
   router.get('/documents/:documentId/evidence.zip', onlyArchivists, async (req, res) => {
     const documentId = String(req.params['documentId'] ?? '');
     if (documentId.length === 0 || documentId.length > 200) throw new HttpError(404, 'EXCHANGE_NOT_FOUND', uiOf(res).labels.document.notFound);
-    const bundle = await required(options.evidence).documentEvidence({ documentId });
+    const from = textParam(req, 'from', 64);
+    const bundle = await required(options.evidence).documentEvidence({ documentId, ...(from ? { from } : {}) });
     res.status(200).set({
       'Content-Type': 'application/zip',
       'Content-Disposition': `attachment; filename="${bundle.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
@@ -144,7 +145,7 @@ ${timeline.statuses.length === 0 ? html`<p>${labels.common.noStatus}</p>` : scro
 ${signatures}
 <h2>${labels.document.evidence}</h2>
 ${evidence
-    ? html`<p><a class="button secondary" href="${documentPath(timeline.documentId)}/evidence.zip" download>${labels.document.evidenceDownload}</a></p>
+    ? html`<p><a class="button secondary" href="${documentPath(timeline.documentId)}/evidence.zip${queryOf({ from: timeline.from })}" download>${labels.document.evidenceDownload}</a></p>
 <p>${labels.document.evidenceVerify} <code>edx evidence verify FILE.zip --trust DIR</code> · <a href="${UI_PATH}/evidence">${labels.nav.evidence}</a></p>`
     : html`<p class="notice warn">${labels.document.evidenceUnavailable}</p>`}`;
 }
