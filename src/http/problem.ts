@@ -81,11 +81,18 @@ function retryAfterOf(status: number, code: string, own: number | undefined, ret
   return own ?? retryAfterFor?.(code) ?? (status === 503 ? RETRY_AFTER_503_SECONDS : undefined);
 }
 
+/** The wait an error states itself: an HttpError's own, or a use-case's temporary refusal (details.retryAfterSeconds). */
+export function ownRetryAfter(error: unknown): number | undefined {
+  if (error instanceof HttpError) return error.retryAfterSeconds;
+  const own = isAxisError(error) ? error.details?.['retryAfterSeconds'] : undefined;
+  return typeof own === 'number' ? own : undefined;
+}
+
 export function problemHandler(statusFor: StatusForCode, retryAfterFor?: RetryAfterFor): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof HttpError) {
       if (error.status >= 500) logFor(req)?.error({ err: error.cause ?? error, code: error.code }, 'request failed');
-      const retryAfter = retryAfterOf(error.status, error.code, error.retryAfterSeconds, retryAfterFor);
+      const retryAfter = retryAfterOf(error.status, error.code, ownRetryAfter(error), retryAfterFor);
       if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       return sendProblem(req, res, error.status, error.code, error.message);
     }
@@ -93,8 +100,7 @@ export function problemHandler(statusFor: StatusForCode, retryAfterFor?: RetryAf
       const status = statusFor(error.code);
       if (status >= 500) logFor(req)?.error({ err: error }, 'request failed');
       // A temporary refusal may say itself when to come back (EVIDENCE_UNAVAILABLE: the caller's retry loop reads it).
-      const own = error.details?.['retryAfterSeconds'];
-      const retryAfter = retryAfterOf(status, error.code, typeof own === 'number' ? own : undefined, retryAfterFor);
+      const retryAfter = retryAfterOf(status, error.code, ownRetryAfter(error), retryAfterFor);
       if (retryAfter !== undefined && !res.headersSent) res.set('Retry-After', String(retryAfter));
       // A 503 with a known code (e.g. revocation status unavailable) tells the caller what to wait for; a 500 tells nothing.
       return sendProblem(req, res, status, error.code, status === 500 ? 'The axis could not complete the request; it has been logged.' : error.message);

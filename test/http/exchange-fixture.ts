@@ -20,6 +20,7 @@ import { createEdxmlInspector } from '../../src/exchange/inspection/edxml-packag
 import { createApp } from '../../src/http/app.js';
 import { createRestDialect } from '../../src/http/rest/index.js';
 import { createVdxpDialect } from '../../src/http/vdxp/index.js';
+import { createAgencyRateLimit, type RateLimitReason } from '../../src/http/agency-rate-limit.js';
 import { createSystemRegistry, type SystemRegistry } from '../../src/exchange/systems/system-registry.js';
 import { signRequest } from '../../src/http/rest/request-signing.js';
 import { createReceiptExporter, createReceiptSealer, describeAxisCertificates, devTrustDir, loadAxisIdentity, loadTrustAnchors, type AxisIdentity } from '../../src/ledger/index.js';
@@ -97,11 +98,19 @@ export interface ExchangeFixture {
 
 let counter = 0;
 
-/**
- * queueRedisUrl: the delivery queue on another Redis than the replay cache's (a test that stalls the queue's Redis);
- * enqueueTimeoutMs: how long an enqueue waits for Redis before it is left to the sweeper.
- */
-export async function buildExchangeFixture(options: { maxPackageBytes?: number; queueRedisUrl?: string; enqueueTimeoutMs?: number } = {}): Promise<ExchangeFixture> {
+export interface ExchangeFixtureOptions {
+  maxPackageBytes?: number;
+  /** The delivery queue on another Redis than the replay cache's (a test that stalls the queue's Redis). */
+  queueRedisUrl?: string;
+  /** How long an enqueue waits for Redis before it is left to the sweeper. */
+  enqueueTimeoutMs?: number;
+  /** Per-agency limits in both dialects (AGENCY_REQUESTS_PER_MINUTE, AGENCY_DAILY_BYTES); `limited` hears each refusal. */
+  agencyLimits?: { requestsPerMinute: number; dailyBytes: number; now?: () => number; limited?: (reason: RateLimitReason) => void };
+  /** UPLOAD_IDLE_TIMEOUT_MS in both dialects. */
+  uploadIdleTimeoutMs?: number;
+}
+
+export async function buildExchangeFixture(options: ExchangeFixtureOptions = {}): Promise<ExchangeFixture> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'edx-exchange-'));
   const identity = await loadAxisIdentity({ dataDir });
   const store = await openStore({ dataDir, sealer: createReceiptSealer(identity) });
@@ -129,6 +138,12 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
   ];
   let archiveNow: Date | undefined;
   const archive = createArchive({ store, calendar: shippedCalendar(), rules: DECREE_30_RULES, watchDays: 30, clock: () => archiveNow ?? new Date() });
+  const limits = options.agencyLimits;
+  const rateLimit = limits ? createAgencyRateLimit({
+    redis, keyPrefix: `${prefix}:`, requestsPerMinute: limits.requestsPerMinute, dailyBytes: limits.dailyBytes,
+    ...(limits.now ? { now: limits.now } : {}), ...(limits.limited ? { onLimited: limits.limited } : {}),
+  }) : undefined;
+  const shared = { ...(rateLimit ? { rateLimit } : {}), ...(options.uploadIdleTimeoutMs ? { uploadIdleTimeoutMs: options.uploadIdleTimeoutMs } : {}) };
   // Every answer of the tests on this fixture is checked against schemas/openapi.yaml (close() fails otherwise).
   const openapi = openApiRecorder();
   const app = createApp({
@@ -146,7 +161,8 @@ export async function buildExchangeFixture(options: { maxPackageBytes?: number; 
       maxPackageBytes,
       axisCertificates: describeAxisCertificates(identity, []),
       archive,
-    }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes })],
+      ...shared,
+    }), createVdxpDialect({ mountPath: '/vdxp', exchange, agencies, systems, uploadDir: store.blobs.tempDir, maxPackageBytes, ...shared })],
   });
   const receiptTrust = await loadTrustAnchors(devTrustDir(dataDir));
 

@@ -1,7 +1,7 @@
 /** The real gateway (exchange fixture, both dialects) on a real port, and SDK-like clients for its systems. */
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
-import { buildExchangeFixture, type ExchangeFixture } from '../http/exchange-fixture.js';
+import { buildExchangeFixture, type ExchangeFixture, type ExchangeFixtureOptions } from '../http/exchange-fixture.js';
 import { SdkClient } from './sdk-client.js';
 
 export interface SdkGateway {
@@ -13,7 +13,7 @@ export interface SdkGateway {
   close(): Promise<void>;
 }
 
-export async function startSdkGateway(options: { maxPackageBytes?: number } = {}): Promise<SdkGateway> {
+export async function startSdkGateway(options: ExchangeFixtureOptions = {}): Promise<SdkGateway> {
   const f = await buildExchangeFixture(options);
   const server: http.Server = f.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -7,6 +7,7 @@ import { isAxisError } from '../../errors/axis-error.js';
 import { isPackageRefused } from '../../exchange/package-refusal.js';
 import type { SystemRegistry } from '../../exchange/systems/system-registry.js';
 import type { AgencyRateLimit } from '../agency-rate-limit.js';
+import { ownRetryAfter } from '../problem.js';
 import { closeIfBodyUnread } from '../unread-body.js';
 import { logFor } from '../request-log.js';
 import { authenticateVdxp, type VdxpCaller } from './vdxp-auth.js';
@@ -53,9 +54,9 @@ export function vdxpOperation(options: VdxpOperationOptions, handler: VdxpHandle
       // The axis's own failures go to the log; a refusal of the request is the caller's business.
       if (!isAxisError(error) || /^(STORE|INSPECTOR|LEDGER)_/.test(error.code)) logFor(req)?.error({ err: error }, 'SDK operation failed');
       if (options.onFail) return options.onFail(res);
-      // A temporary refusal (EVIDENCE_UNAVAILABLE) says when to come back, as the REST dialect does.
-      const retryAfter = isAxisError(error) ? error.details?.['retryAfterSeconds'] : undefined;
-      if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
+      // A temporary refusal (EVIDENCE_UNAVAILABLE, a per-agency limit) says when to come back, as the REST dialect does.
+      const retryAfter = ownRetryAfter(error);
+      if (retryAfter !== undefined) res.set('Retry-After', String(retryAfter));
       // A recorded refusal carries the receipt that proves it (to quote, or to fetch with GET /v1/receipts).
       if (isAxisError(error)) return replyFail(res, error.code, error.message, { ...options.failMembers, ...(isPackageRefused(error) ? { ReceiptId: error.receiptId } : {}) });
       replyFail(res, 'INTERNAL_ERROR', 'The axis could not complete the request; it has been logged.', options.failMembers);
