@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentAt } from '../archive/archive-records.js';
 import { waitFor } from '../support/wait-for.js';
+import { expectAccessible } from './accessibility-audit.js';
 import { A, B, C, openBrowser, startBrowserAxis, type Browser, type BrowserAxis } from './browser-axis.js';
 import { unzipSync } from 'fflate';
 
@@ -191,5 +192,26 @@ describe('the web UI in a browser', () => {
     await page.waitForURL(/\/ui\/login$/);
     const after = await page.goto(`${axis.baseUrl}/admin/queues`);
     expect(after?.url()).toMatch(/\/ui\/login\?next=%2Fadmin%2Fqueues/);
+  });
+
+  it('every page can be used with a keyboard and a screen reader, its text in contrast (WCAG 2.1 AA, what a program can check)', async () => {
+    const { page } = browser;
+    const visit = async (path: string, name: string) => {
+      await page.goto(`${axis.baseUrl}${path}`);
+      await expectAccessible(page, name);
+    };
+    await visit('/ui/login', 'login');
+    await page.getByLabel('Mã truy cập').fill(axis.archivistToken);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/ui\/documents$/);
+    for (const [path, name] of [['/ui/documents?q=trien+khai', 'documents'], [`/ui/documents/${encodeURIComponent(doc1)}?from=${A.organId}`, 'document'], ['/ui/receipts', 'receipts'], ['/ui/statistics', 'statistics'], ['/ui/deadlines', 'deadlines'], ['/ui/evidence', 'evidence']] as const) await visit(path, name);
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForURL(/\/ui\/login$/);
+    await page.getByLabel('Mã truy cập').fill(axis.operatorToken);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/ui\/statistics$/);
+    for (const [path, name] of [['/ui/agencies', 'agencies'], ['/ui/systems', 'systems'], ['/ui/deliveries', 'dead letters'], ['/ui/health', 'health']] as const) await visit(path, name);
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.waitForURL(/\/ui\/login$/);
   });
 });
