@@ -9,13 +9,13 @@ export type ReceiptType =
   | 'delivered'
   | 'fetched'
   | 'acknowledged'
-  | 'status'
   | 'revoked'
   | 'failed'
   | 'replayed';
 
+/** A status package gets an `accepted` receipt like any package (its detail names the status code): no type of its own. */
 export const RECEIPT_TYPES: readonly ReceiptType[] = [
-  'accepted', 'rejected', 'delivered', 'fetched', 'acknowledged', 'status', 'revoked', 'failed', 'replayed',
+  'accepted', 'rejected', 'delivered', 'fetched', 'acknowledged', 'revoked', 'failed', 'replayed',
 ];
 
 /** What a use-case asks to be recorded; the store assigns the chain position and seals it. */

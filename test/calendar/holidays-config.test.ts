@@ -51,7 +51,8 @@ describe('HOLIDAYS_FILE', () => {
     expect(() => loadConfig({ DEADLINE_URGENT_WORKING_MINUTES: '0' })).toThrow(/DEADLINE_URGENT_WORKING_MINUTES/);
     expect(() => loadConfig({ UI_SECURE_COOKIE: 'sometimes' })).toThrow(/UI_SECURE_COOKIE/);
     expect(() => loadConfig({ UI_SESSION_MINUTES: '1' })).toThrow(/UI_SESSION_MINUTES/);
-    expect(loadConfig({}).ui).toEqual({ sessionMinutes: 480, secureCookie: 'auto' });
+    expect(() => loadConfig({ UI_EVIDENCE_UPLOAD_MAX_BYTES: '1000' })).toThrow(/UI_EVIDENCE_UPLOAD_MAX_BYTES/);
+    expect(loadConfig({}).ui).toEqual({ sessionMinutes: 480, secureCookie: 'auto', evidenceUploadMaxBytes: 128 * 1024 ** 2 });
     // The web UI's path is the axis's own.
     expect(() => loadConfig({ VDXP_PATH: '/ui' })).toThrow(/VDXP_PATH must not overlap/);
   });

@@ -92,6 +92,9 @@ describe('GET /v1/receipts', () => {
     expect(ofDoc1.body.items.every((r: { documentId: string }) => r.documentId === doc1)).toBe(true);
     expect((await get(`/v1/receipts?agency=${C.organId}`, archivist())).body.items.every((r: { parties: string[] }) => r.parties.includes(C.organId))).toBe(true);
     expect((await get('/v1/receipts?type=rejected', archivist())).body.items).toEqual([]);
+    // A status package's receipt is `accepted` (its detail names the code): there is no `status` type to ask for.
+    const statusType = await get('/v1/receipts?type=status', archivist());
+    expect([statusType.status, statusType.body.code]).toEqual([400, 'HTTP_QUERY_INVALID']);
     const page = await get('/v1/receipts?limit=1', archivist());
     expect(page.body.items).toHaveLength(1);
     expect(page.body.nextCursor).toBe(String(page.body.items[0].seq));

@@ -45,7 +45,7 @@ export async function evidenceScenario(dataDir: string): Promise<EvidenceScenari
   const sha = createHash('sha256').update(packageBytes).digest('hex');
   const mine = (type: ReceiptRecord['type']) => draft({ type, envelopeId: 'env_doc1', documentId: DOCUMENT_ID, subjectSha256: sha });
   const other = (i: number) => draft({ envelopeId: `env_other${i}`, documentId: `000.00.00.H41,2026/11/2${i},${i}/UBND`, subjectSha256: createHash('sha256').update(`other ${i}`).digest('hex') });
-  const drafts = [other(1), mine('accepted'), other(2), other(3), mine('delivered'), other(4), mine('fetched'), other(5), other(6), other(7), mine('acknowledged'), other(8), mine('status')];
+  const drafts = [other(1), mine('accepted'), other(2), other(3), mine('delivered'), other(4), mine('fetched'), other(5), other(6), other(7), mine('acknowledged'), other(8), mine('revoked')];
   const chain = sealChain(createReceiptSealer(identity), drafts);
   const documentSeqs = chain.filter((r) => r.envelopeId === 'env_doc1').map((r) => r.seq);
 

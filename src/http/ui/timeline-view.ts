@@ -52,9 +52,6 @@ export function timelineEvents(labels: Labels, timeline: DocumentTimeline): Time
       case 'rejected':
         events.push(event(r, labels.event.rejected, r.parties.join(', '), 'bad'));
         break;
-      case 'status':
-        events.push(event(r, labels.event.status(String(r.detail?.['statusCode'] ?? ''), ''), r.parties.join(', ')));
-        break;
     }
   }
   return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));

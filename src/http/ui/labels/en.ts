@@ -153,7 +153,6 @@ export const en: Labels = {
       delivered: 'Delivered',
       fetched: 'Downloaded',
       acknowledged: 'Acknowledged',
-      status: 'Status',
       revoked: 'Revoked',
       failed: 'Failed',
       replayed: 'Replayed',

@@ -147,7 +147,6 @@ export const vi = {
       delivered: 'Đã chuyển',
       fetched: 'Đã tải về',
       acknowledged: 'Đã xác nhận',
-      status: 'Trạng thái',
       revoked: 'Thu hồi',
       failed: 'Không chuyển được',
       replayed: 'Chuyển lại',
