@@ -15,6 +15,7 @@ function recordingDeliveries(wake: (organId: string) => Promise<number>): Delive
   return {
     woken,
     async listDead() { return { items: [] }; },
+    async list() { return { items: [] }; },
     async replay(deliveryId) { return { deliveryId, state: 'pending', receipt: undefined }; },
     async wakeHeld(organId) {
       woken.push(organId);

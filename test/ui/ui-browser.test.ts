@@ -151,7 +151,7 @@ describe('the web UI in a browser', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForURL(/\/ui\/statistics$/);
 
-    await page.getByRole('link', { name: 'Không chuyển được' }).click();
+    await page.getByRole('link', { name: 'Chuyển phát', exact: true }).click();
     await page.waitForURL(/\/ui\/deliveries$/);
     const row = page.locator('tr', { has: page.getByText(doc2) });
     await expect.poll(() => row.count()).toBe(1);

@@ -241,6 +241,23 @@ describe('pages', () => {
     expect(hits.text).toContain(`href="/ui/documents/${encodeURIComponent(shared)}?from=${A.organId}"`);
   });
 
+  it('list deliveries by state and recipient for operators (the dead letters by default), a replay button only on dead ones', async () => {
+    const operator = await loggedIn(ui, f.operatorToken);
+    const [delivery] = await f.store.listDeliveriesForEnvelope((await f.store.listEnvelopesForDocument(documentId))[0]!.id);
+    const byDefault = await operator.agent.get('/ui/deliveries');
+    expect(byDefault.status).toBe(200);
+    expect(byDefault.text).toContain('<option value="dead" selected>');
+    const inState = await operator.agent.get(`/ui/deliveries?state=${delivery!.state}&agency=${B.organId}`);
+    expect(inState.text).toContain(documentId);
+    expect(inState.text).toContain(`<span class="mono">${B.organId}</span>`);
+    expect(inState.text).not.toContain('/replay"');
+    const otherRecipient = await operator.agent.get(`/ui/deliveries?state=${delivery!.state}&agency=${A.organId}`);
+    expect(otherRecipient.text).not.toContain(documentId);
+    const bad = await operator.agent.get('/ui/deliveries?state=lost');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('HTTP_QUERY_INVALID');
+  });
+
   it('switch to English and back, returning to the same page', async () => {
     const archivist = await loggedIn(ui, f.archivistToken);
     const to = await archivist.agent.get('/ui/lang?to=en&back=%2Fui%2Fstatistics');

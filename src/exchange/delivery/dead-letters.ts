@@ -1,10 +1,11 @@
 /**
- * Dead letters for operators: list them (API, `edx admin deliveries --state dead`) and replay one after the cause
- * is fixed (`edx admin replay ID`): dead -> pending with a fresh set of attempts, a `replayed` receipt, re-enqueued.
+ * Dead letters for operators: list them (API, `edx admin deliveries --state dead`; the web UI lists any state) and
+ * replay one after the cause is fixed (`edx admin replay ID`): dead -> pending with a fresh set of attempts, a
+ * `replayed` receipt, re-enqueued.
  */
 import { AxisError } from '../../errors/axis-error.js';
 import type { DeliveryQueue, Store } from '../ports/index.js';
-import { DELIVERY_STEPS, revisionOf, type DeliveryRecord, type ReceiptRecord } from '../model/index.js';
+import { DELIVERY_STEPS, revisionOf, type DeliveryRecord, type DeliveryState, type ReceiptRecord } from '../model/index.js';
 import { wakeHeldDeliveries } from './held-deliveries.js';
 
 export interface DeadLetter {
@@ -26,14 +27,35 @@ export interface DeadLetter {
   seq: number;
 }
 
-/** The largest page of dead letters; the HTTP route and the CLI refuse a larger limit rather than cut it short. */
+/** One delivery as operators read it in a list: where it stands, with the package's sender and DocumentId. */
+export interface DeliveryListItem {
+  deliveryId: string;
+  packageId: string;
+  recipient: string;
+  state: DeliveryState;
+  fromOrganId?: string;
+  documentId?: string;
+  attempts: number;
+  lastError?: string;
+  nextAttemptAt?: string;
+  updatedAt: string;
+  /** Paging cursor: pass the last one as `after`. */
+  seq: number;
+}
+
+/** The largest page of a list (dead letters or any state); the HTTP route and the CLI refuse a larger limit rather than cut it short. */
 export const DEAD_LETTER_PAGE_MAX = 1000;
 
-export async function listDeadLetters(store: Store, query: { limit: number; after?: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }> {
+/** A page of the deliveries in one state (to one recipient, if named), oldest first. */
+export async function listDeliveriesInState(store: Store, query: { state: DeliveryState; recipient?: string; limit: number; after?: number }): Promise<{ items: DeliveryListItem[]; nextCursor?: number }> {
   const limit = Math.max(1, Math.min(DEAD_LETTER_PAGE_MAX, Math.floor(query.limit)));
-  const deliveries = await store.listDeliveries({ states: ['dead'], limit, ...(query.after !== undefined ? { after: query.after } : {}) });
+  const deliveries = await store.listDeliveries({
+    states: [query.state], limit,
+    ...(query.recipient !== undefined ? { recipientOrganId: query.recipient } : {}),
+    ...(query.after !== undefined ? { after: query.after } : {}),
+  });
   const envelopes = new Map<string, Awaited<ReturnType<Store['getEnvelope']>>>();
-  const items: DeadLetter[] = [];
+  const items: DeliveryListItem[] = [];
   for (const d of deliveries) {
     if (!envelopes.has(d.envelopeId)) envelopes.set(d.envelopeId, await store.getEnvelope(d.envelopeId));
     const envelope = envelopes.get(d.envelopeId);
@@ -41,17 +63,35 @@ export async function listDeadLetters(store: Store, query: { limit: number; afte
       deliveryId: d.id,
       packageId: d.envelopeId,
       recipient: d.recipientOrganId,
-      envelopeId: d.envelopeId,
-      recipientOrganId: d.recipientOrganId,
+      state: d.state,
       ...(envelope ? { fromOrganId: envelope.fromOrganId, documentId: envelope.documentId } : {}),
       attempts: d.attempts,
       ...(d.lastError !== undefined ? { lastError: d.lastError } : {}),
-      deadSince: d.updatedAt,
+      ...(d.nextAttemptAt !== undefined ? { nextAttemptAt: d.nextAttemptAt } : {}),
+      updatedAt: d.updatedAt,
       seq: d.seq,
     });
   }
   const last = deliveries[deliveries.length - 1];
   return deliveries.length === limit && last ? { items, nextCursor: last.seq } : { items };
+}
+
+export async function listDeadLetters(store: Store, query: { limit: number; after?: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }> {
+  const page = await listDeliveriesInState(store, { state: 'dead', ...query });
+  const items = page.items.map((d): DeadLetter => ({
+    deliveryId: d.deliveryId,
+    packageId: d.packageId,
+    recipient: d.recipient,
+    envelopeId: d.packageId,
+    recipientOrganId: d.recipient,
+    ...(d.fromOrganId !== undefined ? { fromOrganId: d.fromOrganId } : {}),
+    ...(d.documentId !== undefined ? { documentId: d.documentId } : {}),
+    attempts: d.attempts,
+    ...(d.lastError !== undefined ? { lastError: d.lastError } : {}),
+    deadSince: d.updatedAt,
+    seq: d.seq,
+  }));
+  return page.nextCursor !== undefined ? { items, nextCursor: page.nextCursor } : { items };
 }
 
 export interface ReplayResult {
@@ -97,6 +137,8 @@ export async function replayDelivery(store: Store, queue: DeliveryQueue, deliver
 export interface DeliveryAdmin {
   /** A page of dead letters; `nextCursor` (pass as `after`) when there may be more. Reads the store only. */
   listDead(input: { after?: number; limit: number }): Promise<{ items: DeadLetter[]; nextCursor?: number }>;
+  /** A page of the deliveries in one state, to one recipient if named (the web UI's deliveries page). */
+  list(input: { state: DeliveryState; recipient?: string; after?: number; limit: number }): Promise<{ items: DeliveryListItem[]; nextCursor?: number }>;
   replay(deliveryId: string): Promise<ReplayResult>;
   /** After an agency is resumed: its held deliveries go out now rather than at their next recheck. */
   wakeHeld(recipientOrganId: string): Promise<number>;
@@ -105,6 +147,7 @@ export interface DeliveryAdmin {
 export function createDeliveryAdmin(deps: { store: Store; queue: DeliveryQueue | undefined; by?: string }): DeliveryAdmin {
   return {
     listDead: (input) => listDeadLetters(deps.store, input),
+    list: (input) => listDeliveriesInState(deps.store, input),
     async replay(deliveryId) {
       if (!deps.queue) throw new AxisError('SERVICE_UNAVAILABLE', 'The delivery queue is not configured on this node: a replay cannot be scheduled.');
       return replayDelivery(deps.store, deps.queue, deliveryId, deps.by ?? 'operator');
