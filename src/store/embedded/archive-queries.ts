@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { AcceptedEnvelopeQuery, ArchiveQueries, EnvelopePage, ReceiptSearch } from '../../exchange/ports/index.js';
 import type { DeliveryRecord, DocumentStatusRecord, EnvelopeRecord, ReceiptRecord, StatusCode } from '../../exchange/model/index.js';
-import type { StatusRow } from './statements.js';
+import { statusOf, type StatusRow } from './statements.js';
 
 type Body = { body: string };
 type Read = <T>(work: () => T) => Promise<T>;
@@ -68,14 +68,7 @@ export class EmbeddedArchiveQueries implements ArchiveQueries {
     if (documentIds.length === 0) return [];
     const sql = 'SELECT * FROM document_statuses WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, sender_organ_id, recipient_organ_id';
     const rows = await this.read(() => this.all<StatusRow>(sql, [JSON.stringify(documentIds)]));
-    return rows.map((row) => ({
-      documentId: row.document_id,
-      senderOrganId: row.sender_organ_id,
-      recipientOrganId: row.recipient_organ_id,
-      code: row.code as StatusCode,
-      envelopeId: row.envelope_id,
-      updatedAt: row.updated_at,
-    }));
+    return rows.map(statusOf);
   }
 
   async searchReceipts(query: ReceiptSearch): Promise<ReceiptRecord[]> {

@@ -41,7 +41,7 @@ import { ReadBatch } from './read-batch.js';
 import { ReceiptChain } from './receipt-chain.js';
 import { migrate } from './schema.js';
 import { WalSync } from './wal-sync.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { prepareStatements, statusOf, type Statements } from './statements.js';
 
 export interface EmbeddedStoreOptions {
   dataDir: string;
@@ -371,15 +371,4 @@ export class EmbeddedStore implements Store {
     if (this.db.open) this.db.close();
     await this.walSync.close();
   }
-}
-
-function statusOf(row: { document_id: string; sender_organ_id: string; recipient_organ_id: string; code: string; envelope_id: string; updated_at: string }): DocumentStatusRecord {
-  return {
-    documentId: row.document_id,
-    senderOrganId: row.sender_organ_id,
-    recipientOrganId: row.recipient_organ_id,
-    code: row.code as StatusCode,
-    envelopeId: row.envelope_id,
-    updatedAt: row.updated_at,
-  };
 }

@@ -1,5 +1,6 @@
 /** The embedded store's SQL, prepared once per connection. Queries built from optional filters go through `cached`. */
 import type Database from 'better-sqlite3';
+import type { DocumentStatusRecord, StatusCode } from '../../exchange/model/index.js';
 
 type Body = { body: string };
 export interface StatusRow {
@@ -9,6 +10,18 @@ export interface StatusRow {
   code: string;
   envelope_id: string;
   updated_at: string;
+}
+
+/** A document_statuses row as the domain's record. */
+export function statusOf(row: StatusRow): DocumentStatusRecord {
+  return {
+    documentId: row.document_id,
+    senderOrganId: row.sender_organ_id,
+    recipientOrganId: row.recipient_organ_id,
+    code: row.code as StatusCode,
+    envelopeId: row.envelope_id,
+    updatedAt: row.updated_at,
+  };
 }
 
 export function prepareStatements(db: Database.Database) {
