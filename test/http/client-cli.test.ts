@@ -104,6 +104,10 @@ describe('edx client against the real gateway', () => {
     const items = (receipts.json as { items: { receipt: { type: string; envelopeId?: string } }[] }).items;
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((i) => i.receipt.type === 'fetched')).toBe(true);
+    // With proofs the list is every receipt of the agency (the set edx receipt verify checks): no type filter.
+    const mixed = await edx(['receipts', '--proofs', '--type', 'fetched'], { as: B });
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain('--type cannot be combined with --proofs');
     const certificates = await edx(['certificates']);
     expect(certificates.code).toBe(0);
     expect(certificates.json).toMatchObject({ current: f.identity.fingerprint });

@@ -156,6 +156,38 @@ describe('the receipt log through the gateway', () => {
     expect(altered.status).toBe(1);
   });
 
+  it('GET /v1/ledger/receipts: an agency\'s receipts with their proofs in one answer, which edx receipt verify checks as saved', async () => {
+    const own = (await a.clients.h40.call<{ items: SignedReceipt[] }>('GET', '/v1/receipts?limit=500')).body;
+    await checkpointCovering(Math.max(...own.items.map((r) => r.receipt.seq)));
+    const page = (await a.clients.h40.call<{ items: (ProofAnswer & { receiptId: string; seq: number })[]; nextCursor?: string }>('GET', '/v1/ledger/receipts?limit=200')).body;
+    // Its own receipts only, each proven.
+    expect(page.items.map((p) => p.receiptId)).toEqual(own.items.map((r) => r.receipt.id));
+    expect(page.items.every((p) => Array.isArray(p.auditPath) && typeof p.checkpoint === 'string')).toBe(true);
+    const file = path.join(scratch, 'ledger-receipts.json');
+    writeFileSync(file, JSON.stringify(page));
+    const trust = devTrustDir(a.dataDir);
+    const checked = edx(['receipt', 'verify', file, '--trust', trust]);
+    expect(checked.stderr).toMatch(new RegExp(`^edx: valid: ${own.items.length} receipts, each signed and in a time-stamped checkpoint`));
+    expect(checked.status).toBe(0);
+    // A receipt handed out before a checkpoint covered it (no proof): that one cannot be checked yet, and is named.
+    const [first, ...rest] = page.items;
+    const unproven = { items: [{ receiptId: first!.receiptId, seq: first!.seq, receipt: first!.receipt }, ...rest] };
+    writeFileSync(file, JSON.stringify(unproven));
+    const waiting = edx(['receipt', 'verify', file, '--trust', trust]);
+    expect(waiting.stderr).toContain(`cannot check: ${first!.receiptId} (#${first!.seq}): EVIDENCE_NO_PROOF`);
+    expect(waiting.status).toBe(2);
+    // Pages: limit and cursor; a page size over the bound is the caller's mistake.
+    const one = (await a.clients.h40.call<{ items: { receiptId: string }[]; nextCursor?: string }>('GET', '/v1/ledger/receipts?limit=1')).body;
+    expect(one.items.map((p) => p.receiptId)).toEqual([own.items[0]!.receipt.id]);
+    const next = (await a.clients.h40.call<{ items: { receiptId: string }[] }>('GET', `/v1/ledger/receipts?limit=1&after=${one.nextCursor}`)).body;
+    expect(next.items.map((p) => p.receiptId)).toEqual([own.items[1]!.receipt.id]);
+    const tooMany = await a.clients.h40.request<{ code: string }>('GET', '/v1/ledger/receipts?limit=201');
+    expect([tooMany.status, tooMany.body.code]).toEqual([400, 'HTTP_QUERY_INVALID']);
+    // An archivist gets every receipt of the log, other agencies' included.
+    const all = (await (await a.archivist('/v1/ledger/receipts?limit=200')).json()) as { items: { receipt: SignedReceipt }[] };
+    expect(all.items.length).toBeGreaterThan(own.items.length);
+  });
+
   it('hands a party the document\'s evidence bundle, which edx evidence verify finds valid offline', async () => {
     const own = (await a.clients.h40.call<{ items: SignedReceipt[] }>('GET', '/v1/receipts?limit=500')).body;
     await checkpointCovering(Math.max(...own.items.map((r) => r.receipt.seq)));

@@ -126,9 +126,17 @@ export function registerClientCommands(program: Command): void {
   client.command('timeline').argument('<documentId>').option('--from <organId>', 'the agency that sent the document (a DocumentId is unique per sender only)')
     .description('Everything about one document (GET /v1/documents/:documentId/timeline)')
     .action((documentId: string, opts: { from?: string }) => runClient(() => get(flags(), withQuery(`/v1/documents/${segment(documentId)}/timeline`, { from: opts.from }))));
-  client.command('receipts').option('--type <type>', 'only this receipt type (accepted, rejected, fetched, ...)').option('--after <cursor>', 'continue after this cursor').option('--limit <n>', 'how many (1..500)')
+  client.command('receipts').option('--type <type>', 'only this receipt type (accepted, rejected, fetched, ...)').option('--after <cursor>', 'continue after this cursor').option('--limit <n>', 'how many (1..500; 1..200 with --proofs)')
+    .option('--proofs', 'each receipt with its inclusion proof (GET /v1/ledger/receipts): save it and check it with edx receipt verify')
     .description('This agency\'s signed receipts, oldest first (GET /v1/receipts)')
-    .action((opts: { type?: string; after?: string; limit?: string }) => runClient(() => get(flags(), withQuery('/v1/receipts', { type: opts.type, after: whole('--after', opts.after, 0, Number.MAX_SAFE_INTEGER), limit: whole('--limit', opts.limit, 1, 500) }))));
+    .action((opts: { type?: string; after?: string; limit?: string; proofs?: boolean }) => runClient(() => {
+      const after = whole('--after', opts.after, 0, Number.MAX_SAFE_INTEGER);
+      if (opts.proofs) {
+        if (opts.type !== undefined) throw new ClientError('CLIENT_ARGUMENT_INVALID', '--type cannot be combined with --proofs: the list with proofs holds every receipt of the agency.', EXIT.usage);
+        return get(flags(), withQuery('/v1/ledger/receipts', { after, limit: whole('--limit', opts.limit, 1, 200) }));
+      }
+      return get(flags(), withQuery('/v1/receipts', { type: opts.type, after, limit: whole('--limit', opts.limit, 1, 500) }));
+    }));
   client.command('certificates').description('The certificates that sign receipts and pushes (GET /v1/axis/certificates; needs no key)')
     .action(() => runClient(async () => {
       const baseUrl = axisUrl(flags());

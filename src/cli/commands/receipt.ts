@@ -3,8 +3,9 @@
  * FILE holds one signed receipt, the gateway's reply that carries one, or an array of signed receipts (a run of the
  * chain). Exit 0 valid, 1 invalid, 2 could not check (unreadable file, not JSON, no usable trust anchor).
  * An agency's own receipts (GET /v1/receipts) are not a run of the chain: other agencies' receipts sit between them.
- * With proofs (`--proofs FILE`, the answers of GET /v1/receipts/{id}/proof, or a FILE of such answers) each receipt is
- * checked on its own: its signature, its inclusion in a checkpoint, the checkpoint's signature and time-stamp.
+ * With proofs (`--proofs FILE`, the answers of GET /v1/receipts/{id}/proof; or a FILE of such answers, or a page of
+ * GET /v1/ledger/receipts as saved) each receipt is checked on its own: its signature, its inclusion in a checkpoint,
+ * the checkpoint's signature and time-stamp.
  * The report is JSON on stdout; one line on stderr says the verdict for a person.
  */
 import { readFile, stat } from 'node:fs/promises';
@@ -50,6 +51,9 @@ function unwrap(value: unknown): unknown {
 type ProofAnswer = ReceiptProofView & { receiptId?: unknown; receipt?: unknown };
 
 const isProof = (value: unknown): value is ProofAnswer => typeof value === 'object' && value !== null && 'auditPath' in value && 'checkpoint' in value;
+/** An item of GET /v1/ledger/receipts: a proof answer, or a receipt no checkpoint covered yet (`{ receiptId, seq, receipt }`). */
+const isLedgerItem = (value: unknown): value is { receipt: unknown } => isProof(value)
+  || (typeof value === 'object' && value !== null && 'receiptId' in value && 'seq' in value && 'receipt' in value);
 
 /** Proof answers as saved: one, an array, or `{ items }`. */
 function proofList(value: unknown): ProofAnswer[] {
@@ -70,7 +74,12 @@ async function verifyAsSet(receipts: unknown[], proofs: ProofAnswer[], trust: { 
     const proof = byId.get(receiptIdOf(signed));
     if (!proof) {
       const id = receiptIdOf(signed);
-      each.push({ valid: false, code: 'EVIDENCE_NO_PROOF', message: `No proof was given for receipt ${id ?? '(unreadable)'}: fetch it with GET /v1/receipts/${id ?? '{id}'}/proof.`, ...(id ? { receiptId: id } : {}) });
+      const seq = (signed as { receipt?: { seq?: unknown } } | undefined)?.receipt?.seq;
+      each.push({
+        valid: false, code: 'EVIDENCE_NO_PROOF',
+        message: `No proof was given for receipt ${id ?? '(unreadable)'} (no checkpoint covered it yet when it was fetched, or it was not fetched): fetch it again after the next checkpoint, GET /v1/receipts/${id ?? '{id}'}/proof.`,
+        ...(id ? { receiptId: id } : {}), ...(typeof seq === 'number' ? { seq } : {}),
+      });
       continue;
     }
     each.push(await verifyProvenReceipt(signed, proof, { trustAnchors: trust.trustAnchors, ...(trust.tsaTrustAnchors ? { tsaTrustAnchors: trust.tsaTrustAnchors } : {}) }));
@@ -105,11 +114,12 @@ export async function runReceiptVerify(file: string, trustDir: string, options: 
     const message = isAxisError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
     return { exitCode: 2, report: { valid: false, code: 'RECEIPT_CANNOT_CHECK', message }, line: `cannot check: ${message}` };
   }
-  // A file of proof answers carries its receipts: each answer is a receipt with its proof.
+  // A file of proof answers (or a page of GET /v1/ledger/receipts) carries its receipts: each with its proof, or alone
+  // when no checkpoint covered it yet.
   const items = Array.isArray(content) ? content : [content];
-  if (!options.proofsFile && items.length > 0 && items.every(isProof)) {
-    proofs = items as ProofAnswer[];
-    content = proofs.map((p) => p.receipt);
+  if (!options.proofsFile && items.length > 0 && items.every(isLedgerItem)) {
+    const withProofs = (items as unknown[]).filter(isProof);
+    return verifyAsSet(items.map((item) => item.receipt), withProofs, { trustAnchors: anchors, ...(tsaAnchors ? { tsaTrustAnchors: tsaAnchors } : {}) });
   }
   if (options.proofsFile || proofs.length > 0) {
     return verifyAsSet(Array.isArray(content) ? content : [content], proofs, { trustAnchors: anchors, ...(tsaAnchors ? { tsaTrustAnchors: tsaAnchors } : {}) });
@@ -123,7 +133,7 @@ export async function runReceiptVerify(file: string, trustDir: string, options: 
     return {
       exitCode: valid ? 0 : 1,
       report: { valid, receipts: each, chain },
-      line: valid ? `valid: ${content.length} receipts, chain intact` : `INVALID: ${summary?.code ?? 'RECEIPT_MALFORMED'}: ${summary?.message ?? 'not a chain of signed receipts'}${summary?.code === 'RECEIPT_SEQ_GAP' ? ' (an agency\'s own receipts are not a run of the chain: check them one by one with --proofs, the answers of GET /v1/receipts/{id}/proof)' : ''}`,
+      line: valid ? `valid: ${content.length} receipts, chain intact` : `INVALID: ${summary?.code ?? 'RECEIPT_MALFORMED'}: ${summary?.message ?? 'not a chain of signed receipts'}${summary?.code === 'RECEIPT_SEQ_GAP' ? ' (an agency\'s own receipts are not a run of the chain: save GET /v1/ledger/receipts, each receipt with its proof, or edx client receipts --proofs, and verify that)' : ''}`,
     };
   }
   const verdict = verifyReceipt(content, { trustAnchors: anchors });

@@ -45,12 +45,27 @@ export interface ReceiptProof extends ReceiptProofView {
   receipt: SignedReceipt;
 }
 
+/** A receipt a checkpoint does not cover yet: the signed receipt alone (the next checkpoint will cover it). */
+export interface UnprovenReceipt {
+  receiptId: string;
+  seq: number;
+  receipt: SignedReceipt;
+}
+
+/** The largest page of receipts with their proofs (each proof is a walk of the tree). */
+export const PROVEN_RECEIPTS_PAGE_MAX = 200;
+
 export interface LedgerEvidence {
   /** LEDGER_NO_CHECKPOINT until the first checkpoint is made. */
   latestCheckpoint(): Promise<LatestCheckpoint>;
   /** organId: the caller must be a party of the receipt (else EXCHANGE_NOT_FOUND); absent: an archivist. */
   receiptProof(input: { receiptId: string; organId?: string }): Promise<ReceiptProof>;
   consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofJson & { from: CheckpointView; to: CheckpointView }>;
+  /**
+   * A page of the receipts a caller is party to (organId; absent: an archivist, every receipt), in chain order, each
+   * with its inclusion proof when a checkpoint covers it: what `edx receipt verify` checks as a set, offline.
+   */
+  provenReceipts(input: { organId?: string; after?: number; limit: number }): Promise<{ items: (ReceiptProof | UnprovenReceipt)[]; nextCursor?: string }>;
   /**
    * The zip of everything about one document the caller may see (organId: a party; absent: an archivist). from: its
    * sender; absent: the one sender the caller can see, else EXCHANGE_REFERENCE_AMBIGUOUS.
@@ -78,6 +93,23 @@ export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
       return { receiptId: receipt.id, seq: receipt.seq, ...(await proofs.receiptProof(receipt.seq)), receipt: deps.exportReceipt(receipt) };
     },
     consistencyProof: (fromSize, toSize) => proofs.consistencyProof(fromSize, toSize),
+    async provenReceipts({ organId, after, limit }) {
+      const page = Math.max(1, Math.min(PROVEN_RECEIPTS_PAGE_MAX, Math.floor(limit)));
+      const receipts = await store.listReceipts({ ...(organId !== undefined ? { organId } : {}), ...(after !== undefined ? { after } : {}), limit: page });
+      const items: (ReceiptProof | UnprovenReceipt)[] = [];
+      for (const receipt of receipts) {
+        const signed = { receiptId: receipt.id, seq: receipt.seq, receipt: deps.exportReceipt(receipt) };
+        try {
+          items.push({ ...signed, ...(await proofs.receiptProof(receipt.seq)) });
+        } catch (error) {
+          // Newer than the latest checkpoint: handed out alone, and the page goes on.
+          if (!(error instanceof AxisError) || error.code !== 'LEDGER_RECEIPT_NOT_CHECKPOINTED') throw error;
+          items.push(signed);
+        }
+      }
+      const last = receipts.at(-1);
+      return receipts.length === page && last ? { items, nextCursor: String(last.seq) } : { items };
+    },
     documentEvidence: (input) => documentEvidence({ ...deps, prover }, input),
     async verifyBundle(zip) {
       let trust: EvidenceTrust;

@@ -5,7 +5,7 @@
  */
 import { Router, type Request } from 'express';
 import type { TokenDigest } from '../../config/tokens.js';
-import type { LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
+import { PROVEN_RECEIPTS_PAGE_MAX, type LedgerEvidence } from '../../exchange/evidence/ledger-evidence.js';
 import { personOf, personOr } from '../person-auth.js';
 import { HttpError } from '../problem.js';
 import { agencyAuth, agencyOf, assertEmptyBody, type AgencyAuthOptions } from './agency-auth.js';
@@ -19,6 +19,14 @@ export interface LedgerRoutesOptions {
 }
 
 const RECEIPT_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** An optional whole number (a cursor, a page size). */
+function optionalCount(req: Request, name: string): number | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "${name}" must be a whole number.`);
+  return Number(raw);
+}
 
 function size(req: Request, name: string): number {
   const raw = req.query[name];
@@ -48,6 +56,15 @@ export function ledgerRoutes(options: LedgerRoutesOptions): Router {
   router.get('/v1/ledger/checkpoint', anyone, async (req, res) => {
     viewer(req, res);
     res.set('Cache-Control', 'no-cache').json(await evidence().latestCheckpoint());
+  });
+
+  // The caller's receipts with their inclusion proofs, a page at a time: a set `edx receipt verify` checks offline.
+  router.get('/v1/ledger/receipts', partyOrArchivist, async (req, res) => {
+    const organId = viewer(req, res);
+    const after = optionalCount(req, 'after');
+    const limit = optionalCount(req, 'limit') ?? 100;
+    if (limit < 1 || limit > PROVEN_RECEIPTS_PAGE_MAX) throw new HttpError(400, 'HTTP_QUERY_INVALID', `Query parameter "limit" must be 1..${PROVEN_RECEIPTS_PAGE_MAX}.`);
+    res.json(await evidence().provenReceipts({ ...(organId !== undefined ? { organId } : {}), ...(after !== undefined ? { after } : {}), limit }));
   });
 
   router.get('/v1/ledger/consistency', anyone, async (req, res) => {
