@@ -32,7 +32,7 @@ import { evidenceGate } from './evidence-gate.js';
 import { openLedgerEvidence } from './ledger-evidence-services.js';
 import type { LedgerEvidence } from '../exchange/evidence/ledger-evidence.js';
 import { openLedgerCheckpointing } from './ledger-checkpointing.js';
-import { createSignatureChecking } from './package-signature-check.js';
+import { createSignatureChecking, type RevocationState } from './package-signature-check.js';
 import { verifyDocumentSignatures } from '../signature/documents/index.js';
 import { connectRedis } from './redis-connection.js';
 import { startWorkers, type RunningWorkers } from './start-workers.js';
@@ -47,6 +47,8 @@ export interface ComposedAxis {
   boardQueues: Queue[];
   /** Reads TRUST_ANCHORS_DIR again (SIGHUP, a change of the directory); the number of anchors now trusted. */
   reloadTrustAnchors(): Promise<number>;
+  /** The revocation data the signature checks hold, and CRL_DIR's files (the operators' health page). */
+  revocationState(): Promise<RevocationState>;
   /** Evidence health read from the store (/readyz, metrics, EVIDENCE_FAIL_CLOSED). */
   evidence: EvidenceMonitor;
   /** The receipt log's checkpoints, proofs and evidence bundles. */
@@ -108,6 +110,7 @@ export async function composeAxis(input: { config: AxisConfig; services: AxisSer
       pool?.forgetVerdicts();
       return anchors;
     },
+    revocationState: () => signatures.revocationState(),
     evidence,
     ledger: await openLedgerEvidence(config, services),
     close: async () => {
@@ -183,7 +186,7 @@ export function composeGateway(input: {
     agencies: services.agencies,
     systems: services.systems,
     deliveries: composed.deliveries,
-    health: operatorHealth({ config, queues: composed.boardQueues, store: services.store }),
+    health: operatorHealth({ config, queues: composed.boardQueues, store: services.store, revocation: composed.revocationState }),
   });
   return createApp({
     logger,

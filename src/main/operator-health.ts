@@ -1,12 +1,13 @@
 /**
  * The operators' health page, composed: the trust anchors read from TRUST_ANCHORS_DIR as the signature checks read
  * them, with their expiry, the CRLs they name fetched now (are they reachable, and current?) and their OCSP
- * responders; the depth of every BullMQ queue; the deliveries by state.
+ * responders; the revocation data the signature checks hold (how fresh); the depth of every BullMQ queue; the
+ * deliveries by state.
  */
 import type { Queue } from 'bullmq';
 import type { AxisConfig } from '../config/config.js';
 import type { Store } from '../exchange/ports/index.js';
-import type { CrlHealthView, OperatorHealth, QueueDepthView, TrustAnchorView, TrustHealthView } from '../http/ui/health-pages.js';
+import type { CrlHealthView, OperatorHealth, QueueDepthView, RevocationHealthView, TrustAnchorView, TrustHealthView } from '../http/ui/health-pages.js';
 import { loadTrustAnchors, parseCertificate, parseCrl, summarizeCertificate } from '../pki/index.js';
 import { crlDistributionPoints } from '../pki/crl-source.js';
 import { ocspUrls } from '../pki/ocsp-client.js';
@@ -73,8 +74,9 @@ export async function trustHealth(config: Pick<AxisConfig, 'trustAnchorsDir' | '
   };
 }
 
-export function operatorHealth(input: { config: Pick<AxisConfig, 'trustAnchorsDir' | 'revocationPolicy'>; queues: readonly Queue[]; store: Store }): OperatorHealth {
+export function operatorHealth(input: { config: Pick<AxisConfig, 'trustAnchorsDir' | 'revocationPolicy'>; queues: readonly Queue[]; store: Store; revocation?: () => Promise<RevocationHealthView> }): OperatorHealth {
   return {
+    ...(input.revocation ? { revocation: input.revocation } : {}),
     trust: () => trustHealth(input.config),
     queues: async (): Promise<QueueDepthView[]> => Promise.all(input.queues.map(async (q) => ({
       name: q.name,

@@ -4,7 +4,7 @@
  */
 import type { AxisConfig } from '../config/config.js';
 import type { PackageSignatureCheck } from '../exchange/inspection/edxml-package-inspector.js';
-import { createCertificateValidator, loadTrustAnchors, openCrlDirectory, type CrlDirectory } from '../pki/index.js';
+import { createCertificateValidator, loadTrustAnchors, openCrlDirectory, type CrlDirectory, type CrlDirectoryEntry, type RevocationCacheState } from '../pki/index.js';
 import type { CertificateValidator, ValidationPolicy } from '../pki/types.js';
 import { cachingValidator, verifyPackage } from '../signature/xmldsig/index.js';
 
@@ -56,23 +56,33 @@ export interface PackageSignatureChecking {
    * anchors now trusted (0: nothing is trusted, as at a start on an empty directory).
    */
   reloadTrustAnchors(): Promise<number>;
+  /** The revocation data the checks hold now, and the CRLs placed in CRL_DIR (the operators' health page). */
+  revocationState(): Promise<RevocationState>;
+}
+
+export interface RevocationState extends RevocationCacheState {
+  /** CRL_DIR's files and whether each is current; undefined without CRL_DIR. */
+  placed?: CrlDirectoryEntry[];
 }
 
 interface AnchoredValidator {
   validator: CertificateValidator;
   refreshCrls(): Promise<{ failed: { url: string; reason: string }[] }>;
+  cacheState(): RevocationCacheState;
   anchors: number;
 }
+
+const NOTHING_HELD: RevocationCacheState = { listed: true, crls: [], ocsp: { answers: 0, good: 0, revoked: 0 } };
 
 async function anchoredValidator(settings: SignatureCheckSettings, policy: ValidationPolicy, crlDirectory: CrlDirectory | undefined, warn?: (message: string) => void): Promise<AnchoredValidator> {
   const anchors = await loadTrustAnchors(settings.trustAnchorsDir).catch((error: unknown) => {
     warn?.(`no trust anchors loaded from ${settings.trustAnchorsDir} (${(error as Error).message}): every signed package will be refused as untrusted; put the root certificates there (TRUST_ANCHORS_DIR)`);
     return [];
   });
-  if (anchors.length === 0) return { validator: NOTHING_TRUSTED(settings.trustAnchorsDir), refreshCrls: async () => ({ failed: [] }), anchors: 0 };
+  if (anchors.length === 0) return { validator: NOTHING_TRUSTED(settings.trustAnchorsDir), refreshCrls: async () => ({ failed: [] }), cacheState: () => NOTHING_HELD, anchors: 0 };
   const certificates = createCertificateValidator({ trustAnchors: anchors, ocsp: settings.revocationPolicy !== 'off', defaultPolicy: policy, ...(crlDirectory ? { crlDirectory } : {}) });
   // An agency signs thousands of packages with one certificate: its verdict is reused for a few minutes.
-  return { validator: cachingValidator(certificates), refreshCrls: () => certificates.refreshCrls(), anchors: anchors.length };
+  return { validator: cachingValidator(certificates), refreshCrls: () => certificates.refreshCrls(), cacheState: () => certificates.revocationCacheState(), anchors: anchors.length };
 }
 
 export async function createSignatureChecking(settings: SignatureCheckSettings, warn?: (message: string) => void): Promise<PackageSignatureChecking> {
@@ -99,6 +109,10 @@ export async function createSignatureChecking(settings: SignatureCheckSettings, 
     async reloadTrustAnchors() {
       current = await anchoredValidator(settings, policy, crlDirectory, warn);
       return current.anchors;
+    },
+    async revocationState() {
+      const placed = await crlDirectory?.describe();
+      return { ...current.cacheState(), ...(placed ? { placed } : {}) };
     },
   };
 }

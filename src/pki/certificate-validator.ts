@@ -14,6 +14,7 @@ import { fetchCrl, parseCrl } from './crl-source.js';
 import { PkiError } from './pki-error.js';
 import type { OcspVerdict } from './ocsp-client.js';
 import { createMemoryRevocationCache, type RevocationCache } from './revocation-cache.js';
+import { describeRevocationCache, type RevocationCacheState } from './revocation-cache-state.js';
 import { checkPathRevocation } from './revocation-checker.js';
 import type { FetchLike } from './revocation-fetch.js';
 import type { CertificateSummary, CertificateValidationReport, CertificateValidator, KeyUsageName, ValidationPolicy } from './types.js';
@@ -60,6 +61,8 @@ function fingerprint(ders: Uint8Array[]): string {
 /** A validator that can also be told to fetch again every CRL it has used (a maintenance job, hourly). */
 export interface RefreshableCertificateValidator extends CertificateValidator {
   refreshCrls(): Promise<{ refreshed: string[]; failed: Array<{ url: string; reason: string }> }>;
+  /** How fresh the CRLs and OCSP answers it holds are (the operators' health page). */
+  revocationCacheState(): RevocationCacheState;
 }
 
 export function createCertificateValidator(options: CertificateValidatorOptions): RefreshableCertificateValidator {
@@ -149,5 +152,6 @@ export function createCertificateValidator(options: CertificateValidatorOptions)
       }
       return { refreshed, failed };
     },
+    revocationCacheState: () => describeRevocationCache(cache, crlUrls),
   };
 }

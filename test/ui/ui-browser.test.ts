@@ -180,6 +180,10 @@ describe('the web UI in a browser', () => {
     await page.getByRole('link', { name: 'Tình trạng hệ thống' }).click();
     await page.waitForURL(/\/ui\/health$/);
     expect(await page.getByText('Còn hiệu lực').count()).toBeGreaterThan(0);
+    // The revocation data the checks of this test's packages left behind: the signers' OCSP answers, good.
+    await expect.poll(() => page.getByRole('heading', { name: 'Dữ liệu thu hồi đang dùng để kiểm tra chữ ký' }).count()).toBe(1);
+    const answers = page.locator('dt', { hasText: 'Số trả lời' }).locator('xpath=following-sibling::dd[1]');
+    expect(await answers.textContent()).toMatch(/^[1-9]\d* \(còn hiệu lực: [1-9]\d*, đã thu hồi: 0\)$/);
     await browser.snap('09-health');
 
     // Bull Board opens with the session (no Authorization header).

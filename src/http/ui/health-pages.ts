@@ -1,12 +1,14 @@
 /**
  * Operators: the health of what the axis depends on: the trust store (anchors and their expiry, the CRLs they name
- * and whether those are current, the OCSP responders), the queues' depth and the deliveries by state.
+ * and whether those are current, the OCSP responders), the revocation data the signature checks hold and how fresh it
+ * is, the queues' depth and the deliveries by state.
  */
 import { Router } from 'express';
 import { when } from './format.js';
 import { html } from './html.js';
 import { page, scrollingTable } from './layout.js';
 import { onlyOperators } from './page-guards.js';
+import { revocationSection } from './revocation-view.js';
 import { uiOf } from './ui-context.js';
 
 export interface CrlHealthView {
@@ -42,11 +44,22 @@ export interface QueueDepthView {
   counts: Record<string, number>;
 }
 
+/** The revocation data the signature checks hold now (src/pki/revocation-cache-state.ts), and CRL_DIR's files. */
+export interface RevocationHealthView {
+  /** false: the cache cannot list what it holds. */
+  listed: boolean;
+  crls: { url: string; state: 'held' | 'missing'; fetchedAt?: string; thisUpdate?: string; nextUpdate?: string }[];
+  ocsp: { answers: number; good: number; revoked: number; oldestFetchedAt?: string; nextExpiresAt?: string };
+  placed?: { file: string; issuer?: string; thisUpdate?: string; nextUpdate?: string; state: 'current' | 'expired' | 'skipped'; problem?: string }[];
+}
+
 /** What the composition root gives the health page (src/main/operator-health.ts). */
 export interface OperatorHealth {
   trust(): Promise<TrustHealthView>;
   queues(): Promise<QueueDepthView[]>;
   deliveriesByState(): Promise<Record<string, number>>;
+  /** Absent on a node that checks no signatures. */
+  revocation?(): Promise<RevocationHealthView>;
 }
 
 const tone = (state: string) => (state === 'valid' || state === 'fresh' ? 'good' : state === 'expiring' || state === 'stale' ? 'warn' : 'bad');
@@ -57,7 +70,7 @@ export function healthPages(options: { health: OperatorHealth }): Router {
     const ui = uiOf(res);
     const { labels } = ui;
     const h = labels.health;
-    const [trust, queues, deliveries] = await Promise.all([options.health.trust(), options.health.queues(), options.health.deliveriesByState()]);
+    const [trust, queues, deliveries, revocation] = await Promise.all([options.health.trust(), options.health.queues(), options.health.deliveriesByState(), options.health.revocation?.()]);
     const anchorHead = html`<tr><th scope="col">${h.subject}</th><th scope="col">${h.validUntil}</th><th scope="col" class="num">${h.daysLeft}</th><th scope="col">${labels.agencies.state}</th><th scope="col">${h.crl}</th><th scope="col">${h.ocsp}</th></tr>`;
     const anchorRows = trust.anchors.map((a) => html`<tr>
 <td>${a.subject}${a.organId ? html`<br><span class="mono">${a.organId}</span>` : ''}<br><small class="mono">SHA-256 ${a.sha256Fingerprint.slice(0, 16)}…</small></td>
@@ -76,6 +89,7 @@ export function healthPages(options: { health: OperatorHealth }): Router {
       body: html`<h2>${h.trust}</h2>
 <dl class="facts"><dt>${h.anchorsDir}</dt><dd class="mono">${trust.dir}</dd><dt>${h.revocation} · ${h.policy}</dt><dd><code>${trust.revocationPolicy}</code></dd><dt>${labels.common.time}</dt><dd>${when(trust.checkedAt, { seconds: true })}</dd></dl>
 ${trust.anchors.length === 0 ? html`<p class="notice bad">${h.noAnchors} ${trust.problem ?? ''}</p>` : scrollingTable(h.trust, anchorHead, anchorRows, labels.common.scrollHint)}
+${revocation ? revocationSection(labels, revocation) : ''}
 <h2>${h.queues}</h2>
 ${scrollingTable(h.queues, queueHead, queueRows, labels.common.scrollHint)}
 <h2>${h.deliveriesByState}</h2>
