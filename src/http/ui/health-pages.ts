@@ -8,8 +8,10 @@ import { when } from './format.js';
 import { html } from './html.js';
 import { page, scrollingTable } from './layout.js';
 import { onlyOperators } from './page-guards.js';
-import { revocationSection } from './revocation-view.js';
+import { revocationSection, type RevocationHealthView } from './revocation-view.js';
 import { uiOf } from './ui-context.js';
+
+export type { RevocationHealthView };
 
 export interface CrlHealthView {
   url: string;
@@ -42,15 +44,6 @@ export interface TrustHealthView {
 export interface QueueDepthView {
   name: string;
   counts: Record<string, number>;
-}
-
-/** The revocation data the signature checks hold now (src/pki/revocation-cache-state.ts), and CRL_DIR's files. */
-export interface RevocationHealthView {
-  /** false: the cache cannot list what it holds. */
-  listed: boolean;
-  crls: { url: string; state: 'held' | 'missing'; fetchedAt?: string; thisUpdate?: string; nextUpdate?: string }[];
-  ocsp: { answers: number; good: number; revoked: number; oldestFetchedAt?: string; nextExpiresAt?: string };
-  placed?: { file: string; issuer?: string; thisUpdate?: string; nextUpdate?: string; state: 'current' | 'expired' | 'skipped'; problem?: string }[];
 }
 
 /** What the composition root gives the health page (src/main/operator-health.ts). */

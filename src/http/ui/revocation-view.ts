@@ -7,7 +7,15 @@ import { when } from './format.js';
 import { html, type Html } from './html.js';
 import type { Labels } from './labels/labels.js';
 import { scrollingTable } from './layout.js';
-import type { RevocationHealthView } from './health-pages.js';
+
+/** The revocation data the signature checks hold now (src/pki/revocation-cache-state.ts), and CRL_DIR's files. */
+export interface RevocationHealthView {
+  /** false: the cache cannot list what it holds. */
+  listed: boolean;
+  crls: { url: string; state: 'held' | 'missing'; fetchedAt?: string; thisUpdate?: string; nextUpdate?: string }[];
+  ocsp: { answers: number; good: number; revoked: number; oldestFetchedAt?: string; nextExpiresAt?: string };
+  placed?: { file: string; issuer?: string; thisUpdate?: string; nextUpdate?: string; state: 'current' | 'expired' | 'skipped'; problem?: string }[];
+}
 
 const TONE: Record<string, string> = { held: 'good', current: 'good', missing: 'warn', expired: 'bad', skipped: 'warn' };
 
