@@ -33,8 +33,13 @@ export interface PackageSummary {
   documentSigners?: DocumentSigner[];
 }
 
+/** The signatures-inside-documents report recorded at acceptance; undefined for a package accepted before that check. */
+export function recordedDocumentSignatures(e: Pick<EnvelopeRecord, 'verification'>): DocumentSignaturesReport | undefined {
+  return (e.verification as { documents?: DocumentSignaturesReport } | null | undefined)?.documents;
+}
+
 function documentSignersOf(e: EnvelopeRecord): DocumentSigner[] | undefined {
-  const documents = (e.verification as { documents?: DocumentSignaturesReport } | null | undefined)?.documents;
+  const documents = recordedDocumentSignatures(e);
   if (!documents || documents.summary.signatures === 0) return undefined;
   return documents.files.flatMap((file) => file.signatures.map((sig) => ({ file: file.name, ...(sig.who !== undefined ? { who: sig.who } : {}), role: sig.role, verdict: sig.verdict })));
 }

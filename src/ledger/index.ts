@@ -28,7 +28,7 @@ export { createCheckpointSigner, type CheckpointSigner, type SignedCheckpoint, t
 export { verifyCheckpoint, type CheckpointTrust, type VerifiedCheckpoint } from './checkpoint/checkpoint-verifier.js';
 export { createMemoryCheckpointStore, type CheckpointStore, type CheckpointRecord } from './checkpoint/checkpoint-store.js';
 export { createLedgerCheckpointer, type LedgerCheckpointer, type LedgerCheckpointerOptions, type CheckpointRun } from './checkpoint/ledger-checkpointer.js';
-export { createLedgerProofs, type LedgerProofs, type CheckpointView, type ReceiptProofView } from './checkpoint/ledger-proofs.js';
+export { coveringCheckpoint, createLedgerProofs, type LedgerProofs, type CheckpointView, type ReceiptProofView } from './checkpoint/ledger-proofs.js';
 export { verifyProvenReceipt, type ProvenReceiptTrust, type ProvenReceiptVerification } from './checkpoint/proven-receipt.js';
 export { auditLedger, type LedgerAudit, type LedgerAuditFailure, type LedgerAuditOptions } from './checkpoint/ledger-audit.js';
 export { checkpointBatches, receiptBatches, type LedgerStore } from './ledger-store.js';
@@ -46,4 +46,5 @@ export { buildEvidenceBundle, type EvidenceBundleInput } from './evidence/bundle
 export { verifyEvidenceBundle, type EvidenceTrust } from './evidence/bundle-verifier.js';
 export { EVIDENCE_FORMAT, type EvidenceManifest } from './evidence/bundle-manifest.js';
 export type { EvidenceVerdict, EvidenceResult, PartVerdict, PartStatus } from './evidence/evidence-verdict.js';
+export { cannotCheck } from './evidence/evidence-verdict.js';
 export { DEFAULT_ZIP_LIMITS, type ZipLimits } from './evidence/zip-reader.js';

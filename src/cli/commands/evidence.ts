@@ -8,7 +8,7 @@ import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
 import { isAxisError } from '../../errors/axis-error.js';
-import { DEFAULT_ZIP_LIMITS, loadTrustAnchors, verifyEvidenceBundle, type EvidenceVerdict } from '../../ledger/index.js';
+import { cannotCheck, DEFAULT_ZIP_LIMITS, loadTrustAnchors, verifyEvidenceBundle, type EvidenceVerdict } from '../../ledger/index.js';
 import { openAxisServices, type AxisServices } from '../../main/axis-services.js';
 import { openLedgerEvidence } from '../../main/ledger-evidence-services.js';
 
@@ -23,17 +23,14 @@ export interface EvidenceVerifyOptions {
 const EXIT: Record<EvidenceVerdict['result'], 0 | 1 | 2> = { valid: 0, altered: 1, 'could-not-check': 2 };
 
 export async function runEvidenceVerify(file: string, options: EvidenceVerifyOptions): Promise<{ exitCode: 0 | 1 | 2; verdict: EvidenceVerdict }> {
-  const cannot = (code: string, en: string, vi: string): { exitCode: 2; verdict: EvidenceVerdict } => ({
-    exitCode: 2,
-    verdict: { result: 'could-not-check', summary: { vi: `CHƯA KIỂM TRA ĐƯỢC: ${vi}`, en: `COULD NOT CHECK: ${en}` }, parts: [{ part: file, kind: 'bundle', status: 'could-not-check', code, vi, en }] },
-  });
+  const cannot = (code: string, en: string): { exitCode: 2; verdict: EvidenceVerdict } => ({ exitCode: 2, verdict: cannotCheck(file, code, en) });
   let zip: Buffer;
   try {
     // The verifier reads the zip in memory: a file larger than everything it may hold is refused unread.
-    if ((await stat(file)).size > DEFAULT_ZIP_LIMITS.maxZipBytes) return cannot('EVIDENCE_ZIP_TOO_LARGE', `${file} is larger than an evidence bundle may be.`, `${file} lớn hơn mức một bộ chứng cứ được phép.`);
+    if ((await stat(file)).size > DEFAULT_ZIP_LIMITS.maxZipBytes) return cannot('EVIDENCE_ZIP_TOO_LARGE', `${file} is larger than an evidence bundle may be.`);
     zip = await readFile(file);
   } catch (error) {
-    return cannot('EVIDENCE_FILE_UNREADABLE', `${file} cannot be read: ${(error as Error).message}`, `Không đọc được tệp ${file}.`);
+    return cannot('EVIDENCE_FILE_UNREADABLE', `${file} cannot be read: ${(error as Error).message}`);
   }
   let trustAnchors;
   let tsaTrustAnchors;
@@ -42,7 +39,7 @@ export async function runEvidenceVerify(file: string, options: EvidenceVerifyOpt
     tsaTrustAnchors = options.tsaTrust ? await loadTrustAnchors(options.tsaTrust) : undefined;
   } catch (error) {
     const why = isAxisError(error) ? `${error.code}: ${error.message}` : (error as Error).message;
-    return cannot('EVIDENCE_TRUST_UNREADABLE', `the trust anchors cannot be read (${why}).`, `không đọc được chứng thư gốc tin cậy (--trust).`);
+    return cannot('EVIDENCE_TRUST_UNREADABLE', `The trust anchors (--trust) cannot be read (${why}).`);
   }
   const verdict = await verifyEvidenceBundle(zip, {
     trustAnchors, ...(tsaTrustAnchors ? { tsaTrustAnchors } : {}), noteVerifierKeys: options.noteKey ?? [], ...(options.origin ? { origin: options.origin } : {}),

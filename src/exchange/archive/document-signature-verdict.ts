@@ -3,8 +3,8 @@
  * check recorded it on the envelope when the package was accepted (the report's `documents` part). Envelopes accepted
  * before that check existed have no such part: they have no verdict, and the statistics count them as unknown.
  */
-import type { DocumentSignaturesReport } from '../../signature/documents/index.js';
 import type { EnvelopeRecord } from '../model/index.js';
+import { recordedDocumentSignatures } from '../package-views.js';
 
 export interface DocumentSignatureVerdict {
   /** Some PDF carries a valid signature by an official's personal certificate (chữ ký số cá nhân). */
@@ -17,7 +17,7 @@ export type SignatureVerdictReader = (envelope: EnvelopeRecord) => DocumentSigna
 
 /** The verdict recorded at acceptance; undefined for an envelope whose documents were never checked. */
 export const recordedSignatureVerdict: SignatureVerdictReader = (envelope) => {
-  const summary = (envelope.verification as { documents?: Pick<DocumentSignaturesReport, 'summary'> } | null | undefined)?.documents?.summary;
+  const summary = recordedDocumentSignatures(envelope)?.summary;
   if (summary === undefined) return undefined;
   return { officialSignature: summary.officials > 0, agencySeal: summary.agencySeals > 0 };
 };

@@ -2,7 +2,8 @@
  * Who signed each package about a document, as the axis judged it when it accepted the package: the XMLDSig verdict
  * and the signatures inside its PDFs, both kept in the envelope's verification report. For the document's page.
  */
-import type { DocumentFileSignatures, DocumentSignaturesReport } from '../../signature/documents/index.js';
+import type { DocumentFileSignatures } from '../../signature/documents/index.js';
+import { recordedDocumentSignatures } from '../package-views.js';
 import type { EnvelopeRecord } from '../model/index.js';
 import type { Store } from '../ports/index.js';
 
@@ -53,7 +54,7 @@ export async function packageSignatures(store: Store, documentId: string): Promi
   const envelopes = await store.listEnvelopesForDocument(documentId);
   return envelopes.map((e) => {
     const signature = signatureOf(e.verification);
-    const documents = (e.verification as { documents?: DocumentSignaturesReport } | null | undefined)?.documents;
+    const documents = recordedDocumentSignatures(e);
     return {
       packageId: e.id,
       kind: e.kind,

@@ -7,7 +7,7 @@
  * offline.
  */
 import {
-  buildEvidenceBundle, timestampTokenCertificates,
+  buildEvidenceBundle, coveringCheckpoint, timestampTokenCertificates,
   type CheckpointRecord, type ConsistencyProof, type InclusionProof, type MerkleProver,
 } from '../../ledger/index.js';
 import type { ReceiptExporter } from '../../ledger/signed-receipt.js';
@@ -76,7 +76,7 @@ export async function documentEvidence(deps: Deps, input: { documentId: string; 
   const used = new Map<number, CheckpointRecord>();
   const proven: { receipt: ReturnType<ReceiptExporter>; proof?: InclusionProof }[] = [];
   for (const receipt of receipts) {
-    const checkpoint = stamped && stamped.treeSize >= receipt.seq ? stamped : latest && latest.treeSize >= receipt.seq ? latest : undefined;
+    const checkpoint = coveringCheckpoint(receipt.seq, stamped, latest);
     if (checkpoint) used.set(checkpoint.treeSize, checkpoint);
     proven.push({ receipt: deps.exportReceipt(receipt), ...(checkpoint ? { proof: await deps.prover.inclusionProof(receipt.seq - 1, checkpoint.treeSize) } : {}) });
   }

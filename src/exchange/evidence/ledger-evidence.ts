@@ -7,7 +7,7 @@
  */
 import { AxisError } from '../../errors/axis-error.js';
 import {
-  createLedgerProofs, createMerkleProver, receiptLeafSource, verifyEvidenceBundle,
+  cannotCheck, createLedgerProofs, createMerkleProver, receiptLeafSource, verifyEvidenceBundle,
   type CheckpointView, type ConsistencyProofJson, type EvidenceTrust, type EvidenceVerdict, type MerkleProver, type ReceiptProofView,
   type SignedReceipt,
 } from '../../ledger/index.js';
@@ -96,17 +96,13 @@ export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
     async provenReceipts({ organId, after, limit }) {
       const page = Math.max(1, Math.min(PROVEN_RECEIPTS_PAGE_MAX, Math.floor(limit)));
       const receipts = await store.listReceipts({ ...(organId !== undefined ? { organId } : {}), ...(after !== undefined ? { after } : {}), limit: page });
-      const items: (ReceiptProof | UnprovenReceipt)[] = [];
-      for (const receipt of receipts) {
+      // One read of the checkpoints for the page; a receipt newer than them is handed out alone.
+      const found = await proofs.receiptProofs(receipts.map((r) => r.seq));
+      const items = receipts.map((receipt, i): ReceiptProof | UnprovenReceipt => {
         const signed = { receiptId: receipt.id, seq: receipt.seq, receipt: deps.exportReceipt(receipt) };
-        try {
-          items.push({ ...signed, ...(await proofs.receiptProof(receipt.seq)) });
-        } catch (error) {
-          // Newer than the latest checkpoint: handed out alone, and the page goes on.
-          if (!(error instanceof AxisError) || error.code !== 'LEDGER_RECEIPT_NOT_CHECKPOINTED') throw error;
-          items.push(signed);
-        }
-      }
+        const proof = found[i];
+        return proof ? { ...signed, ...proof } : signed;
+      });
       const last = receipts.at(-1);
       return receipts.length === page && last ? { items, nextCursor: String(last.seq) } : { items };
     },
@@ -117,9 +113,7 @@ export function createLedgerEvidence(deps: LedgerEvidenceDeps): LedgerEvidence {
         trust = await deps.bundleTrust();
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
-        const vi = 'Trục không đọc được chứng thư gốc tin cậy để kiểm tra: báo cho quản trị vận hành.';
-        const en = `The axis cannot read the trust anchors to check against (${why}): tell the operators.`;
-        return { result: 'could-not-check', summary: { vi: `CHƯA KIỂM TRA ĐƯỢC: ${vi}`, en: `COULD NOT CHECK: ${en}` }, parts: [{ part: 'bundle', kind: 'bundle', status: 'could-not-check', code: 'EVIDENCE_TRUST_UNREADABLE', vi, en }] };
+        return cannotCheck('bundle', 'EVIDENCE_TRUST_UNREADABLE', `The axis cannot read the trust anchors to check against (${why}): tell the operators.`);
       }
       return verifyEvidenceBundle(zip, trust);
     },

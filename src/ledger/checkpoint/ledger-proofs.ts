@@ -25,8 +25,18 @@ export interface LedgerProofs {
   latestCheckpoint(): Promise<CheckpointView | undefined>;
   /** For the receipt at `seq`; LEDGER_RECEIPT_NOT_CHECKPOINTED while no checkpoint covers it yet. */
   receiptProof(seq: number): Promise<ReceiptProofView>;
+  /** For many receipts at once (a page), the checkpoints read once; undefined for a receipt no checkpoint covers yet. */
+  receiptProofs(seqs: readonly number[]): Promise<(ReceiptProofView | undefined)[]>;
   /** Between two checkpoints; LEDGER_CHECKPOINT_UNKNOWN for a size that has none. */
   consistencyProof(fromSize: number, toSize: number): Promise<ConsistencyProofJson & { from: CheckpointView; to: CheckpointView }>;
+}
+
+/**
+ * The checkpoint a receipt is proven against: the latest time-stamped one when it covers the receipt (its proof is
+ * evidence on its own), else the latest one, else none yet.
+ */
+export function coveringCheckpoint(seq: number, stamped: CheckpointRecord | undefined, latest: CheckpointRecord | undefined): CheckpointRecord | undefined {
+  return stamped && stamped.treeSize >= seq ? stamped : latest && latest.treeSize >= seq ? latest : undefined;
 }
 
 function view(record: CheckpointRecord): CheckpointView {
@@ -43,21 +53,26 @@ export function createLedgerProofs(options: { leaves: LeafSource; checkpoints: C
   const prover = createMerkleProver(options);
   const atSize = async (size: number): Promise<CheckpointRecord> => (await checkpoints.checkpointAt(size))
     ?? Promise.reject(new AxisError('LEDGER_CHECKPOINT_UNKNOWN', `There is no checkpoint of ${size} receipts.`, { treeSize: size }));
+  async function receiptProofs(seqs: readonly number[]): Promise<(ReceiptProofView | undefined)[]> {
+    const [stamped, latest] = [await checkpoints.latestTimestampedCheckpoint(), await checkpoints.latestCheckpoint()];
+    const proofs: (ReceiptProofView | undefined)[] = [];
+    for (const seq of seqs) {
+      const checkpoint = coveringCheckpoint(seq, stamped, latest);
+      proofs.push(checkpoint ? { ...inclusionProofToJson(await prover.inclusionProof(seq - 1, checkpoint.treeSize)), ...view(checkpoint) } : undefined);
+    }
+    return proofs;
+  }
   return {
     async latestCheckpoint() {
       const latest = await checkpoints.latestCheckpoint();
       return latest && view(latest);
     },
     async receiptProof(seq) {
-      // Prefer a time-stamped checkpoint: its proof is evidence on its own.
-      const stamped = await checkpoints.latestTimestampedCheckpoint();
-      const latest = await checkpoints.latestCheckpoint();
-      const checkpoint = stamped && stamped.treeSize >= seq ? stamped : latest && latest.treeSize >= seq ? latest : undefined;
-      if (!checkpoint) {
-        throw new AxisError('LEDGER_RECEIPT_NOT_CHECKPOINTED', `Receipt #${seq} is not in a checkpoint yet; the next checkpoint will cover it.`, { seq });
-      }
-      return { ...inclusionProofToJson(await prover.inclusionProof(seq - 1, checkpoint.treeSize)), ...view(checkpoint) };
+      const [proof] = await receiptProofs([seq]);
+      if (!proof) throw new AxisError('LEDGER_RECEIPT_NOT_CHECKPOINTED', `Receipt #${seq} is not in a checkpoint yet; the next checkpoint will cover it.`, { seq });
+      return proof;
     },
+    receiptProofs,
     async consistencyProof(fromSize, toSize) {
       const [from, to] = [await atSize(fromSize), await atSize(toSize)];
       return { ...consistencyProofToJson(await prover.consistencyProof(fromSize, toSize)), from: view(from), to: view(to) };

@@ -82,6 +82,8 @@ const VIETNAMESE: Record<string, string> = {
   EVIDENCE_ZIP_UNSAFE_NAME: 'Không mở bộ chứng cứ: có tệp mang tên trỏ ra ngoài bộ chứng cứ.',
   EVIDENCE_MANIFEST_INVALID: 'Không có hoặc không đọc được manifest.json của bộ chứng cứ.',
   EVIDENCE_CHECK_FAILED: 'Không kiểm tra được bộ chứng cứ do lỗi của chương trình kiểm tra.',
+  EVIDENCE_FILE_UNREADABLE: 'Không đọc được tệp bộ chứng cứ.',
+  EVIDENCE_TRUST_UNREADABLE: 'Không đọc được chứng thư gốc tin cậy để kiểm tra.',
 };
 
 export function part(kind: PartKind, path: string, code: string, en: string, status: PartStatus = statusOf(code)): PartVerdict {
@@ -94,6 +96,11 @@ export function validPart(kind: PartKind, path: string, code: string, vi: string
 
 export function infoPart(kind: PartKind, path: string, vi: string, en: string): PartVerdict {
   return { part: path, kind, status: 'informational', code: 'EVIDENCE_INFORMATIONAL', vi, en };
+}
+
+/** The verdict when the bundle itself could not be checked at all (unreadable, too large, no trust anchors). */
+export function cannotCheck(path: string, code: string, en: string): EvidenceVerdict {
+  return conclude([part('bundle', path, code, en, 'could-not-check')]);
 }
 
 export function conclude(parts: PartVerdict[], documentId?: string): EvidenceVerdict {
