@@ -7,7 +7,7 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { HttpError } from './problem.js';
-import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS } from './package-upload.js';
+import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, whenIdle, whenInterrupted } from './upload-watch.js';
 
 export interface FormFile {
   /** The name the browser gave (the person's own file name), for display only. */
@@ -40,61 +40,52 @@ export async function readFormFile(req: Request, options: FormUploadOptions): Pr
   if (!req.is('multipart/form-data')) throw new HttpError(415, 'HTTP_UNSUPPORTED_MEDIA_TYPE', 'Send the file with the page\'s own form (multipart/form-data).');
   const declared = req.get('content-length');
   if (declared !== undefined && Number(declared) > options.maxBytes + FORM_OVERHEAD_BYTES) throw tooLarge(options.maxBytes);
-  const idleMs = options.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS;
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: req.headers, limits: { files: 1, fields: 4, parts: 5, fieldSize: 1024, fileSize: options.maxBytes } });
   } catch (error) {
     throw new HttpError(400, 'HTTP_BODY_INVALID', `The form cannot be read: ${(error as Error).message}.`);
   }
-  return new Promise<FormFile | undefined>((resolve, reject) => {
+  const parsed = new Promise<FormFile | undefined>((resolve, reject) => {
     let tokenOk = false;
     let file: FormFile | undefined;
-    let settled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (error: HttpError | undefined): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', arm);
-      req.off('close', gone);
-      if (error) {
-        req.unpipe(parser);
-        parser.removeAllListeners('file');
-        return reject(error);
-      }
-      resolve(file);
-    };
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => finish(new HttpError(408, 'HTTP_UPLOAD_IDLE', `No part of the file arrived for ${Math.round(idleMs / 1000)} s: the upload was cut off; send it again.`)), idleMs);
-    };
-    const gone = (): void => {
-      if (!req.complete) finish(new HttpError(400, 'HTTP_BODY_INVALID', 'The upload ended before the whole form arrived.'));
-    };
     parser.on('field', (name, value) => {
       if (name === '_csrf') tokenOk = options.isFormToken(value);
     });
     parser.on('file', (name, stream, info) => {
       if (!tokenOk) {
         stream.resume();
-        return finish(forged());
+        return reject(forged());
       }
       if (name !== options.field) return stream.resume();
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => finish(tooLarge(options.maxBytes)));
+      stream.on('limit', () => reject(tooLarge(options.maxBytes)));
       stream.on('end', () => {
         const bytes = Buffer.concat(chunks);
         // A file input left empty still sends a part, with no name and no bytes: no file.
         if (!stream.truncated && (info.filename || bytes.length > 0)) file = { name: info.filename || options.field, bytes };
       });
     });
-    parser.on('error', (error: Error) => finish(new HttpError(400, 'HTTP_BODY_INVALID', `The form cannot be read: ${error.message}.`)));
-    parser.on('close', () => finish(tokenOk ? undefined : forged()));
-    req.on('data', arm);
-    req.once('close', gone);
-    arm();
-    req.pipe(parser);
+    parser.on('error', (error: Error) => reject(new HttpError(400, 'HTTP_BODY_INVALID', `The form cannot be read: ${error.message}.`)));
+    parser.on('close', () => (tokenOk ? resolve(file) : reject(forged())));
   });
+  // Whichever comes first settles the upload; the others are left to fail unheard.
+  parsed.catch(() => undefined);
+  const interrupted = whenInterrupted(req).catch(() => {
+    throw new HttpError(400, 'HTTP_BODY_INCOMPLETE', 'The upload was interrupted before the whole form arrived.');
+  });
+  interrupted.catch(() => undefined);
+  const watch = whenIdle(req, options.idleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, 'the file');
+  req.pipe(parser);
+  try {
+    return await Promise.race([parsed, interrupted, watch.idle]);
+  } catch (error) {
+    // Refused: nothing more of the body is read (the error page closes the connection).
+    req.unpipe(parser);
+    parser.removeAllListeners('file');
+    throw error;
+  } finally {
+    watch.stop();
+  }
 }

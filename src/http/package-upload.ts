@@ -10,6 +10,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request } from 'express';
 import { HttpError } from './problem.js';
+import { DEFAULT_UPLOAD_IDLE_TIMEOUT_MS, whenIdle, whenInterrupted } from './upload-watch.js';
 
 const ACCEPTED_TYPES = new Set(['application/xml', 'application/edxml+xml', 'text/xml']);
 
@@ -51,46 +52,6 @@ export function assertPackageContentType(req: Request): void {
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'EDXML_TOO_LARGE', `The package is larger than the ${Math.floor(limit / (1024 * 1024)) || limit} ${limit >= 1024 * 1024 ? 'MB' : 'bytes'} the axis accepts.`, { limit });
-}
-
-/**
- * Rejects when the client goes away before its body is complete. Checked at once as well: the body is read after
- * authentication, which may have waited on Redis, so the client can be gone before anyone listens.
- */
-function whenInterrupted(req: Request): Promise<never> {
-  const interrupted = new Promise<never>((_resolve, reject) => {
-    const gone = (): void => reject(new Error('the client closed the connection before the body was complete'));
-    if (req.destroyed && !req.complete) return gone();
-    req.once('close', () => { if (!req.complete) gone(); });
-  });
-  interrupted.catch(() => undefined);
-  return interrupted;
-}
-
-/** How long an upload may send nothing before it is cut off, unless the dialect says otherwise (UPLOAD_IDLE_TIMEOUT_MS). */
-export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 30_000;
-
-/**
- * Rejects when no byte of the body arrives for `ms`: a client that stalls (or one that holds connections open on
- * purpose) would otherwise keep a socket, a temporary file and its descriptor for as long as it likes. Listens
- * alongside the reader, so it is attached after the body's consumer.
- */
-function whenIdle(req: Request, ms: number): { idle: Promise<never>; stop(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  let fail: (error: HttpError) => void = () => undefined;
-  const idle = new Promise<never>((_resolve, reject) => { fail = reject; });
-  idle.catch(() => undefined);
-  const arm = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fail(new HttpError(408, 'HTTP_UPLOAD_IDLE', `No part of the package arrived for ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`}: the upload was cut off and nothing was recorded; send it again.`)), ms);
-  };
-  const stop = (): void => {
-    clearTimeout(timer);
-    req.off('data', arm);
-  };
-  req.on('data', arm);
-  arm();
-  return { idle, stop };
 }
 
 /** A failure of the axis's own disk (full, read-only, out of descriptors), not of the client's upload. */
@@ -137,7 +98,7 @@ async function receiveInMemory(req: Request, declared: number, idleTimeoutMs: nu
       req.once('end', resolve);
       req.once('error', reject);
       whenInterrupted(req).catch(reject);
-      watch = whenIdle(req, idleTimeoutMs);
+      watch = whenIdle(req, idleTimeoutMs, 'the package');
       watch.idle.catch(reject);
     });
   } catch (error) {
@@ -183,7 +144,7 @@ async function receiveToFile(req: Request, dir: string, limit: number, idleTimeo
   const written = pipeline(meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
   written.catch(() => undefined);
   req.pipe(meter);
-  const watch = whenIdle(req, idleTimeoutMs);
+  const watch = whenIdle(req, idleTimeoutMs, 'the package');
   try {
     await Promise.race([written, whenInterrupted(req), watch.idle]);
   } catch (error) {
